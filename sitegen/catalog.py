@@ -1,0 +1,477 @@
+"""The catalog: raw API JSON in, typed and validated models out. No I/O here.
+
+Validation happens at this boundary: a record that cannot be used is skipped with a warning
+that names it, a duplicate id keeps its first record, unknown fields are carried along
+untouched (``Model.raw``) and never fail the parse.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from typing import Any, Iterable
+
+from sitegen.errors import CatalogError
+
+MILLION = Decimal(1_000_000)
+PLACEHOLDER_EXPIRY = "2098-12-31"
+# Descriptions and lists beyond these sizes are cut: a hostile or broken record must not
+# make a page megabytes long.
+MAX_DESCRIPTION = 20_000
+MAX_NAME = 300
+MAX_LIST = 200
+MAX_TIERS = 20
+MAX_ID = 500
+
+# Every price kind the API has been seen to send, in display order:
+# key -> (label, unit). Token prices are shown per 1M tokens, the others per unit.
+PRICE_KINDS: dict[str, tuple[str, str]] = {
+    "prompt": ("Input", "1M tokens"),
+    "completion": ("Output", "1M tokens"),
+    "input_cache_read": ("Cached input (read)", "1M tokens"),
+    "input_cache_write": ("Cache write", "1M tokens"),
+    "input_cache_write_1h": ("Cache write (1 hour)", "1M tokens"),
+    "internal_reasoning": ("Reasoning", "1M tokens"),
+    "audio": ("Audio input", "1M tokens"),
+    "input_audio_cache": ("Cached audio input", "1M tokens"),
+    "image_output": ("Image output", "1M tokens"),
+    "audio_output": ("Audio output", "1M tokens"),
+    "request": ("Per request", "request"),
+    "image": ("Per input image", "image"),
+    "web_search": ("Web search", "search"),
+}
+TOKEN_UNIT = "1M tokens"
+
+# Capabilities people filter by, read from ``supported_parameters``.
+CAPABILITIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "tools": ("Tools", ("tools", "tool_choice")),
+    "structured": ("Structured outputs", ("structured_outputs", "response_format")),
+    "reasoning": ("Reasoning", ("reasoning", "include_reasoning", "reasoning_effort")),
+    "web": ("Web search", ("web_search_options",)),
+    "logprobs": ("Log probs", ("logprobs", "top_logprobs")),
+}
+
+
+# ---------------------------------------------------------------------------------------
+# Prices
+
+
+def parse_price(value: Any, where: str) -> Decimal | None:
+    """A price string (USD per unit) as an exact Decimal; None when absent.
+
+    Raises ValueError naming ``where`` for a value that is not a finite number.
+    """
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        raise ValueError(f"{where} is not a number")
+    try:
+        price = Decimal(str(value).strip())
+    except InvalidOperation:
+        raise ValueError(f"{where} is not a number: {str(value)[:40]!r}") from None
+    if not price.is_finite():
+        raise ValueError(f"{where} is not a finite number")
+    return price
+
+
+def is_varies(price: Decimal | None) -> bool:
+    """The API's "-1" (and any negative price): no fixed price, e.g. router models."""
+    return price is not None and price < 0
+
+
+def per_unit(key: str, price: Decimal) -> Decimal:
+    """Convert an API price (per token or per unit) into the unit people read."""
+    unit = PRICE_KINDS.get(key, ("", TOKEN_UNIT))[1]
+    return price * MILLION if unit == TOKEN_UNIT else price
+
+
+def format_usd(amount: Decimal) -> str:
+    """Dollars for display: cents for amounts of a dollar and more, otherwise up to four
+    significant digits (never scientific notation, never float noise)."""
+    if amount == 0:
+        return "$0"
+    if amount >= 1:
+        q = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        return f"${q:,.2f}"
+    exponent = amount.adjusted()  # e.g. -2 for 0.075
+    q = amount.quantize(Decimal(1).scaleb(exponent - 3), rounding=ROUND_HALF_UP)
+    text = f"{q:f}".rstrip("0")
+    if len(text.split(".")[1]) < 2:
+        text = f"{q:.2f}"
+    return f"${text}"
+
+
+def format_price(key: str, price: Decimal | None) -> str:
+    """A price as shown in tables: "$3.00", "free", "varies" or "—" when absent."""
+    if price is None:
+        return "—"
+    if is_varies(price):
+        return "varies"
+    if price == 0:
+        return "free"
+    return format_usd(per_unit(key, price))
+
+
+def price_number(key: str, price: Decimal | None) -> str:
+    """A machine-readable per-unit price for data attributes and exports ("" if none)."""
+    if price is None or is_varies(price):
+        return ""
+    return f"{per_unit(key, price).normalize():f}"
+
+
+# ---------------------------------------------------------------------------------------
+# Id -> URL path
+
+_KEEP = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
+_MAX_SEGMENT = 120
+_MAX_PATH = 400
+
+
+def _escape(char: str) -> str:
+    return "".join(f"~{b:02x}" for b in char.encode("utf-8", "surrogatepass"))
+
+
+def _encode_segment(segment: str) -> str:
+    out = []
+    for i, char in enumerate(segment):
+        if char in _KEEP and not (i == 0 and char == "."):
+            out.append(char)
+        elif char == ":":
+            out.append("_")
+        else:
+            out.append(_escape(char))
+    encoded = "".join(out)
+    if encoded == "index.html":
+        encoded = "~69" + encoded[1:]
+    if len(encoded) > _MAX_SEGMENT:
+        digest = hashlib.sha256(segment.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+        # "~h" never appears in a plain encoding ("h" is not a hex digit), so a shortened
+        # segment cannot equal any other id's segment.
+        encoded = encoded[:80].rstrip("~0123456789abcdef") + "~h" + digest
+    return encoded
+
+
+def encode_path(ident: str) -> str:
+    """Map any string to a relative URL path made of safe segments, injectively.
+
+    Readable for real ids (``anthropic/claude-sonnet-4`` stays as it is, ``:free`` becomes
+    ``_free``); everything outside ``[a-z0-9.-]`` is written ``~xx`` (UTF-8 bytes in hex), a
+    leading dot is escaped so no segment is ``.`` or ``..``, and a ``/`` is a separator only
+    between two non-empty parts. The result never starts with ``/`` and never climbs out of
+    the folder it is joined to.
+    """
+    parts = ident.split("/")
+    segments: list[str] = []
+    current = ""
+    for i, part in enumerate(parts):
+        if i == 0:
+            current = part
+            continue
+        if current and part:
+            segments.append(current)
+            current = part
+        else:
+            current = current + "/" + part
+    segments.append(current)
+    encoded = []
+    for segment in segments:
+        # A segment holding a "/" only got it because a neighbour was empty.
+        pieces = segment.split("/")
+        encoded.append("~2f".join(_encode_segment(p) for p in pieces))
+    result = "/".join(encoded)
+    if len(result) > _MAX_PATH:
+        digest = hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+        result = result[:80].rstrip("/~0123456789abcdef") + "~h" + digest
+    return result or "~"
+
+
+def model_path(model_id: str) -> str:
+    """The folder of a model's page, relative to the site root, ending in '/'."""
+    return f"models/{encode_path(model_id)}/"
+
+
+def author_path(author: str) -> str:
+    return f"authors/{encode_path(author)}/"
+
+
+# ---------------------------------------------------------------------------------------
+# Models
+
+
+@dataclass(frozen=True)
+class Tier:
+    """Prices that apply from ``min_prompt_tokens`` prompt tokens on."""
+
+    min_prompt_tokens: int
+    prices: dict[str, Decimal]
+
+
+@dataclass(frozen=True)
+class Model:
+    id: str
+    name: str
+    created: int
+    description: str
+    context_length: int | None
+    input_modalities: tuple[str, ...]
+    output_modalities: tuple[str, ...]
+    tokenizer: str | None
+    instruct_type: str | None
+    prices: dict[str, Decimal]
+    tiers: tuple[Tier, ...]
+    max_completion_tokens: int | None
+    provider_context_length: int | None
+    is_moderated: bool | None
+    supported_parameters: tuple[str, ...]
+    default_parameters: dict[str, Any]
+    knowledge_cutoff: str | None
+    expiration_date: str | None
+    hugging_face_id: str | None
+    canonical_slug: str | None
+    alias_target: str | None
+    reasoning: dict[str, Any] | None
+    supported_voices: tuple[str, ...]
+    raw: dict[str, Any] = field(repr=False, compare=False)
+
+    @property
+    def path(self) -> str:
+        return model_path(self.id)
+
+    @property
+    def author(self) -> str:
+        """The part of the id before the first '/', without the alias '~'."""
+        head = self.id.lstrip("~").split("/", 1)[0]
+        return head or "unknown"
+
+    @property
+    def author_display(self) -> str:
+        """The author as the name says it ("Anthropic" in "Anthropic: Claude")."""
+        if ": " in self.name:
+            return self.name.split(": ", 1)[0].strip()
+        return self.author
+
+    @property
+    def short_name(self) -> str:
+        if ": " in self.name:
+            return self.name.split(": ", 1)[1].strip() or self.name
+        return self.name
+
+    @property
+    def variant(self) -> str | None:
+        """The ``:suffix`` of a variant id (``free``, ``batch``, …), else None."""
+        tail = self.id.rsplit("/", 1)[-1]
+        return tail.split(":", 1)[1] if ":" in tail else None
+
+    @property
+    def is_alias(self) -> bool:
+        return self.id.startswith("~")
+
+    @property
+    def prompt_price(self) -> Decimal | None:
+        return self.prices.get("prompt")
+
+    @property
+    def completion_price(self) -> Decimal | None:
+        return self.prices.get("completion")
+
+    @property
+    def is_free(self) -> bool:
+        return self.prompt_price == 0 and self.completion_price == 0
+
+    @property
+    def has_varying_price(self) -> bool:
+        return is_varies(self.prompt_price) or is_varies(self.completion_price)
+
+    def capabilities(self) -> list[str]:
+        params = set(self.supported_parameters)
+        return [key for key, (_, names) in CAPABILITIES.items() if params.intersection(names)]
+
+    @property
+    def real_expiration(self) -> str | None:
+        """The expiration date unless it is missing or the far-future placeholder."""
+        if not self.expiration_date or self.expiration_date >= PLACEHOLDER_EXPIRY:
+            return None
+        return self.expiration_date
+
+
+@dataclass
+class Catalog:
+    models: list[Model]
+    warnings: list[str]
+
+    def by_id(self) -> dict[str, Model]:
+        return {m.id: m for m in self.models}
+
+
+def _opt_int(record: dict[str, Any], key: str, where: str) -> int | None:
+    value = record.get(key)
+    if value is None:
+        return None
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{where}{key} is not a number")
+    if isinstance(value, float) and (not math.isfinite(value) or value != int(value)):
+        raise ValueError(f"{where}{key} is not a whole number")
+    return int(value)
+
+
+def _opt_str(value: Any, limit: int = 200) -> str | None:
+    if isinstance(value, str) and value.strip():
+        return value.strip()[:limit]
+    return None
+
+
+def _str_list(value: Any) -> tuple[str, ...]:
+    if not isinstance(value, list):
+        return ()
+    return tuple(dict.fromkeys(v for v in value if isinstance(v, str)))[:MAX_LIST]
+
+
+def _prices(raw: Any, where: str) -> dict[str, Decimal]:
+    prices: dict[str, Decimal] = {}
+    if not isinstance(raw, dict):
+        return prices
+    for key, value in raw.items():
+        if key == "overrides" or key == "min_prompt_tokens" or not isinstance(key, str):
+            continue
+        price = parse_price(value, f"{where}.{key}")
+        if price is not None:
+            prices[key[:60]] = price
+        if len(prices) >= MAX_LIST:
+            break
+    return prices
+
+
+def parse_model(record: Any) -> Model:
+    """One API record as a Model; raises ValueError saying what is wrong with it."""
+    if not isinstance(record, dict):
+        raise ValueError(f"record is a {type(record).__name__}, not an object")
+    model_id = record.get("id")
+    if not isinstance(model_id, str) or not model_id.strip():
+        raise ValueError("record has no string id")
+    if len(model_id) > MAX_ID or "\x00" in model_id:
+        raise ValueError("id is too long or holds a NUL character")
+    created = _opt_int(record, "created", "") or 0
+    arch = record.get("architecture")
+    arch = arch if isinstance(arch, dict) else {}
+    top = record.get("top_provider")
+    top = top if isinstance(top, dict) else {}
+    raw_pricing = record.get("pricing")
+    if raw_pricing is not None and not isinstance(raw_pricing, dict):
+        raise ValueError("pricing is not an object")
+    prices = _prices(raw_pricing, "pricing")
+    tiers: list[Tier] = []
+    overrides = (raw_pricing or {}).get("overrides")
+    if isinstance(overrides, list):
+        for i, tier in enumerate(overrides[:MAX_TIERS]):
+            if not isinstance(tier, dict):
+                continue
+            threshold = _opt_int(tier, "min_prompt_tokens", f"pricing.overrides[{i}].")
+            if threshold is None:
+                continue
+            tiers.append(Tier(threshold, _prices(tier, f"pricing.overrides[{i}]")))
+    tiers.sort(key=lambda t: t.min_prompt_tokens)
+    description = record.get("description")
+    description = description[:MAX_DESCRIPTION] if isinstance(description, str) else ""
+    name = _opt_str(record.get("name"), MAX_NAME) or model_id
+    alias = record.get("alias_target")
+    alias_slug = _opt_str(alias.get("slug")) if isinstance(alias, dict) else _opt_str(alias)
+    moderated = top.get("is_moderated")
+    instruct = _opt_str(arch.get("instruct_type"))
+    default_parameters = record.get("default_parameters")
+    reasoning = record.get("reasoning")
+    return Model(
+        id=model_id,
+        name=name,
+        created=created,
+        description=description,
+        context_length=_opt_int(record, "context_length", ""),
+        input_modalities=tuple(sorted(_str_list(arch.get("input_modalities")))),
+        output_modalities=tuple(sorted(_str_list(arch.get("output_modalities")))),
+        tokenizer=_opt_str(arch.get("tokenizer")),
+        instruct_type=None if instruct in (None, "none") else instruct,
+        prices=prices,
+        tiers=tuple(tiers),
+        max_completion_tokens=_opt_int(top, "max_completion_tokens", "top_provider."),
+        provider_context_length=_opt_int(top, "context_length", "top_provider."),
+        is_moderated=moderated if isinstance(moderated, bool) else None,
+        supported_parameters=_str_list(record.get("supported_parameters")),
+        default_parameters=default_parameters if isinstance(default_parameters, dict) else {},
+        knowledge_cutoff=_opt_str(record.get("knowledge_cutoff"), 40),
+        expiration_date=_opt_str(record.get("expiration_date"), 40),
+        hugging_face_id=_opt_str(record.get("hugging_face_id")),
+        canonical_slug=_opt_str(record.get("canonical_slug")),
+        alias_target=alias_slug,
+        reasoning=reasoning if isinstance(reasoning, dict) else None,
+        supported_voices=_str_list(record.get("supported_voices")),
+        raw=record,
+    )
+
+
+def sort_key(model: Model) -> tuple[int, str]:
+    """Newest first; models created in the same second are ordered by id."""
+    return (-model.created, model.id)
+
+
+def parse_catalog(payload: Any) -> Catalog:
+    """A whole API response (already decoded JSON) as a Catalog.
+
+    Raises CatalogError when the response as a whole is unusable; single bad records are
+    skipped with a warning instead.
+    """
+    if isinstance(payload, dict) and "error" in payload and "data" not in payload:
+        error = payload["error"]
+        message = error.get("message") if isinstance(error, dict) else error
+        raise CatalogError(f"the API answered with an error: {str(message)[:200]}")
+    if not isinstance(payload, dict):
+        raise CatalogError(f"the catalog is a JSON {type(payload).__name__}, not an object with a 'data' list")
+    if "data" not in payload or payload["data"] is None:
+        raise CatalogError("the catalog has no 'data' list")
+    records = payload["data"]
+    if not isinstance(records, list):
+        raise CatalogError(f"the catalog's 'data' is a {type(records).__name__}, not a list")
+    if not records:
+        raise CatalogError("the catalog's 'data' list is empty")
+    return parse_records(records)
+
+
+def parse_records(records: Iterable[Any]) -> Catalog:
+    models: list[Model] = []
+    warnings: list[str] = []
+    seen: set[str] = set()
+    for index, record in enumerate(records):
+        label = _record_label(record, index)
+        try:
+            model = parse_model(record)
+        except (ValueError, TypeError) as exc:
+            warnings.append(f"skipped model {label}: {exc}")
+            continue
+        if model.id in seen:
+            warnings.append(f"skipped model {label}: duplicate id, the first record is kept")
+            continue
+        seen.add(model.id)
+        models.append(model)
+    if not models:
+        raise CatalogError("the catalog holds no usable model: " + (warnings[0] if warnings else "empty"))
+    models.sort(key=sort_key)
+    return Catalog(models, warnings)
+
+
+def _record_label(record: Any, index: int) -> str:
+    if isinstance(record, dict) and isinstance(record.get("id"), str):
+        return f"{record['id'][:80]!r}"
+    return f"#{index}"
+
+
+def loads(text: str | bytes, source: str = "catalog") -> Catalog:
+    """Decode and parse a catalog; a body that is not JSON is a CatalogError."""
+    try:
+        payload = json.loads(text)
+    except (ValueError, RecursionError) as exc:
+        snippet = text[:60] if isinstance(text, str) else text[:60].decode("utf-8", "replace")
+        if snippet.lstrip().startswith("<"):
+            raise CatalogError(f"{source} is HTML, not JSON (an error page?)") from None
+        raise CatalogError(f"{source} is not valid JSON ({exc})") from None
+    return parse_catalog(payload)

@@ -1,0 +1,120 @@
+"""The command line: argv in, exit code out. The only place that prints errors."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from sitegen import __version__
+from sitegen.config import API_URL, DEFAULT_DATA, DEFAULT_OUT, DEFAULT_PORT, BuildSettings, normalize_base_url
+from sitegen.errors import SitegenError
+
+
+def _warn(message: str) -> None:
+    print(f"warning: {message}", file=sys.stderr)
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    from sitegen import fetch, store
+    from sitegen.catalog import loads
+
+    response = fetch.fetch(args.source, timeout=args.timeout)
+    catalog = loads(response.body, source=args.source)
+    for warning in catalog.warnings:
+        _warn(warning)
+    payload = json.loads(response.body)
+    changed = store.save_snapshot(args.data, payload)
+    state = "updated" if changed else "unchanged"
+    print(f"fetched {len(catalog.models)} models from {args.source}; {store.snapshot_path(args.data)} {state}")
+    return 0
+
+
+def cmd_build(args: argparse.Namespace) -> int:
+    from sitegen.build import build
+
+    catalog = args.catalog or (args.data / "models.json")
+    settings = BuildSettings(base_url=normalize_base_url(args.base_url))
+    report = build(Path(catalog), args.out, settings)
+    for warning in report.warnings:
+        _warn(warning)
+    print(report.summary() + f" -> {args.out}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from sitegen.serve import serve
+
+    serve(args.out, args.port)
+    return 0
+
+
+def parser() -> argparse.ArgumentParser:
+    top = argparse.ArgumentParser(
+        prog="sitegen",
+        description="Build a static website of the OpenRouter model catalog.",
+    )
+    top.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    fetch = commands.add_parser(
+        "fetch",
+        help="download the catalog and store it in the data folder",
+        description="Download the catalog (or read a local file), validate it and store it as DATA/models.json.",
+    )
+    fetch.add_argument("--source", default=API_URL, metavar="URL_OR_PATH",
+                       help=f"where to read the catalog (default: {API_URL})")
+    fetch.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
+                       help="data folder (default: data/)")
+    fetch.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+                       help="give up on the server after this long (default: 60)")
+    fetch.set_defaults(func=cmd_fetch)
+
+    build = commands.add_parser(
+        "build",
+        help="render the site from the data folder, with no network",
+        description="Render the site from DATA/models.json (or --catalog FILE) into the output folder.",
+    )
+    source = build.add_mutually_exclusive_group()
+    source.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
+                        help="data folder to build from (default: data/)")
+    source.add_argument("--catalog", type=Path, metavar="FILE",
+                        help="build from this catalog file instead of the data folder")
+    build.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                       help="output folder (default: _site/)")
+    build.add_argument("--base-url", default=f"http://127.0.0.1:{DEFAULT_PORT}/", metavar="URL",
+                       help="absolute URL the site is served from (default: http://127.0.0.1:8000/)")
+    build.set_defaults(func=cmd_build)
+
+    serve = commands.add_parser(
+        "serve",
+        help="preview the built site on 127.0.0.1",
+        description="Serve the output folder on 127.0.0.1 for previewing.",
+    )
+    serve.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
+                       help="folder to serve (default: _site/)")
+    serve.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="N",
+                       help=f"port (default: {DEFAULT_PORT})")
+    serve.set_defaults(func=cmd_serve)
+    return top
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except SitegenError as exc:
+        print(f"sitegen {args.command}: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print(f"sitegen {args.command}: interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: still one line, with what to report
+        if os.environ.get("SITEGEN_DEBUG"):
+            raise
+        print(f"sitegen {args.command}: internal error: {type(exc).__name__}: {exc} "
+              "(set SITEGEN_DEBUG=1 for a traceback)", file=sys.stderr)
+        return 70

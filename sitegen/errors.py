@@ -1,0 +1,33 @@
+"""The exceptions sitegen raises on purpose.
+
+    SitegenError          anything the CLI reports as one line and a non-zero exit
+     +-- FetchError       the catalog could not be downloaded or read
+     +-- CatalogError     the response is not a usable catalog as a whole
+     +-- BuildError       the site could not be rendered or written
+
+Messages are complete sentences that name the model, field or file at fault.
+"""
+
+
+class SitegenError(Exception):
+    """Base class: the message is shown to the user as it is."""
+
+    exit_code = 1
+
+
+class FetchError(SitegenError):
+    """Downloading or reading the catalog failed."""
+
+    exit_code = 2
+
+
+class CatalogError(SitegenError):
+    """The response cannot be used as a catalog (not JSON, wrong shape, empty)."""
+
+    exit_code = 3
+
+
+class BuildError(SitegenError):
+    """Rendering or writing the site failed."""
+
+    exit_code = 4

@@ -1,0 +1,84 @@
+"""RSS and Atom documents. The only home of feedgen.
+
+Feeds are built from plain ``FeedItem`` values, so the same code serves the new-models
+feed, the change feed and the per-author and per-interest feeds.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Sequence
+
+from feedgen.feed import FeedGenerator
+
+from sitegen import __version__
+
+
+@dataclass(frozen=True)
+class FeedItem:
+    guid: str
+    title: str
+    link: str
+    published: datetime
+    html: str
+    categories: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class FeedInfo:
+    title: str
+    description: str
+    link: str  # the HTML page the feed belongs to (absolute)
+    self_url: str  # the feed's own absolute URL
+    updated: datetime
+
+
+def _strip_controls(text: str) -> str:
+    """XML 1.0 cannot carry most control characters; drop them rather than fail."""
+    return "".join(
+        ch for ch in text
+        if ch in "\t\n\r" or (" " <= ch <= "\ud7ff") or ("\ue000" <= ch <= "\ufffd") or ch >= "\U00010000"
+    )
+
+
+def _generator(info: FeedInfo, items: Sequence[FeedItem], for_atom: bool) -> FeedGenerator:
+    fg = FeedGenerator()
+    fg.id(info.self_url)
+    fg.title(_strip_controls(info.title))
+    fg.subtitle(_strip_controls(info.description))
+    fg.link(href=info.link, rel="alternate")
+    fg.link(href=info.self_url, rel="self")
+    fg.language("en")
+    fg.generator("sitegen", __version__)
+    fg.updated(info.updated)
+    fg.lastBuildDate(info.updated)
+    # feedgen prepends entries; add oldest first so the newest ends on top.
+    for item in reversed(items):
+        entry = fg.add_entry()
+        entry.id(item.guid)
+        entry.guid(item.guid, permalink=False)
+        entry.title(_strip_controls(item.title))
+        entry.link(href=item.link)
+        entry.published(item.published)
+        entry.updated(item.published)
+        entry.pubDate(item.published)
+        html = _strip_controls(item.html)
+        if for_atom:
+            # Escaped HTML, never CDATA: text that tries to close a CDATA section stays text.
+            entry.content(html, type="html")
+        else:
+            entry.description(html)
+        for term in item.categories:
+            entry.category(term=_strip_controls(term))
+    return fg
+
+
+def rss(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
+    fg = _generator(info, items, for_atom=False)
+    return fg.rss_str(pretty=True)
+
+
+def atom(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
+    fg = _generator(info, items, for_atom=True)
+    return fg.atom_str(pretty=True)

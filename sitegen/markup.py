@@ -1,0 +1,61 @@
+"""Descriptions: Markdown in, safe HTML out. The only home of markdown and nh3."""
+
+from __future__ import annotations
+
+import html
+import re
+from functools import lru_cache
+
+import markdown
+import nh3
+
+ALLOWED_TAGS = {
+    "p", "br", "a", "strong", "em", "b", "i", "code", "pre", "ul", "ol", "li",
+    "blockquote", "h3", "h4", "h5", "h6", "hr", "del", "sup", "sub",
+}
+ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
+ALLOWED_SCHEMES = {"http", "https", "mailto"}
+
+_md = markdown.Markdown(extensions=[], output_format="html")
+_TAGS = re.compile(r"<[^>]*>")
+_SPACE = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=None)
+def description_html(text: str) -> str:
+    """Render a Markdown description to sanitized HTML.
+
+    Raw HTML in the source is escaped first, so literal text such as ``<think>`` shows as
+    text; Markdown then adds structure, and nh3 keeps only a small allow-list of tags with
+    http(s)/mailto links. Each distinct description is rendered once per process.
+    """
+    if not text.strip():
+        return ""
+    escaped = html.escape(text, quote=False)
+    rendered = _md.reset().convert(escaped)
+    # Headings inside a model page sit below the page's own h1/h2.
+    rendered = re.sub(r"<(/?)h[12]>", r"<\1h3>", rendered)
+    return clean_html(rendered)
+
+
+def clean_html(fragment: str) -> str:
+    """Sanitize an HTML fragment to the allow-list (links get rel=nofollow noopener)."""
+    return nh3.clean(
+        fragment,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=ALLOWED_SCHEMES,
+        link_rel="nofollow noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+@lru_cache(maxsize=None)
+def plain_text(text: str, limit: int = 160) -> str:
+    """A one-line plain-text summary of a Markdown description (for meta tags)."""
+    rendered = description_html(text)
+    words = _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", rendered))).strip()
+    if len(words) <= limit:
+        return words
+    cut = words[: limit - 1].rsplit(" ", 1)[0]
+    return cut.rstrip(" .,;:") + "…"

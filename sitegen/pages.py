@@ -1,0 +1,210 @@
+"""What the site holds: each function turns the catalog into files for ``SiteFiles``.
+
+Rendering goes through ``Renderer`` (templates) and ``feeds`` (RSS/Atom); nothing here
+touches the disk.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import datetime, timedelta, timezone
+from typing import Any, Iterable
+from xml.sax.saxutils import escape as xml_escape
+
+from sitegen import catalog as cat
+from sitegen import feeds
+from sitegen.catalog import Model
+from sitegen.markup import description_html, plain_text
+from sitegen.render import Renderer, fmt_tokens
+from sitegen.writer import SiteFiles
+
+
+def model_context(model: Model, built_at: datetime) -> dict[str, Any]:
+    """Values a model page needs beyond the model itself."""
+    body = json.dumps({"model": model.id, "messages": [{"role": "user", "content": "Hello!"}]}, ensure_ascii=False)
+    keys = [k for k in cat.PRICE_KINDS if k in model.prices or any(k in t.prices for t in model.tiers)]
+    extra = sorted({k for k in model.prices if k not in cat.PRICE_KINDS}
+                   | {k for t in model.tiers for k in t.prices if k not in cat.PRICE_KINDS})
+    return {
+        "curl_body": body.replace("'", "'\\''"),
+        "python_id": json.dumps(model.id, ensure_ascii=False),
+        "raw_json": json.dumps(model.raw, ensure_ascii=False, indent=2, sort_keys=True)[:200_000],
+        "price_rows": [(k, cat.PRICE_KINDS.get(k, (k, cat.TOKEN_UNIT))) for k in keys + extra],
+        "expiry_soon": (built_at + timedelta(days=30)).strftime("%Y-%m-%d"),
+    }
+
+
+def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extra: dict[str, Any] | None = None) -> None:
+    by_id = {m.id: m for m in models}
+    built_at = r.env.globals["built_at"]
+    variants: dict[str, list[Model]] = defaultdict(list)
+    for m in models:
+        variants[_base_id(m.id)].append(m)
+    for model in models:
+        siblings = [v for v in variants[_base_id(model.id)] if v.id != model.id]
+        alias = by_id.get(model.alias_target) if model.alias_target else None
+        site.add(
+            model.path,
+            r.page(
+                "model.html",
+                model.path,
+                model=model,
+                siblings=siblings,
+                alias=alias,
+                title=model.name,
+                description=_meta_description(model),
+                **model_context(model, built_at),
+                **(extra or {}).get(model.id, {}),
+            ),
+        )
+
+
+def _base_id(model_id: str) -> str:
+    head, _, tail = model_id.lstrip("~").rpartition("/")
+    return f"{head}/{tail.split(':', 1)[0]}"
+
+
+def _meta_description(model: Model) -> str:
+    facts = [f"{model.name}: input {cat.format_price('prompt', model.prompt_price)}, "
+             f"output {cat.format_price('completion', model.completion_price)} per 1M tokens"]
+    if model.context_length:
+        facts.append(f"{fmt_tokens(model.context_length)} context")
+    summary = ", ".join(facts) + "."
+    return f"{summary} {plain_text(model.description, 180)}".strip()[:300]
+
+
+def index_page(site: SiteFiles, r: Renderer, models: list[Model]) -> None:
+    authors = sorted({m.author for m in models})
+    site.add(
+        "index.html",
+        r.page(
+            "index.html",
+            "",
+            models=models,
+            authors=authors,
+            stats=_stats(models),
+            title="Compare every model on OpenRouter",
+            description=f"Prices, context lengths and capabilities of all {len(models)} models "
+            "on OpenRouter, side by side, with feeds of new models and price changes.",
+        ),
+    )
+
+
+def _stats(models: list[Model]) -> dict[str, int]:
+    return {
+        "models": len(models),
+        "authors": len({m.author for m in models}),
+        "free": sum(1 for m in models if m.is_free),
+        "tools": sum(1 for m in models if "tools" in m.capabilities()),
+        "vision": sum(1 for m in models if "image" in m.input_modalities),
+    }
+
+
+def author_pages(site: SiteFiles, r: Renderer, models: list[Model]) -> dict[str, list[Model]]:
+    groups: dict[str, list[Model]] = defaultdict(list)
+    for m in models:
+        groups[m.author].append(m)
+    for author, items in sorted(groups.items()):
+        path = cat.author_path(author)
+        display = items[0].author_display
+        site.add(
+            path,
+            r.page(
+                "author.html",
+                path,
+                author=author,
+                author_name=display,
+                models=items,
+                title=f"{display} models",
+                description=f"All {len(items)} {display} models on OpenRouter with prices and context lengths.",
+            ),
+        )
+    site.add(
+        "authors/",
+        r.page(
+            "authors.html",
+            "authors/",
+            groups=sorted(groups.items()),
+            title="Model authors",
+            description=f"The {len(groups)} organisations whose models are on OpenRouter.",
+        ),
+    )
+    return groups
+
+
+def not_found_page(site: SiteFiles, r: Renderer) -> None:
+    site.add("404.html", r.page("404.html", "404.html", absolute=True, title="Page not found",
+                                description="This page does not exist."))
+
+
+# ---------------------------------------------------------------------------------------
+# Feeds
+
+
+def model_feed_item(model: Model, base_url: str) -> feeds.FeedItem:
+    facts = [
+        f"<strong>Input</strong> {cat.format_price('prompt', model.prompt_price)}",
+        f"<strong>Output</strong> {cat.format_price('completion', model.completion_price)} per 1M tokens",
+    ]
+    if model.context_length:
+        facts.append(f"<strong>Context</strong> {model.context_length:,} tokens")
+    facts.append(
+        "<strong>Modalities</strong> "
+        + xml_escape(", ".join(model.input_modalities) or "—")
+        + " → "
+        + xml_escape(", ".join(model.output_modalities) or "—")
+    )
+    html = "<p>" + " · ".join(facts) + "</p>" + description_html(model.description)
+    return feeds.FeedItem(
+        guid=model.id,
+        title=model.name,
+        link=base_url + model.path,
+        published=datetime.fromtimestamp(model.created, tz=timezone.utc),
+        html=html,
+        categories=(model.author,),
+    )
+
+
+def new_model_feeds(site: SiteFiles, models: list[Model], base_url: str, updated: datetime, size: int) -> None:
+    newest = sorted(models, key=cat.sort_key)[:size]
+    items = [model_feed_item(m, base_url) for m in newest]
+    info = feeds.FeedInfo(
+        title="New models on OpenRouter",
+        description="The newest models on OpenRouter, with price, context and modalities.",
+        link=base_url,
+        self_url=base_url + "feed.xml",
+        updated=updated,
+    )
+    site.add("feed.xml", feeds.rss(info, items))
+
+
+# ---------------------------------------------------------------------------------------
+# Machine-readable files
+
+
+def models_json(site: SiteFiles, models: list[Model], base_url: str) -> None:
+    data = [dict(m.raw, url=base_url + m.path) for m in models]
+    site.add("models.json", json.dumps({"data": data}, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+
+
+def sitemap(site: SiteFiles, base_url: str, lastmod: datetime) -> None:
+    day = lastmod.strftime("%Y-%m-%d")
+    urls = []
+    for path in site.pages():
+        if path == "404.html":
+            continue
+        loc = path[: -len("index.html")] if path.endswith("index.html") else path
+        urls.append(f"<url><loc>{xml_escape(base_url + loc)}</loc><lastmod>{day}</lastmod></url>")
+    body = "\n".join(urls)
+    site.add(
+        "sitemap.xml",
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + body + "\n</urlset>\n",
+    )
+    site.add("robots.txt", f"User-agent: *\nAllow: /\nSitemap: {base_url}sitemap.xml\n")
+
+
+def static_files(site: SiteFiles, files: Iterable[tuple[str, bytes]]) -> None:
+    for rel, content in files:
+        site.add(rel, content)
