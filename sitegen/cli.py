@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
@@ -19,17 +18,12 @@ def _warn(message: str) -> None:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from sitegen import fetch, store
-    from sitegen.catalog import loads
+    from sitegen.update import update
 
-    response = fetch.fetch(args.source, timeout=args.timeout)
-    catalog = loads(response.body, source=args.source)
-    for warning in catalog.warnings:
+    report = update(args.source, args.data, timeout=args.timeout)
+    for warning in report.warnings:
         _warn(warning)
-    payload = json.loads(response.body)
-    changed = store.save_snapshot(args.data, payload)
-    state = "updated" if changed else "unchanged"
-    print(f"fetched {len(catalog.models)} models from {args.source}; {store.snapshot_path(args.data)} {state}")
+    print(report.summary())
     return 0
 
 
