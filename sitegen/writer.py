@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import stat
 import tempfile
 from pathlib import Path, PurePosixPath
 
@@ -45,9 +46,17 @@ class SiteFiles:
 
 
 def publish(files: SiteFiles, out: Path) -> None:
-    """Write every file into a new folder next to ``out`` and swap it into place."""
+    """Write every file into a new folder next to ``out`` and swap it into place.
+
+    A file whose bytes equal the file already published at its path is hard-linked from the
+    old site instead of written again, so it keeps its inode and modification time and
+    deploys and caches see only what really changed. The old site is only read, never
+    modified, until the swap.
+    """
     out = out.resolve()
     out.parent.mkdir(parents=True, exist_ok=True)
+    previous = out if out.is_dir() and not out.is_symlink() else None
+    mode = _new_file_mode()
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
         made: set[Path] = set()
@@ -56,12 +65,47 @@ def publish(files: SiteFiles, out: Path) -> None:
             if target.parent not in made:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 made.add(target.parent)
-            target.write_bytes(content)
+            if previous is None or not _reuse(previous / rel, target, content, mode):
+                target.write_bytes(content)
         staging.chmod(0o755)
         _swap(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
+
+
+def _new_file_mode() -> int:
+    """The permission bits a freshly written file gets under this process's umask."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _reuse(old: Path, target: Path, content: bytes, mode: int) -> bool:
+    """Hard-link ``old`` as ``target`` if it is a plain file holding exactly ``content``
+    with the mode a new file would get; False (nothing done) otherwise."""
+    try:
+        fd = os.open(old, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)  # no hang on a FIFO
+    except OSError:
+        return False
+    with open(fd, "rb") as handle:
+        info = os.fstat(fd)
+        if (
+            not stat.S_ISREG(info.st_mode)
+            or info.st_size != len(content)
+            or stat.S_IMODE(info.st_mode) != mode
+            or handle.read() != content
+        ):
+            return False
+    try:
+        os.link(old, target, follow_symlinks=False)
+    except OSError:  # a file system without hard links: copy, keeping the time
+        try:
+            shutil.copy2(old, target, follow_symlinks=False)
+        except OSError:
+            target.unlink(missing_ok=True)
+            return False
+    return True
 
 
 def _swap(staging: Path, out: Path) -> None:
