@@ -20,7 +20,7 @@ def _warn(message: str) -> None:
 def cmd_fetch(args: argparse.Namespace) -> int:
     from sitegen.update import update
 
-    report = update(args.source, args.data, timeout=args.timeout)
+    report = update(args.source, args.data, timeout=args.timeout, at=args.at)
     for warning in report.warnings:
         _warn(warning)
     print(report.summary())
@@ -65,6 +65,9 @@ def parser() -> argparse.ArgumentParser:
                        help="data folder (default: data/)")
     fetch.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                        help="give up on the server after this long (default: 60)")
+    fetch.add_argument("--at", metavar="TIME",
+                       help="date the logged changes at TIME (ISO-8601, e.g. 2026-07-17) instead of now, "
+                       "when replaying archived catalogs in date order")
     fetch.set_defaults(func=cmd_fetch)
 
     build = commands.add_parser(

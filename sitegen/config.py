@@ -55,3 +55,13 @@ def build_clock(fallback: int | None) -> datetime:
 
             raise SitegenError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {env!r}")
     return datetime.fromtimestamp(fallback or 0, tz=timezone.utc)
+
+
+def now() -> datetime:
+    """The time a fetch happens: ``SOURCE_DATE_EPOCH`` when set, else the wall clock.
+
+    The only place sitegen reads the wall clock; the build never calls it.
+    """
+    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
+        return build_clock(None)
+    return datetime.now(timezone.utc)

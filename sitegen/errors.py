@@ -4,6 +4,7 @@
      +-- FetchError       the catalog could not be downloaded or read
      +-- CatalogError     the response is not a usable catalog as a whole
      +-- BuildError       the site could not be rendered or written
+ +-- HistoryError     the change log or the data folder is unreadable or inconsistent
 
 Messages are complete sentences that name the model, field or file at fault.
 """
@@ -31,3 +32,9 @@ class BuildError(SitegenError):
     """Rendering or writing the site failed."""
 
     exit_code = 4
+
+
+class HistoryError(SitegenError):
+    """The change log cannot be read or extended (a bad line, an --at out of order)."""
+
+    exit_code = 5

@@ -1,7 +1,21 @@
-"""The data folder: the accepted snapshot (``models.json``). Only this module writes it.
+"""The data folder: the accepted snapshot (``models.json``), the append-only change log
+(``changes.jsonl``) and the last records of models no longer listed (``retired.json``).
+Only this module writes it.
 
 Every write goes to a temporary file in the same folder and is moved into place with
 ``os.replace``, so a reader sees the old file or the new one, never half of either.
+
+Files that must change together go through ``commit``, a small journal:
+
+1. each new file is written and flushed to ``.<name>.new``;
+2. the journal ``.commit`` (the list of those names) is written atomically: this is the
+   moment the commit happens;
+3. each ``.<name>.new`` is moved over ``<name>``, then the journal is deleted.
+
+Recovery rule: a journal on disk means the commit happened, so ``recover`` finishes step 3
+(moving whatever staged files are still there); staged files without a journal are the
+leftovers of a commit that never happened and are deleted. Readers (``read``) see the
+committed state either way: while a journal exists they read the staged files it names.
 """
 
 from __future__ import annotations
@@ -12,7 +26,12 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from sitegen.errors import HistoryError
+
 SNAPSHOT = "models.json"
+LOG = "changes.jsonl"
+RETIRED = "retired.json"
+JOURNAL = ".commit"
 
 
 def atomic_write(path: Path, content: bytes) -> None:
@@ -42,11 +61,110 @@ def snapshot_path(data_dir: Path) -> Path:
     return data_dir / SNAPSHOT
 
 
-def save_snapshot(data_dir: Path, payload: Any) -> bool:
-    """Store ``payload`` as the current snapshot; False when it is already what is stored."""
+def save_snapshot(data_dir: Path, payload: Any, log_lines: str = "", retired: list[Any] | None = None) -> bool:
+    """Store ``payload`` as the current snapshot, append ``log_lines`` to the change log and
+    replace the retired records, all in one commit; False when nothing differs."""
+    files: dict[str, bytes] = {}
     content = snapshot_bytes(payload)
-    path = snapshot_path(data_dir)
-    if path.exists() and path.read_bytes() == content:
-        return False
-    atomic_write(path, content)
-    return True
+    if read(data_dir, SNAPSHOT) != content:
+        files[SNAPSHOT] = content
+    if log_lines:
+        log = read(data_dir, LOG) or b""
+        if log and not log.endswith(b"\n"):
+            raise HistoryError(f"{data_dir / LOG} does not end with a newline: its last line is cut short")
+        files[LOG] = log + log_lines.encode("utf-8")  # the old bytes stay exactly as they were
+    if retired is not None:
+        content = snapshot_bytes({"data": retired})
+        if read(data_dir, RETIRED) != content and (retired or (data_dir / RETIRED).exists()):
+            files[RETIRED] = content
+    if files:
+        commit(data_dir, files)
+    return bool(files)
+
+
+def read(data_dir: Path, name: str) -> bytes | None:
+    """The committed content of a data file (None when absent), even mid-commit."""
+    staged = _staged(data_dir, name)
+    if name in _journal(data_dir):
+        try:
+            return staged.read_bytes()
+        except FileNotFoundError:
+            pass  # already moved into place
+    try:
+        return (data_dir / name).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def read_log(data_dir: Path) -> str:
+    """The change log's text ("" before the first fetch)."""
+    return (read(data_dir, LOG) or b"").decode("utf-8")
+
+
+def read_retired(data_dir: Path) -> list[Any]:
+    """The last known API records of models no longer listed."""
+    content = read(data_dir, RETIRED)
+    if content is None:
+        return []
+    try:
+        records = json.loads(content)["data"]
+    except (ValueError, KeyError, TypeError):
+        raise HistoryError(f"{data_dir / RETIRED} is not an object with a 'data' list") from None
+    if not isinstance(records, list):
+        raise HistoryError(f"{data_dir / RETIRED} is not an object with a 'data' list")
+    return records
+
+
+def commit(data_dir: Path, files: dict[str, bytes]) -> None:
+    """Replace several data files as one: all of them change, or none (see the module doc)."""
+    recover(data_dir)
+    try:
+        for name, content in files.items():
+            atomic_write(_staged(data_dir, name), content)
+        atomic_write(data_dir / JOURNAL, json.dumps(sorted(files)).encode("utf-8"))
+    except BaseException:
+        for name in files:
+            _staged(data_dir, name).unlink(missing_ok=True)
+        raise
+    _finish(data_dir)
+
+
+def recover(data_dir: Path) -> bool:
+    """Finish a commit a crash interrupted, or drop one that never happened; True if a
+    journal was found and finished."""
+    if _journal(data_dir):
+        _finish(data_dir)
+        return True
+    if data_dir.is_dir():
+        for stray in data_dir.glob(".*.new"):
+            stray.unlink(missing_ok=True)
+    return False
+
+
+def _staged(data_dir: Path, name: str) -> Path:
+    return data_dir / f".{name}.new"
+
+
+def _journal(data_dir: Path) -> list[str]:
+    try:
+        names = json.loads((data_dir / JOURNAL).read_bytes())
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError) as exc:
+        raise HistoryError(f"cannot read the commit journal {data_dir / JOURNAL}: {exc}") from None
+    if not isinstance(names, list) or not all(isinstance(n, str) and "/" not in n for n in names):
+        raise HistoryError(f"the commit journal {data_dir / JOURNAL} is not a list of file names")
+    return names
+
+
+def _finish(data_dir: Path) -> None:
+    for name in _journal(data_dir):
+        staged = _staged(data_dir, name)
+        if staged.exists():
+            os.replace(staged, data_dir / name)
+    fd = os.open(data_dir, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    (data_dir / JOURNAL).unlink()

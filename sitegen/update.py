@@ -11,8 +11,10 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import fetch, store
-from sitegen.catalog import loads
+from sitegen import fetch, history, store
+from sitegen.catalog import Model, loads
+from sitegen.config import now
+from sitegen.errors import HistoryError
 
 
 @dataclass
@@ -21,15 +23,40 @@ class UpdateReport:
     models: int
     changed: bool
     warnings: list[str] = field(default_factory=list)
+    counts: history.Counts = field(default_factory=history.Counts)
 
     def summary(self) -> str:
         state = "stored a new snapshot" if self.changed else "catalog unchanged"
-        return f"fetched {self.models} models from {self.source}: {state}"
+        return f"fetched {self.models} models from {self.source}: {self.counts}; {state}"
 
 
-def update(source: str, data_dir: Path, timeout: float) -> UpdateReport:
+def update(source: str, data_dir: Path, timeout: float, at: str | None = None) -> UpdateReport:
+    """Fetch ``source`` and store it; ``at`` (ISO-8601) dates the events instead of now."""
     response = fetch.fetch(source, timeout=timeout)
     catalog = loads(response.body, source=source)
     payload = json.loads(response.body)
-    changed = store.save_snapshot(data_dir, payload)
-    return UpdateReport(source=source, models=len(catalog.models), changed=changed, warnings=catalog.warnings)
+    store.recover(data_dir)
+    previous = stored_models(data_dir)
+    events = history.diff(previous, catalog.models, event_time(data_dir, at))
+    retired = history.retired_records(store.read_retired(data_dir), previous, catalog.models)
+    changed = store.save_snapshot(data_dir, payload, history.dumps(events), retired)
+    return UpdateReport(source=source, models=len(catalog.models), changed=changed, warnings=catalog.warnings,
+                        counts=history.count(events))
+
+
+def stored_models(data_dir: Path) -> list[Model]:
+    """The models of the accepted snapshot (none before the first fetch)."""
+    content = store.read(data_dir, store.SNAPSHOT)
+    if content is None:
+        return []
+    return loads(content, source=str(data_dir / store.SNAPSHOT)).models
+
+
+def event_time(data_dir: Path, at: str | None) -> str:
+    """The time of this fetch's events; the log must stay in time order."""
+    when = history.format_time(history.parse_time(at) if at else now())
+    logged = history.loads(store.read_log(data_dir), source=str(data_dir / store.LOG))
+    if logged and history.timestamp(when) < history.timestamp(logged[-1].at):
+        raise HistoryError(f"the events would be dated {when}, before the last logged event ({logged[-1].at}): "
+                           "replay archived catalogs in date order")
+    return when

@@ -1,0 +1,267 @@
+"""What changed between two catalogs, as events of the append-only change log. No I/O here.
+
+One event per line of ``data/changes.jsonl``::
+
+    {"at": "2026-07-17T00:00:00Z", "kind": "changed", "id": "openai/gpt-4o",
+     "changes": {"pricing.prompt": ["0.0000025", "0.000002"]}}
+
+``kind`` is ``added``, ``removed`` or ``changed``; only ``changed`` carries ``changes``, a map
+from a dotted field path (see ``fields``) to ``[old, new]``, where a missing value is ``null``.
+Prices are the API's own decimal strings in USD per token. The first snapshot stored into an
+empty data folder logs every model as ``added``, so the log alone knows when each model was
+first seen and what it cost then (by undoing the later price changes).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from decimal import Decimal
+from typing import Any, Iterable, Sequence
+
+from sitegen.catalog import Model
+from sitegen.errors import HistoryError
+
+KINDS = ("added", "removed", "changed")
+HEADLINE_PRICES = ("pricing.prompt", "pricing.completion")
+
+
+# ---------------------------------------------------------------------------------------
+# Time
+
+
+def format_time(moment: datetime) -> str:
+    """ISO-8601 in UTC with a ``Z``, to the second: the only form the log holds."""
+    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_time(text: str) -> datetime:
+    """A date (``2026-07-17``) or an ISO-8601 time; one without a zone is read as UTC."""
+    try:
+        moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
+    except ValueError:
+        raise HistoryError(f"{text!r} is not an ISO-8601 date or time (e.g. 2026-07-17 or 2026-07-17T06:00:00Z)") from None
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=timezone.utc)
+    return moment.astimezone(timezone.utc)
+
+
+def timestamp(at: str) -> int:
+    return int(parse_time(at).timestamp())
+
+
+# ---------------------------------------------------------------------------------------
+# Events
+
+
+@dataclass(frozen=True)
+class Event:
+    at: str
+    kind: str
+    id: str
+    changes: dict[str, list[Any]] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"at": self.at, "kind": self.kind, "id": self.id}
+        if self.changes is not None:
+            data["changes"] = self.changes
+        return data
+
+    @property
+    def day(self) -> str:
+        return self.at[:10]
+
+    @property
+    def repriced(self) -> bool:
+        """A change of the headline (input or output) price."""
+        return self.kind == "changed" and any(k in (self.changes or {}) for k in HEADLINE_PRICES)
+
+
+def dumps(events: Iterable[Event]) -> str:
+    """Log lines for ``events``, each ending in a newline."""
+    return "".join(
+        json.dumps(e.to_json(), ensure_ascii=False, sort_keys=False) + "\n" for e in events
+    )
+
+
+def loads(text: str, source: str = "changes.jsonl") -> list[Event]:
+    """Parse a log; a malformed line is a HistoryError naming the file and line."""
+    events: list[Event] = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{source} line {number}"
+        try:
+            data = json.loads(line)
+        except ValueError as exc:
+            raise HistoryError(f"{where} is not JSON ({exc})") from None
+        if not isinstance(data, dict) or data.get("kind") not in KINDS:
+            raise HistoryError(f"{where} is not an event with a kind of {', '.join(KINDS)}")
+        at, ident, changes = data.get("at"), data.get("id"), data.get("changes")
+        if not isinstance(at, str) or not isinstance(ident, str):
+            raise HistoryError(f"{where} lacks a string 'at' or 'id'")
+        parse_time(at)
+        if data["kind"] == "changed" and not (
+            isinstance(changes, dict) and all(isinstance(v, list) and len(v) == 2 for v in changes.values())
+        ):
+            raise HistoryError(f"{where} is a change without a 'changes' map of [old, new] pairs")
+        events.append(Event(at, data["kind"], ident, changes if data["kind"] == "changed" else None))
+    return events
+
+
+@dataclass(frozen=True)
+class Counts:
+    added: int = 0
+    removed: int = 0
+    repriced: int = 0
+    changed: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.added} added, {self.removed} removed, {self.repriced} repriced, {self.changed} changed"
+
+
+def count(events: Sequence[Event]) -> Counts:
+    """Events by kind; ``repriced`` and ``changed`` split the change events (a change of the
+    input or output price is a repricing, any other change is ``changed``)."""
+    repriced = sum(1 for e in events if e.repriced)
+    return Counts(
+        added=sum(1 for e in events if e.kind == "added"),
+        removed=sum(1 for e in events if e.kind == "removed"),
+        repriced=repriced,
+        changed=sum(1 for e in events if e.kind == "changed") - repriced,
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Diffing
+
+
+def fields(model: Model) -> dict[str, Any]:
+    """The fields the log follows, as dotted path -> JSON value.
+
+    Optional price keys with a zero value are left out: the API omits them as often as it
+    sends ``"0"``, and both mean the same. Tiered prices read
+    ``pricing.overrides.<min_prompt_tokens>.<key>``.
+    """
+    values: dict[str, Any] = {
+        "name": model.name,
+        "context_length": model.context_length,
+        "top_provider.context_length": model.provider_context_length,
+        "top_provider.max_completion_tokens": model.max_completion_tokens,
+        "top_provider.is_moderated": model.is_moderated,
+        "architecture.input_modalities": list(model.input_modalities),
+        "architecture.output_modalities": list(model.output_modalities),
+        "architecture.tokenizer": model.tokenizer,
+        "supported_parameters": sorted(model.supported_parameters),
+        "expiration_date": model.expiration_date,
+        "knowledge_cutoff": model.knowledge_cutoff,
+    }
+    for key, price in sorted(model.prices.items()):
+        if price != 0 or f"pricing.{key}" in HEADLINE_PRICES:
+            values[f"pricing.{key}"] = price
+    for tier in model.tiers:
+        for key, price in sorted(tier.prices.items()):
+            values[f"pricing.overrides.{tier.min_prompt_tokens}.{key}"] = price
+    return values
+
+
+def _followed(path: str, old: Model, new: Model) -> bool:
+    """Whether both records carry the field at all: a field the API started (or stopped)
+    sending is schema drift, not a change of the model. Prices are always compared."""
+    if path.startswith("pricing."):
+        return True
+    top = path.split(".", 1)[0]
+    return top in old.raw and top in new.raw
+
+
+def _json_value(value: Any) -> Any:
+    return f"{value:f}" if isinstance(value, Decimal) else value
+
+
+def changes(old: Model, new: Model) -> dict[str, list[Any]]:
+    """``{path: [old, new]}`` for every followed field whose value differs."""
+    before, after = fields(old), fields(new)
+    found: dict[str, list[Any]] = {}
+    for path in sorted(before.keys() | after.keys()):
+        a, b = before.get(path), after.get(path)
+        if a != b and _followed(path, old, new):
+            found[path] = [_json_value(a), _json_value(b)]
+    return found
+
+
+def diff(old: Sequence[Model], new: Sequence[Model], at: str) -> list[Event]:
+    """The events that turn catalog ``old`` into ``new``: added, removed, then changed,
+    each by id."""
+    before = {m.id: m for m in old}
+    after = {m.id: m for m in new}
+    events = [Event(at, "added", i) for i in sorted(after.keys() - before.keys())]
+    events += [Event(at, "removed", i) for i in sorted(before.keys() - after.keys())]
+    for ident in sorted(before.keys() & after.keys()):
+        found = changes(before[ident], after[ident])
+        if found:
+            events.append(Event(at, "changed", ident, found))
+    return events
+
+
+def retired_records(previous: Sequence[dict[str, Any]], old: Sequence[Model], new: Sequence[Model]) -> list[dict[str, Any]]:
+    """The last known API record of every model no longer listed, sorted by id: the ones
+    retired before, plus the ones ``new`` drops, minus the ones that came back."""
+    current = {m.id for m in new}
+    records = {r["id"]: r for r in previous if isinstance(r, dict) and isinstance(r.get("id"), str)}
+    records.update({m.id: m.raw for m in old if m.id not in current})
+    return [records[i] for i in sorted(records) if i not in current]
+
+
+# ---------------------------------------------------------------------------------------
+# Reading the log back
+
+
+@dataclass(frozen=True)
+class PricePoint:
+    """The prices a model had from ``at`` on (dotted ``pricing.`` paths -> decimal strings)."""
+
+    at: str
+    prices: dict[str, str]
+
+
+def price_history(model: Model, events: Sequence[Event]) -> list[PricePoint]:
+    """Oldest first: the prices ``model`` had since it was first logged.
+
+    Works backwards from the model's current (or last known) prices, undoing each logged
+    price change, so only the log and the record are needed.
+    """
+    state = {k: _json_value(v) for k, v in fields(model).items() if k.startswith("pricing.")}
+    points: list[PricePoint] = []
+    start: str | None = None
+    for event in reversed([e for e in events if e.id == model.id]):
+        if event.kind == "added":
+            start = event.at
+            break
+        if event.kind != "changed":
+            continue
+        moved = {k: v for k, v in (event.changes or {}).items() if k.startswith("pricing.")}
+        if not moved:
+            continue
+        points.append(PricePoint(event.at, dict(state)))
+        for path, (old, _new) in moved.items():
+            if old is None:
+                state.pop(path, None)
+            else:
+                state[path] = old
+    if start is not None or not points:
+        points.append(PricePoint(start or "", dict(state)))
+    points.reverse()
+    return points
+
+
+def retirements(events: Sequence[Event], current: Iterable[str]) -> dict[str, str]:
+    """id -> time of the last removal, for every removed model not listed now."""
+    listed = set(current)
+    since: dict[str, str] = {}
+    for event in events:
+        if event.kind == "removed":
+            since[event.id] = event.at
+        elif event.kind == "added":
+            since.pop(event.id, None)
+    return {i: at for i, at in since.items() if i not in listed}
