@@ -19,6 +19,9 @@ ALLOWED_SCHEMES = {"http", "https", "mailto"}
 _md = markdown.Markdown(extensions=[], output_format="html")
 _TAGS = re.compile(r"<[^>]*>")
 _SPACE = re.compile(r"\s+")
+# ``[text](<url>)``: CommonMark's bracketed link destination, whose brackets the escaping
+# below would otherwise turn into part of the address.
+_BRACKETED_URL = re.compile(r"\]\(&lt;([^\s<>]*)&gt;")
 
 
 @lru_cache(maxsize=None)
@@ -31,7 +34,7 @@ def description_html(text: str) -> str:
     """
     if not text.strip():
         return ""
-    escaped = html.escape(text, quote=False)
+    escaped = _BRACKETED_URL.sub(r"](<\1>", html.escape(text, quote=False))
     rendered = _md.reset().convert(escaped)
     # Headings inside a model page sit below the page's own h1/h2.
     rendered = re.sub(r"<(/?)h[12]>", r"<\1h3>", rendered)
