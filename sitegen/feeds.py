@@ -47,8 +47,9 @@ def _generator(info: FeedInfo, items: Sequence[FeedItem], for_atom: bool) -> Fee
     fg.id(info.self_url)
     fg.title(_strip_controls(info.title))
     fg.subtitle(_strip_controls(info.description))
-    fg.link(href=info.link, rel="alternate")
+    # RSS's one channel <link> is the last link added: the page, not the feed itself.
     fg.link(href=info.self_url, rel="self")
+    fg.link(href=info.link, rel="alternate")
     fg.language("en")
     fg.generator("sitegen", __version__)
     fg.updated(info.updated)
