@@ -24,6 +24,13 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     for warning in report.warnings:
         _warn(warning)
     print(report.summary())
+    if args.message_file:
+        from sitegen.commit_message import commit_message
+
+        try:
+            args.message_file.write_text(commit_message(report.events, report.models, report.changed), encoding="utf-8")
+        except OSError as exc:
+            raise SitegenError(f"cannot write the commit message to {args.message_file}: {exc.strerror or exc}") from None
     return 0
 
 
@@ -68,6 +75,9 @@ def parser() -> argparse.ArgumentParser:
     fetch.add_argument("--at", metavar="TIME",
                        help="date the logged changes at TIME (ISO-8601, e.g. 2026-07-17) instead of now, "
                        "when replaying archived catalogs in date order")
+    fetch.add_argument("--message-file", type=Path, metavar="FILE",
+                       help="also write a git commit message saying what changed to FILE "
+                       "(for committing data/ after a scheduled fetch)")
     fetch.set_defaults(func=cmd_fetch)
 
     build = commands.add_parser(

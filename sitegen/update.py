@@ -24,6 +24,7 @@ class UpdateReport:
     changed: bool
     warnings: list[str] = field(default_factory=list)
     counts: history.Counts = field(default_factory=history.Counts)
+    events: list[history.Event] = field(default_factory=list)
 
     def summary(self) -> str:
         state = "stored a new snapshot" if self.changed else "catalog unchanged"
@@ -41,7 +42,7 @@ def update(source: str, data_dir: Path, timeout: float, at: str | None = None) -
     retired = history.retired_records(store.read_retired(data_dir), previous, catalog.models)
     changed = store.save_snapshot(data_dir, payload, history.dumps(events), retired)
     return UpdateReport(source=source, models=len(catalog.models), changed=changed, warnings=catalog.warnings,
-                        counts=history.count(events))
+                        counts=history.count(events), events=events)
 
 
 def stored_models(data_dir: Path) -> list[Model]:

@@ -1,0 +1,286 @@
+"""The GitHub Actions workflows: linted by actionlint and the workflow JSON schema, and held
+to what the deployment needs (triggers, least privilege, one run at a time, a visible but
+non-fatal fetch failure) by reading them as data."""
+
+from __future__ import annotations
+
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from conftest import FIXTURES, run_cli
+from sitegen.cli import parser
+
+ROOT = Path(__file__).resolve().parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+PAGES = WORKFLOWS / "pages.yml"
+CI = WORKFLOWS / "ci.yml"
+OFFICIAL = {"actions/checkout", "actions/setup-python", "actions/configure-pages",
+            "actions/upload-pages-artifact", "actions/deploy-pages"}
+
+
+def load(path: Path) -> dict[str, Any]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    # YAML 1.1 reads the bare key `on` as the boolean true.
+    data["on"] = data.pop(True, data.get("on"))
+    return data
+
+
+def tool(name: str) -> str:
+    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+    if not found:
+        pytest.fail(f"{name} is not installed: run 'bash .ci/setup' (pip install -e '.[test]')")
+    return found
+
+
+@pytest.fixture(scope="module")
+def pages() -> dict[str, Any]:
+    return load(PAGES)
+
+
+def steps(job: dict[str, Any]) -> list[dict[str, Any]]:
+    return job.get("steps", [])
+
+
+def step(job: dict[str, Any], step_id: str) -> dict[str, Any]:
+    matches = [s for s in steps(job) if s.get("id") == step_id]
+    assert len(matches) == 1, f"no single step with id {step_id!r}"
+    return matches[0]
+
+
+def sitegen_commands(workflow: dict[str, Any]) -> list[list[str]]:
+    """Every `sitegen ...` command line in the workflow's run steps, split like a shell."""
+    commands = []
+    for job in workflow["jobs"].values():
+        for s in steps(job):
+            for line in s.get("run", "").splitlines():
+                line = line.strip()
+                if line.startswith("sitegen "):
+                    commands.append(shlex.split(line))
+    return commands
+
+
+# ---------------------------------------------------------------------------------------
+# Linters
+
+
+def test_actionlint_finds_nothing() -> None:
+    result = subprocess.run([tool("actionlint"), "-no-color", str(PAGES), str(CI)],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_actionlint_reports_a_broken_workflow(tmp_path: Path) -> None:
+    """The linter really reads our files: an unknown step output is an error."""
+    broken = tmp_path / "broken.yml"
+    broken.write_text(PAGES.read_text().replace("steps.pages.outputs.base_url", "steps.pages.outputs.base_uri"))
+    result = subprocess.run([tool("actionlint"), "-no-color", str(broken)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1 and "base_uri" in result.stdout
+
+
+def test_workflows_match_the_github_schema() -> None:
+    result = subprocess.run(
+        [tool("check-jsonschema"), "--builtin-schema", "vendor.github-workflows", str(PAGES), str(CI)],
+        cwd=ROOT, capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# ---------------------------------------------------------------------------------------
+# pages.yml: what it runs and when
+
+
+def test_pages_runs_hourly_at_an_odd_minute_on_demand_and_on_push_to_main(pages: dict[str, Any]) -> None:
+    on = pages["on"]
+    assert set(on) == {"schedule", "workflow_dispatch", "push"}
+    assert on["push"]["branches"] == ["main"]
+    (entry,) = on["schedule"]
+    minute, hour, day, month, weekday = entry["cron"].split()
+    assert minute.isdigit() and int(minute) % 2 == 1 and int(minute) < 60, entry["cron"]
+    assert (hour, day, month, weekday) == ("*", "*", "*", "*"), "the schedule is hourly"
+
+
+def test_pages_grants_each_job_only_what_it_needs(pages: dict[str, Any]) -> None:
+    assert pages["permissions"] == {}, "no job inherits a default token scope"
+    jobs = pages["jobs"]
+    assert jobs["update"]["permissions"] == {"contents": "write"}
+    assert jobs["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+    assert jobs["deploy"]["environment"]["name"] == "github-pages"
+    for name, job in jobs.items():
+        granted = job.get("permissions")
+        assert isinstance(granted, dict), f"job {name} states its permissions"
+        writes = {scope for scope, level in granted.items() if level == "write"}
+        if name == "update":
+            assert writes == {"contents"}
+        elif name == "deploy":
+            assert writes == {"pages", "id-token"}
+        else:
+            assert not writes, f"job {name} needs no write access, has {writes}"
+
+
+def test_pages_never_runs_twice_at_once_nor_cancels_a_deploy(pages: dict[str, Any]) -> None:
+    concurrency = pages["concurrency"]
+    assert concurrency["group"]
+    assert concurrency["cancel-in-progress"] is False
+    for name, job in pages["jobs"].items():
+        assert "concurrency" not in job, f"job {name} must not override the workflow's concurrency"
+
+
+def test_official_actions_are_pinned_to_a_major_version() -> None:
+    for path in (PAGES, CI):
+        for job in load(path)["jobs"].values():
+            for s in steps(job):
+                if "uses" in s:
+                    action, _, ref = s["uses"].partition("@")
+                    assert action in OFFICIAL, f"{path.name}: unexpected action {s['uses']}"
+                    assert re.fullmatch(r"v\d+", ref), f"{path.name}: {s['uses']} is not pinned to a major"
+
+
+def test_python_is_set_up_with_pip_caching_keyed_on_pyproject() -> None:
+    for path in (PAGES, CI):
+        for name, job in load(path)["jobs"].items():
+            for s in steps(job):
+                if s.get("uses", "").startswith("actions/setup-python@"):
+                    assert s["with"]["cache"] == "pip", f"{path.name}/{name}"
+                    assert s["with"]["cache-dependency-path"] == "pyproject.toml", f"{path.name}/{name}"
+
+
+def test_update_job_fetches_then_commits_data_with_a_bot_identity(pages: dict[str, Any]) -> None:
+    update = pages["jobs"]["update"]
+    fetch = step(update, "fetch")
+    assert fetch["run"].startswith("sitegen fetch")
+    assert "secrets.OPENROUTER_API_KEY" in fetch["env"]["OPENROUTER_API_KEY"]
+    message_file = shlex.split(fetch["run"])[shlex.split(fetch["run"]).index("--message-file") + 1]
+    commit = next(s for s in steps(update) if "git push" in s.get("run", ""))
+    assert "steps.fetch.outcome == 'success'" in commit["if"]
+    assert "git add data" in commit["run"]
+    assert "github-actions[bot]" in commit["run"]
+    assert f'--file "{message_file}"' in commit["run"].replace("\\\n", " ")
+    assert "git push origin HEAD:main" in commit["run"]
+
+
+def test_the_commit_step_records_changed_data_as_the_bot_and_skips_unchanged_data(
+        pages: dict[str, Any], tmp_path: Path) -> None:
+    """Run the workflow's own commit script in a real repository with a local origin."""
+    update = pages["jobs"]["update"]
+    script = next(s for s in steps(update) if "git push" in s.get("run", ""))["run"]
+    runner_temp = tmp_path / "runner-temp"
+    runner_temp.mkdir()
+    env = {**os.environ, "RUNNER_TEMP": str(runner_temp), "GIT_CONFIG_GLOBAL": os.devnull, "GIT_CONFIG_NOSYSTEM": "1"}
+    me = ["-c", "user.name=Someone", "-c", "user.email=someone@example.com"]
+
+    def git(*args: str, cwd: Path) -> str:
+        done = subprocess.run(["git", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return done.stdout.strip()
+
+    def fetch_and_commit(snapshot: str, at: str) -> subprocess.CompletedProcess[str]:
+        fetched = run_cli("fetch", "--source", str(FIXTURES / f"openrouter-models-{snapshot}.json"),
+                          "--data", "data", "--at", at, "--message-file", str(runner_temp / "commit-message.txt"),
+                          cwd=work)
+        assert fetched.returncode == 0, fetched.stderr
+        # GitHub runs a step's script as: bash --noprofile --norc -eo pipefail
+        return subprocess.run(["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", script],
+                              cwd=work, env=env, capture_output=True, text=True, timeout=60)
+
+    origin, work = tmp_path / "origin.git", tmp_path / "work"
+    git("init", "-q", "--bare", "-b", "main", str(origin), cwd=tmp_path)
+    git("init", "-q", "-b", "main", str(work), cwd=tmp_path)
+    (work / "README.md").write_text("catalog\n")
+    git("add", "README.md", cwd=work)
+    git(*me, "commit", "-q", "-m", "start", cwd=work)
+    git("remote", "add", "origin", str(origin), cwd=work)
+    git("push", "-q", "origin", "main", cwd=work)
+
+    result = fetch_and_commit("2026-07-31", "2026-07-31")
+    assert result.returncode == 0, result.stderr
+    result = fetch_and_commit("2026-08-08", "2026-08-08")
+    assert result.returncode == 0, result.stderr
+    log = git("log", "--format=%an <%ae>|%s", "main", cwd=origin).splitlines()
+    assert log == [
+        "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|"
+        "Catalog: 64 added, 1 removed, 24 repriced, 28 changed (400 models)",
+        "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|"
+        "Catalog: 337 added, 0 removed, 0 repriced, 0 changed (337 models)",
+        "Someone <someone@example.com>|start",
+    ]
+    touched = git("show", "--name-only", "--format=", "main", cwd=origin).splitlines()
+    assert touched and all(name.startswith("data/") for name in touched)
+
+    result = fetch_and_commit("2026-08-08", "2026-08-09")
+    assert result.returncode == 0, result.stderr
+    assert "data/ unchanged" in result.stdout
+    assert len(git("log", "--format=%s", "main", cwd=origin).splitlines()) == 3
+
+
+def test_a_failed_fetch_is_reported_and_the_site_still_rebuilds(pages: dict[str, Any]) -> None:
+    jobs = pages["jobs"]
+    fetch = step(jobs["update"], "fetch")
+    assert fetch["continue-on-error"] is True, "a failed fetch must not stop the rebuild"
+    annotations = [s for s in steps(jobs["update"])
+                   if s.get("if") == "steps.fetch.outcome == 'failure'" and "::error" in s.get("run", "")]
+    assert annotations, "a failed fetch leaves an error annotation"
+    assert jobs["update"]["outputs"]["fetch"] == "${{ steps.fetch.outcome }}"
+    # The build runs from whatever the update job left committed, fetch or no fetch.
+    assert jobs["build"]["needs"] == "update"
+    assert "if" not in jobs["build"] and "if" not in jobs["deploy"]
+    checkout = next(s for s in steps(jobs["build"]) if s.get("uses", "").startswith("actions/checkout@"))
+    assert checkout["with"]["ref"] == "${{ needs.update.outputs.sha }}"
+    # After the deploy, the run still ends red.
+    status = jobs["fetch-status"]
+    assert set(status["needs"]) == {"update", "deploy"}
+    assert status["if"] == "always() && needs.update.outputs.fetch == 'failure'"
+    assert any("exit 1" in s.get("run", "") for s in steps(status))
+
+
+def test_build_job_tests_then_builds_for_the_pages_address_and_uploads_it(pages: dict[str, Any]) -> None:
+    build = pages["jobs"]["build"]
+    runs = [s.get("run", "") for s in steps(build)]
+    uses = [s.get("uses", "").partition("@")[0] for s in steps(build)]
+    test_at = next(i for i, r in enumerate(runs) if "pytest" in r)
+    configure_at = uses.index("actions/configure-pages")
+    build_at = next(i for i, r in enumerate(runs) if r.startswith("sitegen build"))
+    upload_at = uses.index("actions/upload-pages-artifact")
+    assert test_at < build_at < upload_at and configure_at < build_at
+    configure_id = steps(build)[configure_at]["id"]
+    build_step = steps(build)[build_at]
+    assert build_step["env"]["BASE_URL"] == f"${{{{ steps.{configure_id}.outputs.base_url }}}}"
+    args = parser().parse_args(shlex.split(build_step["run"].replace('"$BASE_URL"', "https://someone.github.io/repo"))[1:])
+    assert args.base_url == "https://someone.github.io/repo"
+    assert str(args.out) == steps(build)[upload_at]["with"]["path"]
+    deploy = pages["jobs"]["deploy"]
+    assert deploy["needs"] == "build"
+    assert [s["uses"].partition("@")[0] for s in steps(deploy)] == ["actions/deploy-pages"]
+
+
+def test_every_sitegen_command_in_the_workflow_is_one_the_cli_accepts(pages: dict[str, Any]) -> None:
+    commands = sitegen_commands(pages)
+    assert {c[1] for c in commands} == {"fetch", "build"}
+    for command in commands:
+        argv = [a.replace("$RUNNER_TEMP", "/runner/temp").replace("$BASE_URL", "https://x.example/") for a in command[1:]]
+        try:
+            parser().parse_args(argv)
+        except SystemExit:
+            pytest.fail(f"the CLI rejects {' '.join(command)}")
+
+
+# ---------------------------------------------------------------------------------------
+# ci.yml
+
+
+def test_ci_runs_the_suite_on_pushes_and_pull_requests() -> None:
+    ci = load(CI)
+    assert {"push", "pull_request"} <= set(ci["on"])
+    assert ci["permissions"] == {"contents": "read"}
+    runs = [s.get("run", "") for job in ci["jobs"].values() for s in steps(job)]
+    assert "bash .ci/run" in runs
+    assert (ROOT / ".ci" / "run").exists()
