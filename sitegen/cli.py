@@ -39,7 +39,7 @@ def cmd_build(args: argparse.Namespace) -> int:
 
     catalog = args.catalog or (args.data / "models.json")
     settings = BuildSettings(base_url=normalize_base_url(args.base_url))
-    report = build(Path(catalog), args.out, settings)
+    report = build(Path(catalog), args.out, settings, data_dir=None if args.catalog else args.data)
     for warning in report.warnings:
         _warn(warning)
     print(report.summary() + f" -> {args.out}")

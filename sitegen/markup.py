@@ -15,6 +15,9 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
+# Descriptions are written for openrouter.ai: their relative links ("/deepseek/deepseek-r1")
+# mean pages there, not on this site.
+DESCRIPTION_BASE = "https://openrouter.ai/"
 
 _md = markdown.Markdown(extensions=[], output_format="html")
 _TAGS = re.compile(r"<[^>]*>")
@@ -48,6 +51,7 @@ def clean_html(fragment: str) -> str:
         tags=ALLOWED_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,
+        url_relative=("rewrite_with_base", DESCRIPTION_BASE),
         link_rel="nofollow noopener noreferrer",
         strip_comments=True,
     )
