@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 from typing import Any, Iterable
 from xml.sax.saxutils import escape as xml_escape
@@ -177,6 +178,7 @@ def new_model_feeds(site: SiteFiles, models: list[Model], base_url: str, updated
         updated=updated,
     )
     site.add("feed.xml", feeds.rss(info, items))
+    site.add("atom.xml", feeds.atom(replace(info, self_url=base_url + "atom.xml"), items))
 
 
 # ---------------------------------------------------------------------------------------

@@ -176,6 +176,15 @@ def test_angle_bracket_link_destination_becomes_a_real_link(build: Callable[[Pat
     assert (link.text, link.get("href")) == ("Poolside", "https://poolside.ai/")
 
 
+def test_relative_links_in_descriptions_point_to_openrouter(build: Callable[[Path], Site]) -> None:
+    # Descriptions are written for openrouter.ai; "/deepseek/deepseek-r1" means a page there.
+    site = build(next(p for p in SNAPSHOTS if "2025-12-21" in p.name))
+    about = site.tree(model_path("deepseek/deepseek-r1-distill-llama-70b")).get_element_by_id("about").getparent()
+    hrefs = [a.get("href") for a in about.iter("a")]
+    assert "https://openrouter.ai/deepseek/deepseek-r1" in hrefs
+    assert all(h.startswith(("https://", "http://", "mailto:")) for h in hrefs)
+
+
 # ---------------------------------------------------------------------------------------
 # Index
 

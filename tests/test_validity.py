@@ -1,0 +1,173 @@
+"""The built site is valid HTML (W3C Nu HTML Checker) and has no broken internal link."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+import pytest
+
+from conftest import ROOT, run_cli
+
+VNU = ROOT / ".ci/tools/node_modules/vnu-jar/build/dist/vnu.jar"
+# A base URL with a path: links that only work at a domain's root show up as broken.
+BASE = "https://example.org/catalog/"
+LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src",
+                   "source": "src", "form": "action", "area": "href", "use": "href"}
+CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
+
+
+@pytest.fixture(scope="module")
+def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built from the bundled data/ folder, served from a sub-path."""
+    out = tmp_path_factory.mktemp("valid") / "_site"
+    result = run_cli("build", "--out", str(out), "--base-url", BASE)
+    assert result.returncode == 0, result.stderr
+    return out
+
+
+def test_nu_html_checker_reports_no_error(bundled_site: Path) -> None:
+    java = shutil.which("java")
+    if java is None or not VNU.is_file():
+        pytest.fail(f"the Nu HTML Checker needs Java and {VNU.relative_to(ROOT)}: run 'bash .ci/setup'")
+    pages = list(bundled_site.rglob("*.html"))
+    assert len(pages) > 400
+    result = subprocess.run(
+        [java, "-Xss16m", "-jar", str(VNU), "--errors-only", "--skip-non-html", "--also-check-svg",
+         "--format", "gnu", str(bundled_site)],
+        capture_output=True, text=True, timeout=600,
+    )
+    report = (result.stdout + result.stderr).replace(str(bundled_site) + "/", "")
+    errors = [line for line in report.splitlines() if line.strip()]
+    assert result.returncode == 0 and not errors, (
+        f"{len(errors)} HTML error(s):\n" + "\n".join(errors[:40])
+    )
+
+
+# ---------------------------------------------------------------------------------------
+# Links
+
+
+class Site:
+    def __init__(self, root: Path):
+        self.root = root
+        self._ids: dict[Path, set[str]] = {}
+
+    def url_of(self, rel: str) -> str:
+        return BASE + re.sub(r"(^|/)index\.html$", r"\1", rel)
+
+    def ids(self, file: Path) -> set[str]:
+        if file not in self._ids:
+            tree = lxml.html.fromstring(file.read_bytes())
+            self._ids[file] = {e.get("id") for e in tree.iter() if isinstance(e.tag, str) and e.get("id")} | {
+                e.get("name") for e in tree.iter("a") if e.get("name")
+            }
+        return self._ids[file]
+
+    def problem(self, page_url: str, link: str, page: Path | None = None) -> str | None:
+        """Why ``link`` found on ``page_url`` (the file ``page``) is broken, or None."""
+        link = link.strip()
+        if link.startswith("#") and page is not None:
+            if unquote(link[1:]) not in self.ids(page):
+                return f"no element with id {link[1:]!r} on this page"
+            return None
+        scheme = urlsplit(link).scheme.lower()
+        if scheme in ("mailto", "data"):
+            return None
+        if scheme == "javascript":
+            return "javascript: link"
+        target = urljoin(page_url, link)
+        parts = urlsplit(target)
+        if parts.scheme not in ("http", "https"):
+            return f"unexpected scheme {parts.scheme!r}"
+        if not target.startswith(BASE):
+            if parts.netloc == urlsplit(BASE).netloc:
+                return "points outside the base URL's path"
+            return None  # another site
+        rel = unquote(parts.path[len(urlsplit(BASE).path):])
+        file = self.root / rel
+        if rel == "" or rel.endswith("/"):
+            file = file / "index.html"
+        if not file.is_file():
+            return "no such file" + (" (a folder: link it with a trailing '/')" if file.is_dir() else "")
+        if parts.fragment:
+            if file.suffix != ".html":
+                return "fragment on a file that is not a page"
+            if unquote(parts.fragment) not in self.ids(file):
+                return f"no element with id {parts.fragment!r}"
+        return None
+
+
+def page_links(tree: lxml.html.HtmlElement) -> list[str]:
+    links = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        attribute = LINK_ATTRIBUTES.get(element.tag)
+        if attribute and element.get(attribute) is not None:
+            links.append(element.get(attribute))
+        if element.get("srcset"):
+            links.extend(part.split()[0] for part in element.get("srcset").split(",") if part.strip())
+        if element.tag == "meta" and (element.get("property") or element.get("name") or "").endswith(":image"):
+            links.append(element.get("content"))
+    return links
+
+
+def test_no_broken_internal_link(bundled_site: Path) -> None:
+    site = Site(bundled_site)
+    broken: list[str] = []
+    checked = 0
+    for file in sorted(bundled_site.rglob("*.html")):
+        rel = file.relative_to(bundled_site).as_posix()
+        # The 404 page is served at any address, so all its links must be absolute.
+        page_url = "https://example.org/any/missing/path" if rel == "404.html" else site.url_of(rel)
+        for link in page_links(lxml.html.fromstring(file.read_bytes())):
+            checked += 1
+            why = site.problem(page_url, link, file)
+            if why:
+                broken.append(f"{rel}: {link} -> {why}")
+    for file in sorted(bundled_site.rglob("*.css")):
+        rel = file.relative_to(bundled_site).as_posix()
+        for link in CSS_URL.findall(file.read_text()):
+            why = site.problem(site.url_of(rel), link)
+            if why:
+                broken.append(f"{rel}: {link} -> {why}")
+    for name, xpath in (("feed.xml", "//item/link/text() | //channel/link/text()"),
+                        ("sitemap.xml", "//*[local-name()='loc']/text()")):
+        for link in lxml.etree.fromstring((bundled_site / name).read_bytes()).xpath(xpath):
+            checked += 1
+            assert link.startswith(BASE), f"{name}: {link} is not under the base URL"
+            why = site.problem(BASE, link)
+            if why:
+                broken.append(f"{name}: {link} -> {why}")
+    robots = (bundled_site / "robots.txt").read_text()
+    sitemap = re.search(r"^Sitemap: (\S+)$", robots, re.M)
+    assert sitemap and site.problem(BASE, sitemap.group(1)) is None
+    assert checked > 10_000
+    assert not broken, f"{len(broken)} broken link(s):\n" + "\n".join(broken[:40])
+
+
+def test_link_checker_catches_broken_links(tmp_path: Path) -> None:
+    # The checker itself must be able to fail.
+    (tmp_path / "models" / "a").mkdir(parents=True)
+    (tmp_path / "index.html").write_text('<p id="top">x</p>')
+    (tmp_path / "models" / "a" / "index.html").write_text("<h1>a</h1>")
+    site = Site(tmp_path)
+    page = BASE + "models/a/"
+    assert site.problem(page, "../../") is None
+    assert site.problem(page, "../../#top") is None
+    assert site.problem(page, BASE + "models/a/") is None
+    assert site.problem(page, "https://other.example/") is None
+    assert site.problem(page, "../../#nowhere") is not None
+    assert site.problem(page, "../b/") is not None
+    assert site.problem(page, "../a") is not None
+    assert site.problem(page, "/models/a/") is not None
+    assert site.problem(page, "../../../") is not None
+    assert site.problem(page, "javascript:alert(1)") is not None
+    assert site.problem(BASE, "#top", tmp_path / "index.html") is None
+    assert site.problem(BASE, "#gone", tmp_path / "index.html") is not None
