@@ -6,8 +6,9 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import pages
-from sitegen.catalog import Catalog, loads
+from sitegen import history, history_pages, pages, store, syndication
+from sitegen.catalog import Catalog, loads, parse_records
+from sitegen.history_pages import SiteHistory
 from sitegen.config import STATIC, BuildSettings, build_clock
 from sitegen.errors import BuildError, CatalogError
 from sitegen.render import Renderer
@@ -31,12 +32,19 @@ class BuildReport:
 
 def read_catalog(path: Path) -> Catalog:
     try:
-        text = path.read_bytes()
-    except FileNotFoundError:
-        raise CatalogError(f"no catalog at {path} (run 'sitegen fetch' first, or pass --catalog)") from None
+        text = store.read(path.parent, path.name)  # the committed file, even mid-commit
     except OSError as exc:
         raise CatalogError(f"cannot read {path}: {exc.strerror}") from None
+    if text is None:
+        raise CatalogError(f"no catalog at {path} (run 'sitegen fetch' first, or pass --catalog)")
     return loads(text, source=str(path))
+
+
+def read_history(data_dir: Path) -> SiteHistory:
+    """The change log and the last records of retired models (both optional)."""
+    events = history.loads(store.read_log(data_dir), source=str(data_dir / store.LOG))
+    records = store.read_retired(data_dir)
+    return SiteHistory(events, parse_records(records).models if records else [])
 
 
 def static_assets(root: Path = STATIC) -> list[tuple[str, bytes]]:
@@ -47,28 +55,39 @@ def static_assets(root: Path = STATIC) -> list[tuple[str, bytes]]:
     ]
 
 
-def render_site(catalog: Catalog, settings: BuildSettings) -> SiteFiles:
+def render_site(catalog: Catalog, settings: BuildSettings, past: SiteHistory | None = None) -> SiteFiles:
     """Every file of the site, in memory."""
     models = catalog.models
-    clock = build_clock(max((m.created for m in models), default=0))
+    past = past or SiteHistory()
+    clock = build_clock(max(max((m.created for m in models), default=0), past.newest()))
     renderer = Renderer(settings.base_url, clock)
     site = SiteFiles()
     pages.static_files(site, static_assets())
-    pages.model_pages(site, renderer, models)
+    extras = history_pages.model_extras(models, past, clock)
+    pages.model_pages(site, renderer, models, extras)
+    history_pages.retired_pages(site, renderer, past, extras)
+    history_pages.changes_page(site, renderer, models, past)
     pages.index_page(site, renderer, models)
     pages.author_pages(site, renderer, models)
     pages.not_found_page(site, renderer)
     pages.new_model_feeds(site, models, settings.base_url, clock, settings.feed_size)
+    syndication.author_feeds(site, models, settings.base_url, clock, settings.feed_size)
+    syndication.interest_feeds(site, models, settings.base_url, clock, settings.feed_size)
+    syndication.change_feed(site, models, past, settings.base_url, clock)
+    syndication.changes_json(site, past)
+    syndication.models_csv(site, models, settings.base_url)
     pages.models_json(site, models, settings.base_url)
     site.add(".nojekyll", b"")
     pages.sitemap(site, settings.base_url, clock)
     return site
 
 
-def build(catalog_path: Path, out: Path, settings: BuildSettings) -> BuildReport:
+def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path | None = None) -> BuildReport:
+    """Build from ``catalog_path``; with ``data_dir``, also from its change log."""
     started = time.perf_counter()
     catalog = read_catalog(catalog_path)
-    site = render_site(catalog, settings)
+    past = read_history(data_dir) if data_dir is not None else None
+    site = render_site(catalog, settings, past)
     try:
         publish(site, out)
     except OSError as exc:
