@@ -1,0 +1,259 @@
+"""A site built for a GitHub Pages project address (https://someone.github.io/repo/) works
+under that path: every internal link resolves to a built file, feeds, sitemap and robots.txt
+carry only absolute URLs under the base, every page has the head a shared link needs, and
+the 404 page works from any depth."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import re
+import struct
+import threading
+from pathlib import Path
+from urllib.parse import unquote, urljoin, urlsplit
+
+import lxml.etree
+import lxml.html
+import pytest
+
+from conftest import build_site
+
+BASE = "https://someone.github.io/repo/"
+# Attributes that hold one URL, by element.
+URL_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "source": "src",
+                  "iframe": "src", "form": "action", "use": "href", "image": "href"}
+
+
+@pytest.fixture(scope="session")
+def project_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(tmp_path_factory.mktemp("deploy") / "_site", "--base-url", BASE)
+
+
+def page_url(site: Path, file: Path) -> str:
+    rel = file.relative_to(site).as_posix()
+    return BASE + (rel[: -len("index.html")] if rel.endswith("index.html") else rel)
+
+
+def target_file(site: Path, url: str) -> Path | None:
+    """The built file an absolute URL under the base serves (None when it is elsewhere)."""
+    parts = urlsplit(url)
+    if f"{parts.scheme}://{parts.netloc}{parts.path}".startswith(BASE) is False:
+        return None
+    rel = unquote(parts.path[len(urlsplit(BASE).path):])
+    return site / (rel + "index.html" if rel == "" or rel.endswith("/") else rel)
+
+
+def links(doc: lxml.html.HtmlElement) -> list[str]:
+    found = []
+    for tag, attribute in URL_ATTRIBUTES.items():
+        for element in doc.iter(tag):
+            value = element.get(attribute) or element.get("{http://www.w3.org/1999/xlink}href")
+            if value is not None:
+                found.append(value)
+    return found
+
+
+@pytest.fixture(scope="session")
+def pages(project_site: Path) -> dict[Path, lxml.html.HtmlElement]:
+    return {p: lxml.html.fromstring(p.read_bytes()) for p in sorted(project_site.rglob("*.html"))}
+
+
+def ids(doc: lxml.html.HtmlElement) -> set[str]:
+    return {e.get("id") for e in doc.iter() if isinstance(e.tag, str) and e.get("id")}
+
+
+def test_no_internal_link_is_broken(project_site: Path, pages: dict[Path, lxml.html.HtmlElement]) -> None:
+    host = urlsplit(BASE).netloc
+    broken: list[str] = []
+    checked = 0
+    for file, doc in pages.items():
+        here = page_url(project_site, file)
+        for href in links(doc):
+            if href.startswith(("mailto:", "data:")):
+                continue
+            url = urljoin(here, href)
+            parts = urlsplit(url)
+            if parts.netloc != host:
+                continue
+            target = target_file(project_site, url)
+            checked += 1
+            if target is None:
+                broken.append(f"{file.relative_to(project_site)}: {href} leaves the base path")
+            elif not target.is_file():
+                broken.append(f"{file.relative_to(project_site)}: {href} -> missing {target.relative_to(project_site)}")
+            elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids(pages[target]):
+                broken.append(f"{file.relative_to(project_site)}: {href} -> no element #{parts.fragment}")
+    assert checked > 10 * len(pages), "the pages link to each other"
+    assert not broken, f"{len(broken)} broken links, e.g.:\n" + "\n".join(broken[:20])
+
+
+def test_stylesheet_urls_resolve(project_site: Path) -> None:
+    for css in project_site.rglob("*.css"):
+        for ref in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8")):
+            if ref.startswith("data:"):
+                continue
+            target = target_file(project_site, urljoin(page_url(project_site, css), ref))
+            assert target is not None and target.is_file(), f"{css.name}: url({ref})"
+
+
+def test_sitemap_lists_only_absolute_urls_under_the_base_that_exist(project_site: Path) -> None:
+    tree = lxml.etree.parse(str(project_site / "sitemap.xml"))
+    locs = [e.text for e in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert len(locs) > 400
+    for loc in locs:
+        target = target_file(project_site, loc)
+        assert target is not None and target.is_file(), loc
+    assert BASE in locs and BASE + "404.html" not in locs
+
+
+def test_robots_txt_points_to_the_sitemap_under_the_base(project_site: Path) -> None:
+    lines = (project_site / "robots.txt").read_text().splitlines()
+    sitemaps = [line.split(":", 1)[1].strip() for line in lines if line.lower().startswith("sitemap:")]
+    assert sitemaps == [BASE + "sitemap.xml"]
+    urls = re.findall(r"https?://\S+", "\n".join(lines))
+    assert all(u.startswith(BASE) for u in urls)
+
+
+def feed_urls(tree: lxml.etree._ElementTree) -> tuple[list[str], list[str]]:
+    """(the feed's own URLs: links, self, permalink guids; the HTML bodies of its items)."""
+    urls, bodies = [], []
+    for element in tree.iter():
+        if not isinstance(element.tag, str):
+            continue
+        name = lxml.etree.QName(element).localname
+        for attribute in ("href", "url", "src"):
+            if element.get(attribute) is not None:
+                urls.append(element.get(attribute))
+        if name in ("link", "loc") and (element.text or "").strip():
+            urls.append(element.text.strip())
+        elif name == "guid" and element.get("isPermaLink", "true") == "true":
+            urls.append((element.text or "").strip())
+        elif name == "id" and (element.text or "").strip().startswith(("http://", "https://")):
+            urls.append(element.text.strip())
+        elif name in ("description", "content", "summary", "encoded") and (element.text or "").strip():
+            bodies.append(element.text)
+    return urls, bodies
+
+
+def test_every_feed_uses_only_absolute_urls_under_the_base(project_site: Path) -> None:
+    feeds = [p for p in sorted(project_site.rglob("*.xml")) if p.name != "sitemap.xml"]
+    assert project_site / "feed.xml" in feeds
+    for feed in feeds:
+        urls, bodies = feed_urls(lxml.etree.parse(str(feed)))
+        assert urls, f"{feed.name} links to the site"
+        for url in urls:
+            target = target_file(project_site, url)
+            assert target is not None, f"{feed.relative_to(project_site)}: {url} is not under {BASE}"
+            assert target.is_file(), f"{feed.relative_to(project_site)}: {url} -> missing file"
+        for body in bodies:
+            fragment = lxml.html.fragment_fromstring(body, create_parent="div")
+            for href in links(fragment):
+                assert re.match(r"(https?|mailto):", href), f"{feed.name}: relative link {href!r} in an item"
+                if urlsplit(href).netloc == urlsplit(BASE).netloc:
+                    assert href.startswith(BASE), f"{feed.name}: {href} is outside the base"
+
+
+def meta(doc: lxml.html.HtmlElement, attribute: str, value: str) -> str:
+    found = doc.xpath(f"//head/meta[@{attribute}=$v]/@content", v=value)
+    assert len(found) == 1, f"one <meta {attribute}={value!r}> expected, found {len(found)}"
+    return found[0]
+
+
+def png_size(path: Path) -> tuple[int, int]:
+    head = path.read_bytes()[:24]
+    assert head[:8] == b"\x89PNG\r\n\x1a\n", f"{path} is not a PNG"
+    return struct.unpack(">II", head[16:24])
+
+
+def test_every_page_has_the_head_a_shared_link_needs(project_site: Path, pages: dict[Path, lxml.html.HtmlElement]) -> None:
+    for file, doc in pages.items():
+        where = file.relative_to(project_site).as_posix()
+        title = doc.findtext(".//head/title") or ""
+        assert title.strip(), f"{where}: no title"
+        assert meta(doc, "name", "description").strip(), f"{where}: no description"
+        canonical = doc.xpath("//head/link[@rel='canonical']/@href")
+        assert canonical == [page_url(project_site, file)], f"{where}: canonical {canonical}"
+        assert meta(doc, "property", "og:url") == canonical[0], where
+        assert meta(doc, "property", "og:title").strip() and meta(doc, "property", "og:description").strip(), where
+        assert meta(doc, "property", "og:type") and meta(doc, "property", "og:site_name"), where
+        image = meta(doc, "property", "og:image")
+        assert image == BASE + "static/social.png", f"{where}: og:image {image}"
+        assert meta(doc, "name", "twitter:card") == "summary_large_image", where
+        assert meta(doc, "name", "twitter:image") == image, where
+        assert meta(doc, "name", "twitter:title").strip(), where
+        feeds = doc.xpath("//head/link[@rel='alternate'][@type='application/rss+xml' or @type='application/atom+xml']/@href")
+        assert BASE + "feed.xml" in feeds, f"{where}: no feed discovery link"
+        for href in feeds:
+            target = target_file(project_site, href)
+            assert target is not None and target.is_file(), f"{where}: feed {href}"
+
+
+def test_the_social_image_is_a_1200_by_630_png_the_project_ships(project_site: Path) -> None:
+    assert png_size(project_site / "static" / "social.png") == (1200, 630)
+    assert png_size(Path(__file__).resolve().parent.parent / "static" / "social.png") == (1200, 630)
+
+
+def test_github_pages_serves_the_site_as_is(project_site: Path) -> None:
+    assert (project_site / ".nojekyll").is_file()
+
+
+def test_the_404_page_uses_only_absolute_urls_under_the_base(project_site: Path,
+                                                             pages: dict[Path, lxml.html.HtmlElement]) -> None:
+    """GitHub Pages serves 404.html at whatever address was asked for, so no link in it may
+    depend on where it is served from."""
+    doc = pages[project_site / "404.html"]
+    hrefs = links(doc)
+    assert any(h == BASE for h in hrefs), "the 404 page links home"
+    for href in hrefs:
+        if href.startswith("#"):
+            continue
+        assert re.match(r"https?://", href), f"404.html: relative URL {href!r}"
+        if urlsplit(href).netloc == urlsplit(BASE).netloc:
+            assert href.startswith(BASE), href
+
+
+class _PagesLikeHandler(http.server.SimpleHTTPRequestHandler):
+    """Serves the site under /repo/ and answers unknown paths with its 404.html, like Pages."""
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+    def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
+        page = Path(self.directory) / "repo" / "404.html"
+        if code != 404 or not page.is_file():
+            super().send_error(code, message, explain)
+            return
+        body = page.read_bytes()
+        self.send_response(404)
+        self.send_header("Content-Type", "text/html; charset=utf-8")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+
+def test_a_missing_deep_address_shows_the_styled_404_page_with_working_links(tmp_path: Path, page) -> None:
+    root = tmp_path / "pages"
+    root.mkdir()
+    handler = functools.partial(_PagesLikeHandler, directory=str(root))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}/repo/"
+    try:
+        build_site(root / "repo", "--base-url", base)
+        response = page.goto(base + "models/no-such-author/no-such-model/deeper/")
+        assert response is not None and response.status == 404
+        assert page.title().startswith("Page not found")
+        # The browser reports the 404 status of the page itself; nothing else may fail.
+        assert [e for e in page.errors if "status of 404" not in e] == [] and len(page.errors) <= 1
+        page.errors.clear()
+        sheets = page.evaluate("Array.from(document.styleSheets, s => s.cssRules.length)")
+        assert sheets and all(n > 0 for n in sheets), "the stylesheet loaded from the deep address"
+        page.click("main a[href='%s']" % base)
+        page.wait_for_load_state()
+        assert page.url == base
+        assert page.locator("table").count() > 0, "the home link leads to the index"
+        assert page.errors == []
+    finally:
+        server.shutdown()
+        server.server_close()
