@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any, Iterable
@@ -468,10 +469,32 @@ def _record_label(record: Any, index: int) -> str:
 def loads(text: str | bytes, source: str = "catalog") -> Catalog:
     """Decode and parse a catalog; a body that is not JSON is a CatalogError."""
     try:
-        payload = json.loads(text)
-    except (ValueError, RecursionError) as exc:
+        payload = _without_lone_surrogates(json.loads(text))
+    except RecursionError:
+        raise CatalogError(f"{source} is nested too deeply to be a catalog") from None
+    except ValueError as exc:
         snippet = text[:60] if isinstance(text, str) else text[:60].decode("utf-8", "replace")
         if snippet.lstrip().startswith("<"):
             raise CatalogError(f"{source} is HTML, not JSON (an error page?)") from None
+        if not text.strip():
+            raise CatalogError(f"{source} is empty") from None
+        if isinstance(exc, json.JSONDecodeError) and (
+                exc.pos >= len(exc.doc.rstrip()) or exc.msg.startswith("Unterminated string")):
+            raise CatalogError(f"{source} ends before its JSON does (truncated after {len(text):,} bytes?)") from None
         raise CatalogError(f"{source} is not valid JSON ({exc})") from None
     return parse_catalog(payload)
+
+
+def _without_lone_surrogates(value: Any) -> Any:
+    """JSON may escape half a UTF-16 pair ("\\ud800"), which no page or file can encode:
+    such characters become U+FFFD. Everything else is returned as it is."""
+    if isinstance(value, str):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if _SURROGATE.search(value) else value
+    if isinstance(value, list):
+        return [_without_lone_surrogates(v) for v in value]
+    if isinstance(value, dict):
+        return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
+    return value
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")

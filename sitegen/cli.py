@@ -20,7 +20,7 @@ def _warn(message: str) -> None:
 def cmd_fetch(args: argparse.Namespace) -> int:
     from sitegen.update import update
 
-    report = update(args.source, args.data, timeout=args.timeout, at=args.at)
+    report = update(args.source, args.data, timeout=args.timeout, at=args.at, allow_shrink=args.allow_shrink)
     for warning in report.warnings:
         _warn(warning)
     print(report.summary())
@@ -72,6 +72,9 @@ def parser() -> argparse.ArgumentParser:
                        help="data folder (default: data/)")
     fetch.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
                        help="give up on the server after this long (default: 60)")
+    fetch.add_argument("--allow-shrink", action="store_true",
+                       help="accept a catalog that lacks more than half of the stored models "
+                       "(refused by default as a likely API fault)")
     fetch.add_argument("--at", metavar="TIME",
                        help="date the logged changes at TIME (ISO-8601, e.g. 2026-07-17) instead of now, "
                        "when replaying archived catalogs in date order")

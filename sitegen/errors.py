@@ -15,6 +15,11 @@ class SitegenError(Exception):
 
     exit_code = 1
 
+    def __str__(self) -> str:
+        # Always one line, whatever a server or a file put into the message: line breaks and
+        # control characters (terminal escapes too) are shown escaped, never acted on.
+        return "".join(c if c.isprintable() else ascii(c)[1:-1] for c in super().__str__())
+
 
 class FetchError(SitegenError):
     """Downloading or reading the catalog failed."""

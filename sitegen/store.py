@@ -32,6 +32,7 @@ SNAPSHOT = "models.json"
 LOG = "changes.jsonl"
 RETIRED = "retired.json"
 JOURNAL = ".commit"
+VALIDATORS = "validators.json"  # ETag / Last-Modified of the response behind the snapshot
 
 
 def atomic_write(path: Path, content: bytes) -> None:
@@ -54,11 +55,36 @@ def atomic_write(path: Path, content: bytes) -> None:
 
 def snapshot_bytes(payload: Any) -> bytes:
     """The stored form of a response: stable, diff-friendly JSON."""
-    return (json.dumps(payload, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    # A lone surrogate (JSON allows "\\ud800") cannot be UTF-8: it is written back as the
+    # same JSON escape, so the stored file reads back exactly as the response did.
+    return (json.dumps(payload, ensure_ascii=False, indent=1) + "\n").encode("utf-8", "backslashreplace")
 
 
 def snapshot_path(data_dir: Path) -> Path:
     return data_dir / SNAPSHOT
+
+
+def read_validators(data_dir: Path) -> Any:
+    """The stored HTTP validators (decoded JSON), or None: also when there is no snapshot
+    they could describe, or the file is unreadable (then the next request is unconditional)."""
+    if read(data_dir, SNAPSHOT) is None:
+        return None
+    try:
+        return json.loads((data_dir / VALIDATORS).read_bytes())
+    except (OSError, ValueError):
+        return None
+
+
+def save_validators(data_dir: Path, validators: dict[str, str] | None) -> None:
+    """Keep the validators of the response just stored (after the snapshot, never before:
+    validators newer than the snapshot would make the server answer 304 to a stale copy)."""
+    path = data_dir / VALIDATORS
+    if not validators:
+        path.unlink(missing_ok=True)
+        return
+    content = (json.dumps(validators, sort_keys=True, indent=1) + "\n").encode("utf-8")
+    if read(data_dir, VALIDATORS) != content:
+        atomic_write(path, content)
 
 
 def save_snapshot(data_dir: Path, payload: Any, log_lines: str = "", retired: list[Any] | None = None) -> bool:

@@ -11,7 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen import fetch, history, store
+from sitegen import fetch, guard, history, store
 from sitegen.catalog import Model, loads
 from sitegen.config import now
 from sitegen.errors import HistoryError
@@ -31,16 +31,22 @@ class UpdateReport:
         return f"fetched {self.models} models from {self.source}: {self.counts}; {state}"
 
 
-def update(source: str, data_dir: Path, timeout: float, at: str | None = None) -> UpdateReport:
+def update(source: str, data_dir: Path, timeout: float, at: str | None = None,
+           allow_shrink: bool = False) -> UpdateReport:
     """Fetch ``source`` and store it; ``at`` (ISO-8601) dates the events instead of now."""
-    response = fetch.fetch(source, timeout=timeout)
+    cached = fetch.Validators.from_json(store.read_validators(data_dir))
+    response = fetch.fetch(source, timeout=timeout, validators=cached)
+    if response.not_modified:  # HTTP 304: the stored snapshot is current, nothing to write
+        return UpdateReport(source=source, models=len(stored_models(data_dir)), changed=False)
     catalog = loads(response.body, source=source)
     payload = json.loads(response.body)
     store.recover(data_dir)
     previous = stored_models(data_dir)
+    guard.check_shrink(previous, catalog.models, allow_shrink)
     events = history.diff(previous, catalog.models, event_time(data_dir, at))
     retired = history.retired_records(store.read_retired(data_dir), previous, catalog.models)
     changed = store.save_snapshot(data_dir, payload, history.dumps(events), retired)
+    store.save_validators(data_dir, response.validators.as_json() if response.validators else None)
     return UpdateReport(source=source, models=len(catalog.models), changed=changed, warnings=catalog.warnings,
                         counts=history.count(events), events=events)
 
