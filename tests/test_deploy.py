@@ -179,6 +179,9 @@ def test_every_page_has_the_head_a_shared_link_needs(project_site: Path, pages: 
         assert meta(doc, "property", "og:type") and meta(doc, "property", "og:site_name"), where
         image = meta(doc, "property", "og:image")
         assert image == BASE + "static/social.png", f"{where}: og:image {image}"
+        size = (int(meta(doc, "property", "og:image:width")), int(meta(doc, "property", "og:image:height")))
+        assert size == png_size(project_site / "static" / "social.png"), f"{where}: og:image size {size}"
+        assert meta(doc, "property", "og:image:alt").strip() and meta(doc, "name", "twitter:image:alt").strip(), where
         assert meta(doc, "name", "twitter:card") == "summary_large_image", where
         assert meta(doc, "name", "twitter:image") == image, where
         assert meta(doc, "name", "twitter:title").strip(), where
@@ -203,6 +206,7 @@ def test_the_404_page_uses_only_absolute_urls_under_the_base(project_site: Path,
     """GitHub Pages serves 404.html at whatever address was asked for, so no link in it may
     depend on where it is served from."""
     doc = pages[project_site / "404.html"]
+    assert meta(doc, "name", "robots") == "noindex"
     hrefs = links(doc)
     assert any(h == BASE for h in hrefs), "the 404 page links home"
     for href in hrefs:
