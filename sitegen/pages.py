@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from xml.sax.saxutils import escape as xml_escape
 
 from sitegen import catalog as cat
-from sitegen import feeds
+from sitegen import feeds, finder
 from sitegen.catalog import Model
 from sitegen.markup import description_html, plain_text
 from sitegen.render import Renderer, fmt_tokens
@@ -76,15 +76,14 @@ def _meta_description(model: Model) -> str:
 
 
 def index_page(site: SiteFiles, r: Renderer, models: list[Model]) -> None:
-    authors = sorted({m.author for m in models})
     site.add(
         "index.html",
         r.page(
             "index.html",
             "",
             models=models,
-            authors=authors,
             stats=_stats(models),
+            **finder.index_context(models),
             title="Compare every model on OpenRouter",
             description=f"Prices, context lengths and capabilities of all {len(models)} models "
             "on OpenRouter, side by side, with feeds of new models and price changes.",

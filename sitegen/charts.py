@@ -1,0 +1,126 @@
+"""Charts drawn at build time: the geometry here, the SVG markup in ``_chart.html``.
+
+The catalog chart plots each model's input price against its context length on two log
+scales. A log scale has no zero, so free models, routers whose price varies and models
+without a context length are counted and named in the caption instead of drawn.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from sitegen.catalog import Model, format_price, per_unit
+from sitegen.render import fmt_tokens
+
+WIDTH = 640
+HEIGHT = 360
+LEFT, RIGHT, TOP, BOTTOM = 58, 16, 14, 42
+
+
+@dataclass(frozen=True)
+class Point:
+    x: int
+    y: int
+    model: Model
+    price: Decimal  # input price per 1M tokens
+    frontier: bool
+
+    @property
+    def label(self) -> str:
+        price = format_price("prompt", self.model.prompt_price)
+        return f"{self.model.name}: {price}/1M input, {fmt_tokens(self.model.context_length)} context"
+
+
+@dataclass(frozen=True)
+class Tick:
+    at: int
+    label: str
+
+
+@dataclass
+class Chart:
+    width: int = WIDTH
+    height: int = HEIGHT
+    left: int = LEFT
+    right: int = WIDTH - RIGHT
+    top: int = TOP
+    bottom: int = HEIGHT - BOTTOM
+    points: list[Point] = field(default_factory=list)
+    x_ticks: list[Tick] = field(default_factory=list)
+    y_ticks: list[Tick] = field(default_factory=list)
+    frontier_path: str = ""
+    free: int = 0
+    varies: int = 0
+    no_context: int = 0
+
+    @property
+    def frontier(self) -> list[Point]:
+        """The cheapest model for each context size and up, smallest context first."""
+        return sorted((p for p in self.points if p.frontier), key=lambda p: p.x)
+
+
+def _decades(low: float, high: float) -> tuple[int, int]:
+    lo = math.floor(math.log10(low))
+    hi = math.ceil(math.log10(high))
+    return lo, max(hi, lo + 1)
+
+
+def _tokens_label(exponent: int) -> str:
+    return fmt_tokens(10**exponent)
+
+
+def _price_label(exponent: int) -> str:
+    return f"${10**exponent:,}" if exponent >= 0 else f"${Decimal(10) ** exponent:f}"
+
+
+def price_context(models: list[Model]) -> Chart:
+    """Input price per 1M tokens (y) against context length (x), both on log scales."""
+    chart = Chart()
+    plotted: list[tuple[Model, Decimal]] = []
+    for m in models:
+        price = m.prompt_price
+        if price is None or price < 0:
+            chart.varies += 1
+        elif not m.context_length or m.context_length <= 0:
+            chart.no_context += 1
+        elif price == 0:
+            chart.free += 1
+        else:
+            plotted.append((m, per_unit("prompt", price)))
+    if not plotted:
+        return chart
+    x_lo, x_hi = _decades(min(m.context_length or 1 for m, _ in plotted), max(m.context_length or 1 for m, _ in plotted))
+    y_lo, y_hi = _decades(float(min(p for _, p in plotted)), float(max(p for _, p in plotted)))
+
+    def sx(value: float) -> float:
+        return chart.left + (math.log10(value) - x_lo) / (x_hi - x_lo) * (chart.right - chart.left)
+
+    def sy(value: float) -> float:
+        return chart.bottom - (math.log10(value) - y_lo) / (y_hi - y_lo) * (chart.bottom - chart.top)
+
+    chart.x_ticks = [Tick(round(sx(10.0**e)), _tokens_label(e)) for e in range(x_lo, x_hi + 1)]
+    chart.y_ticks = [Tick(round(sy(10.0**e)), _price_label(e)) for e in range(y_lo, y_hi + 1)]
+    on_frontier = _frontier(plotted)
+    chart.points = [
+        Point(round(sx(m.context_length or 1)), round(sy(float(price))), m, price, m.id in on_frontier)
+        for m, price in plotted
+    ]
+    # The cheapest price for "at least this much context" is a staircase through them.
+    first, *rest = chart.frontier
+    chart.frontier_path = f"M{first.x},{first.y}" + "".join(f" V{p.y} H{p.x}" for p in rest)
+    return chart
+
+
+def _frontier(plotted: list[tuple[Model, Decimal]]) -> set[str]:
+    """Ids of the models no other model beats on both price and context: walking from the
+    largest context down, each model cheaper than every larger-context one so far."""
+    best: Decimal | None = None
+    ids: set[str] = set()
+    ordered = sorted(plotted, key=lambda mp: (-(mp[0].context_length or 0), mp[1], mp[0].id))
+    for m, price in ordered:
+        if best is None or price < best:
+            best = price
+            ids.add(m.id)
+    return ids

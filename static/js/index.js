@@ -1,0 +1,291 @@
+// The index's finder: search, filters, sorting and picking models to compare.
+// The table is complete without this script; it only hides and reorders rows, and keeps
+// the whole view in the address (?q=…&cap=tools&sort=-input) so a link reproduces it.
+"use strict";
+(() => {
+  const table = document.getElementById("models");
+  const form = document.getElementById("filters");
+  if (!table || !form) return;
+  const tbody = table.tBodies[0];
+  const heads = [...table.tHead.rows[0].cells];
+  const shown = document.getElementById("shown");
+  const col = Object.fromEntries(heads.map((th, i) => [th.dataset.sort, i]));
+  const LISTS = ["in", "out", "cap"];
+  const FIELDS = ["q", "in", "out", "cap", "maxin", "ctx", "author", "free", "novar", "sort"];
+  const DEFAULT_SORT = "-added";
+
+  const num = (cell) => {
+    const v = cell && cell.dataset.v;
+    return v === undefined || v === "" ? null : Number(v);
+  };
+  const words = (cell) => new Set(cell.textContent.trim().split(/\s+/).filter(Boolean));
+
+  // Each row read once into a record.
+  const rows = [...tbody.rows].map((tr, order) => {
+    const c = tr.cells;
+    const head = c[0];
+    const id = head.querySelector("code").textContent;
+    const author = c[col.author].textContent.trim();
+    const caps = (c[col.caps].dataset.v || "").split(" ").filter(Boolean);
+    const input = num(c[col.input]);
+    const output = num(c[col.output]);
+    return {
+      tr, order, id,
+      name: head.querySelector("a").textContent,
+      href: head.querySelector("a").getAttribute("href"),
+      author,
+      text: `${head.textContent} ${author} ${tr.dataset.k || ""}`.toLowerCase(),
+      reads: words(c[col.reads]),
+      writes: words(c[col.writes]),
+      caps: new Set(caps),
+      context: num(c[col.context]),
+      input,
+      free: input === 0 && output === 0,
+      variant: /:[^/]*$/.test(id),
+      key: {
+        name: head.querySelector("a").textContent.toLowerCase(),
+        author: author.toLowerCase(),
+        context: num(c[col.context]),
+        input,
+        output,
+        reads: c[col.reads].textContent,
+        writes: c[col.writes].textContent,
+        caps: caps.length,
+        added: num(c[col.added]),
+      },
+    };
+  });
+
+  // State <-> address.
+  function parse(search) {
+    const params = new URLSearchParams(search);
+    const state = {};
+    for (const f of FIELDS) {
+      state[f] = LISTS.includes(f)
+        ? params.getAll(f).flatMap((v) => v.split(",")).filter(Boolean)
+        : (params.get(f) || "").trim();
+    }
+    if (!state.sort) state.sort = DEFAULT_SORT;
+    return state;
+  }
+  function serialize(state) {
+    const params = new URLSearchParams();
+    for (const f of FIELDS) {
+      const value = state[f];
+      if (Array.isArray(value)) value.forEach((v) => params.append(f, v));
+      else if (value && !(f === "sort" && value === DEFAULT_SORT)) params.set(f, value);
+    }
+    const text = params.toString();
+    return text ? "?" + text : "";
+  }
+
+  // State <-> form.
+  function readForm(sort) {
+    const data = new FormData(form);
+    const state = { sort };
+    for (const f of FIELDS) {
+      if (f === "sort") continue;
+      state[f] = LISTS.includes(f) ? data.getAll(f) : String(data.get(f) || "").trim();
+    }
+    return state;
+  }
+  function writeForm(state) {
+    for (const el of form.elements) {
+      if (!el.name) continue;
+      const value = state[el.name];
+      if (el.type === "checkbox") el.checked = Array.isArray(value) ? value.includes(el.value) : value === el.value;
+      else if (el.tagName === "SELECT") {
+        if (value && ![...el.options].some((o) => o.value === value)) el.add(new Option(value, value));
+        el.value = value || "";
+      } else if (el.name in state) el.value = value || "";
+    }
+  }
+
+  function matches(row, s, terms) {
+    if (!terms.every((t) => row.text.includes(t))) return false;
+    if (!s.in.every((m) => row.reads.has(m))) return false;
+    if (!s.out.every((m) => row.writes.has(m))) return false;
+    if (!s.cap.every((k) => row.caps.has(k))) return false;
+    if (s.free && !row.free) return false;
+    if (s.novar && row.variant) return false;
+    if (s.author && row.author !== s.author) return false;
+    const maxin = parseFloat(s.maxin);
+    if (!Number.isNaN(maxin) && (row.input === null || row.input > maxin)) return false;
+    const ctx = parseFloat(s.ctx);
+    if (!Number.isNaN(ctx) && (row.context === null || row.context < ctx)) return false;
+    return true;
+  }
+
+  function compare(key, dir) {
+    return (a, b) => {
+      const x = a.key[key];
+      const y = b.key[key];
+      if (x === y) return a.order - b.order;
+      if (x === null) return 1; // unknown values last, either way
+      if (y === null) return -1;
+      const c = typeof x === "number" ? x - y : x.localeCompare(y);
+      return c === 0 ? a.order - b.order : c * dir;
+    };
+  }
+
+  // The chart's points, to dim the ones filtered out.
+  const points = new Map();
+  for (const a of document.querySelectorAll(".chart-svg .points a")) points.set(a.getAttribute("href"), a);
+
+  const none = document.createElement("p");
+  none.className = "none";
+  none.hidden = true;
+  none.textContent = "No model matches all of these filters. Remove one, or reset them.";
+  table.parentElement.after(none);
+
+  let sorted = rows;
+  let current = null;
+  function apply(state) {
+    current = state;
+    const terms = state.q.toLowerCase().split(/\s+/).filter(Boolean);
+    let count = 0;
+    for (const row of rows) {
+      const ok = matches(row, state, terms);
+      row.tr.hidden = !ok;
+      points.get(row.href)?.classList.toggle("off", !ok);
+      if (ok) count++;
+    }
+    let key = state.sort.replace(/^-/, "");
+    let desc = state.sort.startsWith("-");
+    if (col[key] === undefined) [key, desc] = [DEFAULT_SORT.slice(1), true];
+    const next = [...rows].sort(compare(key, desc ? -1 : 1));
+    if (next.some((r, i) => r !== sorted[i])) {
+      tbody.append(...next.map((r) => r.tr));
+      sorted = next;
+    }
+    for (const th of heads) {
+      if (th.dataset.sort === key) th.setAttribute("aria-sort", desc ? "descending" : "ascending");
+      else th.removeAttribute("aria-sort");
+    }
+    shown.textContent = count === rows.length ? `All ${count} models` : `Showing ${count} of ${rows.length} models`;
+    none.hidden = count > 0;
+    document.body.classList.toggle("filtered", count !== rows.length);
+  }
+
+  let lastKind = null;
+  function commit(kind, state) {
+    const next = state || readForm(current.sort);
+    const search = serialize(next);
+    if (search !== location.search) {
+      const url = location.pathname + search + location.hash;
+      if (kind === "type" && lastKind === "type") history.replaceState(null, "", url);
+      else history.pushState(null, "", url);
+    }
+    lastKind = kind;
+    apply(parse(search));
+  }
+
+  // Sort buttons in the column headers.
+  for (const th of heads) {
+    const key = th.dataset.sort;
+    if (!key) continue;
+    const button = document.createElement("button");
+    button.type = "button";
+    button.className = "sort";
+    button.append(...th.childNodes);
+    const mark = document.createElement("span");
+    mark.className = "sort-mark";
+    mark.setAttribute("aria-hidden", "true");
+    button.append(mark);
+    th.append(button);
+    button.addEventListener("click", () => {
+      const active = th.getAttribute("aria-sort");
+      commit("sort", { ...readForm(), sort: active === "ascending" ? "-" + key : key });
+    });
+  }
+
+  let timer = 0;
+  form.addEventListener("input", (event) => {
+    clearTimeout(timer);
+    const typing = event.target.type === "search" || event.target.type === "number";
+    if (typing) timer = setTimeout(() => commit("type"), 250);
+    else commit("change");
+  });
+  form.addEventListener("submit", (event) => {
+    event.preventDefault();
+    clearTimeout(timer);
+    commit("change");
+  });
+  form.addEventListener("reset", () => setTimeout(() => commit("change", { ...readForm(), sort: DEFAULT_SORT })));
+  for (const link of document.querySelectorAll("#quick a")) {
+    link.addEventListener("click", (event) => {
+      event.preventDefault();
+      const state = parse(new URL(link.href).search);
+      writeForm(state);
+      commit("change", state);
+      table.scrollIntoView({ behavior: "smooth", block: "start" });
+    });
+  }
+  addEventListener("popstate", () => {
+    const state = parse(location.search);
+    writeForm(state);
+    lastKind = null;
+    apply(state);
+  });
+  addEventListener("keydown", (event) => {
+    const t = event.target;
+    if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) return;
+    if (t.isContentEditable || /^(INPUT|SELECT|TEXTAREA)$/.test(t.tagName)) return;
+    event.preventDefault();
+    form.elements.q.focus();
+  });
+
+  // Picking models to compare.
+  const bar = document.getElementById("compare-bar");
+  const go = document.getElementById("compare-go");
+  const picked = document.getElementById("picked");
+  const compareBase = go.getAttribute("href");
+  let picks = [];
+  try {
+    picks = (sessionStorage.getItem("picks") || "").split("\n").filter(Boolean);
+  } catch { /* storage may be off */ }
+  const encodeId = (id) => encodeURIComponent(id).replace(/%2F/g, "/").replace(/%3A/g, ":");
+  function showPicks() {
+    const names = picks.map((id) => rows.find((r) => r.id === id)?.name || id);
+    bar.hidden = picks.length === 0;
+    picked.textContent = picks.length ? `Picked: ${names.join(", ")}` : "No models picked";
+    go.textContent = `Compare (${picks.length})`;
+    go.href = compareBase + "?models=" + picks.map(encodeId).join(",");
+    try {
+      sessionStorage.setItem("picks", picks.join("\n"));
+    } catch { /* storage may be off */ }
+  }
+  const pickHead = document.createElement("th");
+  pickHead.scope = "col";
+  pickHead.className = "pick";
+  pickHead.innerHTML = '<span class="visually-hidden">Pick to compare</span>';
+  table.tHead.rows[0].prepend(pickHead);
+  for (const row of rows) {
+    const cell = document.createElement("td");
+    cell.className = "pick";
+    const box = document.createElement("input");
+    box.type = "checkbox";
+    box.value = row.id;
+    box.checked = picks.includes(row.id);
+    box.setAttribute("aria-label", "Compare " + row.name);
+    box.addEventListener("change", () => {
+      picks = box.checked ? [...picks.filter((id) => id !== row.id), row.id] : picks.filter((id) => id !== row.id);
+      showPicks();
+    });
+    cell.append(box);
+    row.tr.prepend(cell);
+  }
+  document.getElementById("clear-picks").addEventListener("click", () => {
+    picks = [];
+    for (const box of tbody.querySelectorAll("td.pick input")) box.checked = false;
+    showPicks();
+  });
+  picks = picks.filter((id) => rows.some((r) => r.id === id));
+  showPicks();
+
+  form.hidden = false;
+  document.getElementById("quick")?.removeAttribute("hidden");
+  const initial = parse(location.search);
+  writeForm(initial);
+  apply(initial);
+})();
