@@ -284,3 +284,39 @@ def test_ci_runs_the_suite_on_pushes_and_pull_requests() -> None:
     runs = [s.get("run", "") for job in ci["jobs"].values() for s in steps(job)]
     assert "bash .ci/run" in runs
     assert (ROOT / ".ci" / "run").exists()
+
+
+# ---------------------------------------------------------------------------------------
+# README: "Run your own copy" matches the workflow
+
+
+def readme_section(title: str) -> str:
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"## {title}\n")
+    end = text.find("\n## ", start + 1)
+    return text[start:] if end == -1 else text[start:end]
+
+
+def test_readme_shows_the_schedule_the_workflow_uses(pages: dict[str, Any]) -> None:
+    section = readme_section("Run your own copy")
+    (entry,) = pages["on"]["schedule"]
+    assert f'- cron: "{entry["cron"]}"' in section
+    for step_name in ("Update and publish", "GitHub Actions", "OPENROUTER_API_KEY", "--allow-shrink"):
+        assert step_name in section
+    assert pages["name"] == "Update and publish"
+
+
+def test_readme_commands_by_hand_are_the_workflows_commands(pages: dict[str, Any]) -> None:
+    section = readme_section("Run your own copy")
+    blocks = re.findall(r"```sh\n(.*?)```", section, re.DOTALL)
+    lines = [line.split("#", 1)[0].strip() for block in blocks for line in block.splitlines()]
+    by_hand = [shlex.split(line) for line in lines if line.startswith("sitegen ")]
+    assert {c[1] for c in by_hand} == {c[1] for c in sitegen_commands(pages)}
+    for command in by_hand:
+        try:
+            parser().parse_args(command[1:])
+        except SystemExit:
+            pytest.fail(f"the CLI rejects {' '.join(command)}")
+    workflow_runs = {s.get("run", "") for job in pages["jobs"].values() for s in steps(job)}
+    for needed in ("bash .ci/setup", "python -m pytest"):
+        assert needed in lines and needed in workflow_runs
