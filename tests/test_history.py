@@ -1,0 +1,215 @@
+"""The change log: replaying the real snapshots through the CLI logs exactly what an
+independent diff of the files finds, the log only grows, and the data folder survives a
+crash in the middle of a commit."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from conftest import FIXTURES, ROOT, run_cli
+from sitegen import store, update
+
+DATES = ["2025-12-21", "2026-07-17", "2026-07-31", "2026-08-08"]
+SNAPSHOT_FILES = [FIXTURES / f"openrouter-models-{d}.json" for d in DATES]
+# The figures the shared catalog notes give for these snapshots: (added, removed, repriced).
+PUBLISHED = {"2026-07-17": (143, 150, 74), "2026-07-31": (14, 19, 36), "2026-08-08": (64, 1, 24)}
+TIME = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+
+
+def raw_models(path: Path) -> dict[str, dict]:
+    return {m["id"]: m for m in json.loads(path.read_bytes())["data"]}
+
+
+def headline(record: dict) -> tuple[Decimal | None, Decimal | None]:
+    pricing = record.get("pricing") or {}
+    return tuple(Decimal(pricing[k]) if pricing.get(k) not in (None, "") else None  # type: ignore[return-value]
+                 for k in ("prompt", "completion"))
+
+
+def expected_step(old: Path, new: Path) -> tuple[set[str], set[str], set[str]]:
+    """Added, removed and repriced ids, straight from the two files."""
+    a, b = raw_models(old), raw_models(new)
+    repriced = {i for i in a.keys() & b.keys() if headline(a[i]) != headline(b[i])}
+    return b.keys() - a.keys(), a.keys() - b.keys(), repriced
+
+
+def fetch(data: Path, source: Path, at: str | None = None, **env: str):
+    args = ["fetch", "--source", str(source), "--data", str(data)] + (["--at", at] if at else [])
+    return run_cli(*args, env=env or None)
+
+
+@pytest.fixture(scope="module")
+def replay(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    """Replay the four snapshots in date order; keep each step's output and log."""
+    data = tmp_path_factory.mktemp("replay") / "data"
+    steps = []
+    for date, path in zip(DATES, SNAPSHOT_FILES):
+        result = fetch(data, path, date)
+        assert result.returncode == 0, result.stderr
+        steps.append({"date": date, "stdout": result.stdout, "log": (data / "changes.jsonl").read_bytes()})
+    return {"data": data, "steps": steps}
+
+
+def events_of(log: bytes) -> list[dict]:
+    return [json.loads(line) for line in log.decode("utf-8").splitlines()]
+
+
+def test_each_step_logs_exactly_what_the_files_differ_by(replay: dict) -> None:
+    steps = replay["steps"]
+    first = events_of(steps[0]["log"])
+    assert {e["id"] for e in first} == set(raw_models(SNAPSHOT_FILES[0]))
+    assert {e["kind"] for e in first} == {"added"}
+    for i in range(1, len(steps)):
+        before = len(events_of(steps[i - 1]["log"]))
+        events = events_of(steps[i]["log"])[before:]
+        added, removed, repriced = expected_step(SNAPSHOT_FILES[i - 1], SNAPSHOT_FILES[i])
+        assert {e["id"] for e in events if e["kind"] == "added"} == added
+        assert {e["id"] for e in events if e["kind"] == "removed"} == removed
+        logged_repriced = {e["id"] for e in events if e["kind"] == "changed"
+                           and ({"pricing.prompt", "pricing.completion"} & e["changes"].keys())}
+        assert logged_repriced == repriced
+        assert (len(added), len(removed), len(repriced)) == PUBLISHED[steps[i]["date"]]
+        a, r, p = PUBLISHED[steps[i]["date"]]
+        assert f": {a} added, {r} removed, {p} repriced, " in steps[i]["stdout"]
+        assert all(e["at"] == f"{steps[i]['date']}T00:00:00Z" for e in events)
+
+
+def test_logged_prices_are_the_api_values(replay: dict) -> None:
+    old, new = raw_models(SNAPSHOT_FILES[1]), raw_models(SNAPSHOT_FILES[2])
+    events = events_of(replay["steps"][2]["log"])[len(events_of(replay["steps"][1]["log"])):]
+    checked = 0
+    for e in events:
+        for key, (before, after) in (e.get("changes") or {}).items():
+            if key in ("pricing.prompt", "pricing.completion"):
+                field = key.split(".")[1]
+                assert Decimal(before) == Decimal(old[e["id"]]["pricing"][field])
+                assert Decimal(after) == Decimal(new[e["id"]]["pricing"][field])
+                checked += 1
+    assert checked >= 36
+
+
+def test_every_line_has_the_public_shape(replay: dict) -> None:
+    for event in events_of(replay["steps"][-1]["log"]):
+        assert TIME.match(event["at"])
+        if event["kind"] == "changed":
+            assert list(event) == ["at", "kind", "id", "changes"]
+            assert event["changes"] and all(isinstance(v, list) and len(v) == 2 and v[0] != v[1]
+                                             for v in event["changes"].values())
+        else:
+            assert list(event) == ["at", "kind", "id"] and event["kind"] in ("added", "removed")
+
+
+def test_the_log_only_grows_and_an_unchanged_fetch_appends_nothing(replay: dict, tmp_path: Path) -> None:
+    logs = [s["log"] for s in replay["steps"]]
+    for earlier, later in zip(logs, logs[1:]):
+        assert later.startswith(earlier) and len(later) > len(earlier)
+    data = tmp_path / "data"
+    shutil.copytree(replay["data"], data)
+    before = {p.name: p.read_bytes() for p in data.iterdir()}
+    result = fetch(data, SNAPSHOT_FILES[-1], "2026-08-09")
+    assert result.returncode == 0, result.stderr
+    assert "0 added, 0 removed, 0 repriced, 0 changed; catalog unchanged" in result.stdout
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == before
+
+
+def test_snapshot_and_retired_records(replay: dict) -> None:
+    data = replay["data"]
+    assert json.loads((data / "models.json").read_bytes()) == json.loads(SNAPSHOT_FILES[-1].read_bytes())
+    current = raw_models(SNAPSHOT_FILES[-1])
+    last_seen: dict[str, dict] = {}
+    for path in SNAPSHOT_FILES:
+        last_seen.update(raw_models(path))
+    retired = json.loads((data / "retired.json").read_bytes())["data"]
+    assert [r["id"] for r in retired] == sorted(last_seen.keys() - current.keys())
+    assert all(r == last_seen[r["id"]] for r in retired)
+
+
+def test_the_bundled_data_is_this_replay(replay: dict) -> None:
+    for name in ("changes.jsonl", "retired.json"):
+        assert (ROOT / "data" / name).read_bytes() == (replay["data"] / name).read_bytes(), name
+    assert json.loads((ROOT / "data/models.json").read_bytes()) == json.loads((replay["data"] / "models.json").read_bytes())
+
+
+def test_events_dated_before_the_log_are_refused(replay: dict, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(replay["data"], data)
+    log = (data / "changes.jsonl").read_bytes()
+    result = fetch(data, SNAPSHOT_FILES[2], "2026-01-01")
+    assert result.returncode == 5
+    assert "before the last logged event" in result.stderr and len(result.stderr.splitlines()) == 1
+    assert (data / "changes.jsonl").read_bytes() == log
+
+
+def test_without_at_the_time_comes_from_the_one_clock(tmp_path: Path) -> None:
+    result = fetch(tmp_path / "data", SNAPSHOT_FILES[0], SOURCE_DATE_EPOCH="1786060800")
+    assert result.returncode == 0, result.stderr
+    assert {e["at"] for e in events_of((tmp_path / "data/changes.jsonl").read_bytes())} == {"2026-08-07T00:00:00Z"}
+
+
+# ---------------------------------------------------------------------------------------
+# Crash safety: the snapshot, the log and the retired records change together
+
+
+def state(data: Path) -> dict[str, bytes | None]:
+    return {name: store.read(data, name) for name in (store.SNAPSHOT, store.LOG, store.RETIRED)}
+
+
+def interrupted_fetch(data: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int) -> None:
+    """Run the 2026-07-31 fetch in-process with the ``fail_at``-th os.replace failing."""
+    calls = {"n": 0}
+    real = os.replace
+
+    def flaky(src, dst):
+        calls["n"] += 1
+        if calls["n"] == fail_at:
+            raise OSError(28, "No space left on device")
+        return real(src, dst)
+
+    monkeypatch.setattr(store.os, "replace", flaky)
+    with pytest.raises(OSError):
+        update.update(str(SNAPSHOT_FILES[2]), data, timeout=5, at="2026-07-31")
+    monkeypatch.setattr(store.os, "replace", real)
+
+
+@pytest.fixture()
+def after_step_two(replay: dict, tmp_path: Path) -> tuple[Path, dict]:
+    """A data folder as it was after the 2026-07-17 fetch, and the state the 07-31 fetch
+    leads to when nothing goes wrong."""
+    data = tmp_path / "data"
+    data.mkdir()
+    for path, date in zip(SNAPSHOT_FILES[:2], DATES[:2]):
+        assert fetch(data, path, date).returncode == 0
+    clean = tmp_path / "clean"
+    shutil.copytree(data, clean)
+    assert fetch(clean, SNAPSHOT_FILES[2], "2026-07-31").returncode == 0
+    return data, state(clean)
+
+
+def test_a_crash_before_the_commit_point_changes_nothing(after_step_two, monkeypatch) -> None:
+    data, finished = after_step_two
+    before = state(data)
+    interrupted_fetch(data, monkeypatch, fail_at=2)  # while staging the second file
+    assert state(data) == before
+    assert not list(data.glob(".*"))
+    assert fetch(data, SNAPSHOT_FILES[2], "2026-07-31").returncode == 0
+    assert state(data) == finished
+
+
+@pytest.mark.parametrize("fail_at", [5, 6, 7])
+def test_a_crash_after_the_commit_point_is_finished_by_the_next_run(after_step_two, monkeypatch, fail_at) -> None:
+    data, finished = after_step_two
+    interrupted_fetch(data, monkeypatch, fail_at=fail_at)  # 3 staged files + journal, then the moves
+    assert (data / store.JOURNAL).exists()
+    assert state(data) == finished  # readers already see the committed state
+    result = fetch(data, SNAPSHOT_FILES[2], "2026-07-31")
+    assert result.returncode == 0, result.stderr
+    assert "0 added, 0 removed, 0 repriced, 0 changed" in result.stdout  # not logged twice
+    assert state(data) == finished
+    assert {p.name: p.read_bytes() for p in data.iterdir()} == finished
