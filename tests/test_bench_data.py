@@ -1,0 +1,69 @@
+"""The benchmark's synthetic catalogs: deterministic, parseable, and as quirky as the real one."""
+
+from __future__ import annotations
+
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from sitegen.catalog import PLACEHOLDER_EXPIRY, loads
+from sitegen.markup import description_html
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import synth  # noqa: E402
+
+SIZE = 800
+
+
+@pytest.fixture(scope="module")
+def payload() -> dict:
+    return synth.generate(SIZE, seed=3)
+
+
+def test_same_size_and_seed_give_the_same_bytes(payload) -> None:
+    assert synth.dumps(synth.generate(SIZE, seed=3)) == synth.dumps(payload)
+    assert synth.dumps(synth.generate(SIZE, seed=4)) != synth.dumps(payload)
+
+
+def test_every_record_parses_into_a_model_with_its_own_page(payload) -> None:
+    catalog = loads(synth.dumps(payload))
+    assert catalog.warnings == []
+    assert len(catalog.models) == SIZE
+    assert len({m.path for m in catalog.models}) == SIZE
+
+
+def test_the_real_catalogs_quirks_are_all_there(payload) -> None:
+    records = payload["data"]
+    ids = {r["id"] for r in records}
+    prices = [r["pricing"] for r in records]
+    assert any(r["id"].endswith(":free") for r in records) and any(r["id"].endswith(":batch") for r in records)
+    aliases = [r for r in records if r["id"].startswith("~")]
+    assert aliases and all(r["alias_target"]["slug"] in ids for r in aliases)
+    assert any(p["prompt"] == "-1" for p in prices)
+    assert any("overrides" in p for p in prices)
+    assert any(len(p["prompt"]) > 20 for p in prices)  # float noise
+    assert len({k for p in prices for k in p}) >= 12
+    assert sum("." in i for i in ids) > SIZE // 4
+    assert {r.get("hugging_face_id", "missing") for r in records} >= {"", None, "missing"}
+    assert any(r.get("expiration_date") == PLACEHOLDER_EXPIRY for r in records)
+    assert any(r["description"] == "" for r in records)
+    created = [r["created"] for r in records]
+    assert len(set(created)) < len(created)  # variants share a timestamp
+    assert any(r["architecture"]["input_modalities"][0] != "text" for r in records)
+
+
+def test_literal_tags_in_descriptions_show_as_text(payload) -> None:
+    description = next(r["description"] for r in payload["data"] if "<think>" in r["description"])
+    html = description_html(description)
+    assert "&lt;think&gt;" in html and "<think>" not in html
+
+
+def test_reprice_changes_one_percent_of_input_prices(payload) -> None:
+    changed = synth.reprice(payload)
+    before, after = loads(synth.dumps(payload)).by_id(), loads(synth.dumps(changed)).by_id()
+    moved = [i for i in before if before[i].prompt_price != after[i].prompt_price]
+    assert len(moved) == SIZE // 100
+    assert all(after[i].prompt_price == before[i].prompt_price * Decimal("1.1") for i in moved)
+    assert synth.dumps(synth.reprice(payload)) == synth.dumps(changed)
