@@ -257,6 +257,7 @@ def test_build_job_tests_then_builds_for_the_pages_address_and_uploads_it(pages:
     args = parser().parse_args(shlex.split(build_step["run"].replace('"$BASE_URL"', "https://someone.github.io/repo"))[1:])
     assert args.base_url == "https://someone.github.io/repo"
     assert str(args.out) == steps(build)[upload_at]["with"]["path"]
+    assert steps(build)[upload_at]["with"]["include-hidden-files"] is True, "the artifact keeps .nojekyll"
     deploy = pages["jobs"]["deploy"]
     assert deploy["needs"] == "build"
     assert [s["uses"].partition("@")[0] for s in steps(deploy)] == ["actions/deploy-pages"]
