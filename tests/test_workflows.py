@@ -164,7 +164,7 @@ def test_update_job_fetches_then_commits_data_with_a_bot_identity(pages: dict[st
     assert "steps.fetch.outcome == 'success'" in commit["if"]
     assert "git add data" in commit["run"]
     assert "github-actions[bot]" in commit["run"]
-    assert f'--file "{message_file}"' in commit["run"].replace("\\\n", " ")
+    assert f'--file "{message_file}"' in commit["run"]
     assert "git push origin HEAD:main" in commit["run"]
 
 
@@ -203,12 +203,20 @@ def test_the_commit_step_records_changed_data_as_the_bot_and_skips_unchanged_dat
 
     result = fetch_and_commit("2026-07-31", "2026-07-31")
     assert result.returncode == 0, result.stderr
+    # Someone pushes to main while the next run is fetching.
+    other = tmp_path / "other"
+    git("clone", "-q", str(origin), str(other), cwd=tmp_path)
+    (other / "NOTES.md").write_text("notes\n")
+    git("add", "NOTES.md", cwd=other)
+    git(*me, "commit", "-q", "-m", "notes", cwd=other)
+    git("push", "-q", "origin", "main", cwd=other)
     result = fetch_and_commit("2026-08-08", "2026-08-08")
     assert result.returncode == 0, result.stderr
     log = git("log", "--format=%an <%ae>|%s", "main", cwd=origin).splitlines()
     assert log == [
         "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|"
         "Catalog: 64 added, 1 removed, 24 repriced, 28 changed (400 models)",
+        "Someone <someone@example.com>|notes",
         "github-actions[bot] <41898282+github-actions[bot]@users.noreply.github.com>|"
         "Catalog: 337 added, 0 removed, 0 repriced, 0 changed (337 models)",
         "Someone <someone@example.com>|start",
@@ -219,7 +227,7 @@ def test_the_commit_step_records_changed_data_as_the_bot_and_skips_unchanged_dat
     result = fetch_and_commit("2026-08-08", "2026-08-09")
     assert result.returncode == 0, result.stderr
     assert "data/ unchanged" in result.stdout
-    assert len(git("log", "--format=%s", "main", cwd=origin).splitlines()) == 3
+    assert len(git("log", "--format=%s", "main", cwd=origin).splitlines()) == 4
 
 
 def test_a_failed_fetch_is_reported_and_the_site_still_rebuilds(pages: dict[str, Any]) -> None:
