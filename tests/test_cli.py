@@ -7,6 +7,7 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -292,3 +293,19 @@ def test_serve_previews_the_built_site(site: Path) -> None:
         server.terminate()
         out, err = server.communicate(timeout=10)
     assert f"http://127.0.0.1:{port}/" in out
+
+
+# ---------------------------------------------------------------------------------------
+# The README's command-line reference stays complete
+
+
+def test_readme_documents_every_command_and_option() -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    for name, sub in subcommands().items():
+        assert f"### `sitegen {name}`" in readme
+        for option in sub._actions:
+            for flag in option.option_strings:
+                if flag.startswith("--") and flag != "--help":
+                    assert f"`{flag}" in readme, f"README lacks sitegen {name} {flag}"
+    for image in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", readme):
+        assert (ROOT / image).is_file(), image
