@@ -80,7 +80,10 @@ def describe(path: str, old: Any, new: Any) -> str:
     """One change in words: ``input $3.00 → $2.50 per 1M tokens``."""
     if path.startswith("pricing."):
         label, unit = price_label(path)
-        return f"{label} {_price_text(path, old)} → {_price_text(path, new)} {unit}"
+        before, after = _price_text(path, old), _price_text(path, new)
+        if before == after:  # float noise the API added or dropped: say so, with the digits
+            return f"{label} {before} {unit} (unchanged when rounded; the API's exact value went {old} → {new})"
+        return f"{label} {before} → {after} {unit}"
     label = LABELS.get(path, path)
     if path in TOKEN_FIELDS:
         old_text = f"{old:,}" if isinstance(old, int) else "none"
