@@ -73,6 +73,7 @@ def site_url(site: Path):
     url, server = serve_folder(site)
     yield url
     server.shutdown()
+    server.server_close()
 
 
 @pytest.fixture(scope="session")

@@ -42,6 +42,7 @@
       input,
       free: input === 0 && output === 0,
       variant: /:[^/]*$/.test(id),
+      exact: { context: c[col.context].dataset.v, input: c[col.input].dataset.v, output: c[col.output].dataset.v, added: c[col.added].dataset.v },
       key: {
         name: head.querySelector("a").textContent.toLowerCase(),
         author: author.toLowerCase(),
@@ -116,14 +117,22 @@
     return true;
   }
 
+  // Exact order of two non-negative decimal strings, for values a float cannot tell apart.
+  function exactCmp(a, b) {
+    const [ai, af = ""] = a.split(".");
+    const [bi, bf = ""] = b.split(".");
+    const width = Math.max(af.length, bf.length);
+    const x = BigInt(ai + af.padEnd(width, "0"));
+    const y = BigInt(bi + bf.padEnd(width, "0"));
+    return x < y ? -1 : x > y ? 1 : 0;
+  }
+
   function compare(key, dir) {
     return (a, b) => {
       const x = a.key[key];
       const y = b.key[key];
-      if (x === y) return a.order - b.order;
-      if (x === null) return 1; // unknown values last, either way
-      if (y === null) return -1;
-      const c = typeof x === "number" ? x - y : x.localeCompare(y);
+      if (x === null || y === null) return x === y ? a.order - b.order : x === null ? 1 : -1; // unknown last
+      const c = typeof x === "number" ? x - y || (key in a.exact ? exactCmp(a.exact[key], b.exact[key]) : 0) : x.localeCompare(y);
       return c === 0 ? a.order - b.order : c * dir;
     };
   }
