@@ -8,7 +8,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections import defaultdict
 from datetime import datetime
 from typing import Callable, Sequence
 from xml.sax.saxutils import escape as xml_escape
@@ -41,11 +40,9 @@ def _newest(models: Sequence[Model], size: int, base_url: str) -> list[feeds.Fee
     return [model_feed_item(m, base_url) for m in sorted(models, key=cat.sort_key)[:size]]
 
 
-def author_feeds(site: SiteFiles, models: Sequence[Model], base_url: str, updated: datetime, size: int) -> None:
-    """``authors/<author>/feed.xml``: the newest models of each author."""
-    groups: dict[str, list[Model]] = defaultdict(list)
-    for m in models:
-        groups[m.author].append(m)
+def author_feeds(site: SiteFiles, groups: dict[str, list[Model]], base_url: str, updated: datetime, size: int) -> None:
+    """``authors/<author>/feed.xml``: the newest models of each author (``groups``: author ->
+    models, as ``pages.author_pages`` made them)."""
     for author, items in sorted(groups.items()):
         folder = cat.author_path(author)
         name = items[0].author_display

@@ -6,7 +6,9 @@ code that rendered the pages.
 
 from __future__ import annotations
 
+import ast
 import json
+import shlex
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -314,3 +316,54 @@ def test_every_page_has_the_common_head(build: Callable[[Path], Site], snapshot:
         for script in page.iter("script"):
             assert script.get("src") or script.get("type") == "application/json", rel
         assert not page.xpath("//style"), rel
+
+
+# ---------------------------------------------------------------------------------------
+# Edge cases the real data only hints at, through the same command line
+
+
+def test_model_pages_for_sparse_odd_and_expiring_records(tmp_path: Path) -> None:
+    clock = 1786060800  # 2026-08-07, the SOURCE_DATE_EPOCH run_cli sets
+    records = [
+        {"id": "bare/minimum"},
+        {"id": "quote/it's \"odd\" \\ é", "name": "Quote: It's odd", "created": clock - 10,
+         "pricing": {"prompt": "0.000001", "completion": "0.000002", "brand_new_kind": "0.5"}},
+        {"id": "soon/gone", "name": "Soon: Gone", "created": clock - 20, "expiration_date": "2026-08-20",
+         "hugging_face_id": "org/weights", "pricing": {"prompt": "0", "completion": "0"}},
+        {"id": "late/gone", "name": "Late: Gone", "created": clock - 30, "expiration_date": "2027-03-01"},
+        {"id": "never/gone", "name": "Never: Gone", "created": clock - 40, "expiration_date": "2098-12-31"},
+    ]
+    catalog = tmp_path / "edge.json"
+    catalog.write_text(json.dumps({"data": records}))
+    out = tmp_path / "_site"
+    result = run_cli("build", "--catalog", str(catalog), "--out", str(out), "--base-url", BASE)
+    assert result.returncode == 0, result.stderr
+    site = Site(out, records)
+
+    bare = site.tree(model_path("bare/minimum"))
+    facts = {text(div.find("dt")): text(div.find("dd")) for div in bare.find_class("facts")[0]}
+    assert facts["Input"] == facts["Output"] == "—"
+    assert text(bare.find(".//h1")) == "bare/minimum"
+
+    odd_id = records[1]["id"]
+    odd = site.tree(model_path(odd_id))
+    assert text(odd.get_element_by_id("model-id")) == odd_id
+    # The copy-paste examples carry the exact id, whatever quotes it holds.
+    curl = shlex.split(odd.get_element_by_id("ex-curl").text_content())
+    assert json.loads(curl[curl.index("-d") + 1])["model"] == odd_id
+    call = next(n for n in ast.walk(ast.parse(odd.get_element_by_id("ex-python").text_content()))
+                if isinstance(n, ast.Call) and any(k.arg == "model" for k in n.keywords))
+    assert ast.literal_eval(next(k.value for k in call.keywords if k.arg == "model")) == odd_id
+    # A price kind nobody has seen yet is still shown, per 1M tokens.
+    row = next(r for r in odd.find_class("pricing")[0].findall("./tbody/tr") if "brand_new_kind" in text(r))
+    assert text(row.findall("td")[1]) == "$500,000.00"
+
+    soon = site.tree(model_path("soon/gone"))
+    assert len(soon.find_class("notice-warn")) == 1
+    assert "2026-08-20" in text(soon.find_class("notice-warn")[0])
+    assert [a.get("href") for a in soon.iter("a") if "huggingface.co" in (a.get("href") or "")] == [
+        "https://huggingface.co/org/weights"]
+    late = site.tree(model_path("late/gone"))
+    assert not late.find_class("notice-warn") and "2027-03-01" in text(late.find_class("notice")[0])
+    never = site.tree(model_path("never/gone"))
+    assert not never.find_class("notice") and "2098" not in text(never.find(".//dl[@class='details']"))
