@@ -1,7 +1,7 @@
 """A site built for a GitHub Pages project address (https://someone.github.io/repo/) works
-under that path: every internal link resolves to a built file, feeds, sitemap and robots.txt
-carry only absolute URLs under the base, every page has the head a shared link needs, and
-the 404 page works from any depth."""
+under that path: every feed carries only absolute URLs under the base, every page has the
+head a shared link needs, and the 404 page works from any depth. (Internal links, the
+sitemap and robots.txt under a sub-path base are checked by test_validity.py.)"""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import re
 import struct
 import threading
 from pathlib import Path
-from urllib.parse import unquote, urljoin, urlsplit
+from urllib.parse import unquote, urlsplit
 
 import lxml.etree
 import lxml.html
@@ -57,62 +57,6 @@ def links(doc: lxml.html.HtmlElement) -> list[str]:
 @pytest.fixture(scope="session")
 def pages(project_site: Path) -> dict[Path, lxml.html.HtmlElement]:
     return {p: lxml.html.fromstring(p.read_bytes()) for p in sorted(project_site.rglob("*.html"))}
-
-
-def ids(doc: lxml.html.HtmlElement) -> set[str]:
-    return {e.get("id") for e in doc.iter() if isinstance(e.tag, str) and e.get("id")}
-
-
-def test_no_internal_link_is_broken(project_site: Path, pages: dict[Path, lxml.html.HtmlElement]) -> None:
-    host = urlsplit(BASE).netloc
-    broken: list[str] = []
-    checked = 0
-    for file, doc in pages.items():
-        here = page_url(project_site, file)
-        for href in links(doc):
-            if href.startswith(("mailto:", "data:")):
-                continue
-            url = urljoin(here, href)
-            parts = urlsplit(url)
-            if parts.netloc != host:
-                continue
-            target = target_file(project_site, url)
-            checked += 1
-            if target is None:
-                broken.append(f"{file.relative_to(project_site)}: {href} leaves the base path")
-            elif not target.is_file():
-                broken.append(f"{file.relative_to(project_site)}: {href} -> missing {target.relative_to(project_site)}")
-            elif parts.fragment and target.suffix == ".html" and unquote(parts.fragment) not in ids(pages[target]):
-                broken.append(f"{file.relative_to(project_site)}: {href} -> no element #{parts.fragment}")
-    assert checked > 10 * len(pages), "the pages link to each other"
-    assert not broken, f"{len(broken)} broken links, e.g.:\n" + "\n".join(broken[:20])
-
-
-def test_stylesheet_urls_resolve(project_site: Path) -> None:
-    for css in project_site.rglob("*.css"):
-        for ref in re.findall(r"url\(\s*['\"]?([^'\")]+)", css.read_text(encoding="utf-8")):
-            if ref.startswith("data:"):
-                continue
-            target = target_file(project_site, urljoin(page_url(project_site, css), ref))
-            assert target is not None and target.is_file(), f"{css.name}: url({ref})"
-
-
-def test_sitemap_lists_only_absolute_urls_under_the_base_that_exist(project_site: Path) -> None:
-    tree = lxml.etree.parse(str(project_site / "sitemap.xml"))
-    locs = [e.text for e in tree.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
-    assert len(locs) > 400
-    for loc in locs:
-        target = target_file(project_site, loc)
-        assert target is not None and target.is_file(), loc
-    assert BASE in locs and BASE + "404.html" not in locs
-
-
-def test_robots_txt_points_to_the_sitemap_under_the_base(project_site: Path) -> None:
-    lines = (project_site / "robots.txt").read_text().splitlines()
-    sitemaps = [line.split(":", 1)[1].strip() for line in lines if line.lower().startswith("sitemap:")]
-    assert sitemaps == [BASE + "sitemap.xml"]
-    urls = re.findall(r"https?://\S+", "\n".join(lines))
-    assert all(u.startswith(BASE) for u in urls)
 
 
 def feed_urls(tree: lxml.etree._ElementTree) -> tuple[list[str], list[str]]:
@@ -192,6 +136,10 @@ def test_every_page_has_the_head_a_shared_link_needs(project_site: Path, pages: 
             assert target is not None and target.is_file(), f"{where}: feed {href}"
 
 
+def test_the_404_page_is_not_indexed(pages: dict[Path, lxml.html.HtmlElement], project_site: Path) -> None:
+    assert meta(pages[project_site / "404.html"], "name", "robots") == "noindex"
+
+
 def test_the_social_image_is_a_1200_by_630_png_the_project_ships(project_site: Path) -> None:
     assert png_size(project_site / "static" / "social.png") == (1200, 630)
     assert png_size(Path(__file__).resolve().parent.parent / "static" / "social.png") == (1200, 630)
@@ -199,22 +147,6 @@ def test_the_social_image_is_a_1200_by_630_png_the_project_ships(project_site: P
 
 def test_github_pages_serves_the_site_as_is(project_site: Path) -> None:
     assert (project_site / ".nojekyll").is_file()
-
-
-def test_the_404_page_uses_only_absolute_urls_under_the_base(project_site: Path,
-                                                             pages: dict[Path, lxml.html.HtmlElement]) -> None:
-    """GitHub Pages serves 404.html at whatever address was asked for, so no link in it may
-    depend on where it is served from."""
-    doc = pages[project_site / "404.html"]
-    assert meta(doc, "name", "robots") == "noindex"
-    hrefs = links(doc)
-    assert any(h == BASE for h in hrefs), "the 404 page links home"
-    for href in hrefs:
-        if href.startswith("#"):
-            continue
-        assert re.match(r"https?://", href), f"404.html: relative URL {href!r}"
-        if urlsplit(href).netloc == urlsplit(BASE).netloc:
-            assert href.startswith(BASE), href
 
 
 class _PagesLikeHandler(http.server.SimpleHTTPRequestHandler):
