@@ -145,6 +145,13 @@ def test_official_actions_are_pinned_to_a_major_version() -> None:
                     assert re.fullmatch(r"v\d+", ref), f"{path.name}: {s['uses']} is not pinned to a major"
 
 
+def test_every_job_has_a_time_limit() -> None:
+    """A hung server or test must not hold the run (and the concurrency group) for hours."""
+    for path in (PAGES, CI):
+        for name, job in load(path)["jobs"].items():
+            assert 0 < job.get("timeout-minutes", 0) <= 60, f"{path.name}/{name}"
+
+
 def test_python_is_set_up_with_pip_caching_keyed_on_pyproject() -> None:
     for path in (PAGES, CI):
         for name, job in load(path)["jobs"].items():
