@@ -170,7 +170,7 @@ def model_history(model: Model, events: Sequence[Event], since: str | None, end:
         "retired": since is not None,
         "retired_on": since[:10] if since else None,
         "history_columns": [price_label(c) for c in columns],
-        "history_rows": rows if len(points) > 1 else [],
+        "history_rows": rows,
         "history_chart": chart(points, end),
         "history_events": [(e.day, e.kind, describe_event(e)) for e in reversed(events)],
     }
