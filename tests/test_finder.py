@@ -1,0 +1,136 @@
+"""The finder's build-time parts, read back from the built site with a parser: the index
+rows the script works from, the price/context chart, and compare.json."""
+
+from __future__ import annotations
+
+import json
+import math
+from decimal import Decimal
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from sitegen.catalog import PRICE_KINDS, TOKEN_UNIT, Model, author_path, loads
+from sitegen.charts import price_context
+from sitegen.finder import search_words
+from tests.conftest import ROOT
+
+MILLION = Decimal(1_000_000)
+SVG = "{http://www.w3.org/2000/svg}"
+
+
+@pytest.fixture(scope="module")
+def models() -> list[Model]:
+    return loads((ROOT / "data" / "models.json").read_bytes()).models
+
+
+@pytest.fixture(scope="module")
+def index(site: Path):
+    return lxml.html.fromstring((site / "index.html").read_bytes())
+
+
+def test_every_model_is_a_row_with_exact_sort_values(index, models):
+    rows = index.xpath('//table[@id="models"]/tbody/tr')
+    assert [r.xpath("string(th/code)") for r in rows] == [m.id for m in models]
+    for row, m in zip(rows, models):
+        cells = row.xpath("td")
+        context, prompt, completion = (c.get("data-v") for c in cells[1:4])
+        assert context == (str(m.context_length) if m.context_length else "")
+        for value, price in ((prompt, m.prompt_price), (completion, m.completion_price)):
+            assert (Decimal(value) == price * MILLION) if value else (price is None or price < 0)
+        assert cells[-1].get("data-v") == str(m.created)
+        assert set(cells[-2].get("data-v").split()) == set(m.capabilities())
+        assert row.get("data-k") == search_words(m)
+        assert row.xpath("td[1]/a/@href") == [author_path(m.author)]
+
+
+def test_rows_stay_light(site: Path, models):
+    """Each row carries its cells and a few search words, never the whole description."""
+    html = (site / "index.html").read_text()
+    body = html[html.index("<tbody>"): html.index("</tbody>")]
+    assert len(body) / len(models) < 900
+    assert all(len(search_words(m).split()) <= 12 for m in models)
+
+
+def test_search_words_skip_what_the_name_already_says(models):
+    m = next(m for m in models if m.description)
+    words = search_words(m).split()
+    assert len(words) == len(set(words))
+    name_words = set(f"{m.name} {m.id}".lower().replace("/", " ").replace(":", " ").split())
+    assert not name_words & set(words)
+
+
+def test_filter_choices_come_from_the_data(index, models):
+    reads = index.xpath('//form[@id="filters"]//input[@name="in"]/@value')
+    assert set(reads) == {x for m in models for x in m.input_modalities} - {"text"}
+    authors = index.xpath('//select[@name="author"]/option/@value')[1:]
+    assert sorted(authors) == sorted({m.author for m in models})
+    assert index.xpath('//form[@id="filters"]/@hidden') == [""]  # shown by the script only
+
+
+def test_chart_points_link_to_their_models_on_log_scales(site: Path, index, models):
+    svg = index.xpath('//svg[contains(@class, "chart-svg")]')[0]
+    assert svg.xpath("title") and svg.xpath("desc")
+    assert svg.get("aria-labelledby") == "chart-title" and svg.get("aria-describedby") == "chart-desc"
+    drawn = [m for m in models if m.prompt_price and m.prompt_price > 0 and m.context_length]
+    links = svg.xpath('.//g[@class="points"]/a')
+    assert len(links) == len(drawn)
+    by_path = {m.path: m for m in drawn}
+    points = []
+    for a in links:
+        model = by_path[a.get("href")]
+        assert (site / a.get("href") / "index.html").is_file()
+        assert model.name in a.xpath("string(title)")
+        circle = a.xpath("circle")[0]
+        points.append((model, float(circle.get("cx")), float(circle.get("cy"))))
+    # Log scales: equal ratios are equal distances (up to rounding to whole units).
+    (m1, x1, _), (m2, x2, _) = min(points, key=lambda p: p[1]), max(points, key=lambda p: p[1])
+    per_decade = (x2 - x1) / math.log10(m2.context_length / m1.context_length)
+    for model, x, _ in points:
+        assert abs(x - (x1 + per_decade * math.log10(model.context_length / m1.context_length))) <= 1.5
+    for (a, _, ya), (b, _, yb) in zip(points, points[1:]):
+        if a.prompt_price < b.prompt_price:
+            assert ya >= yb  # dearer is higher up
+    assert index.xpath('//*[@style]') == []
+
+
+def test_frontier_is_the_cheapest_for_each_context_and_up(models):
+    chart = price_context(models)
+    assert chart.frontier
+    for point in chart.frontier:
+        rivals = [p for p in chart.points if p.model.context_length >= point.model.context_length]
+        assert point.price == min(p.price for p in rivals)
+    skipped = chart.free + chart.varies + chart.no_context
+    assert skipped + len(chart.points) == len(models)
+
+
+def test_compare_json_has_exact_prices_and_every_model(site: Path, models):
+    data = json.loads((site / "compare.json").read_text())
+    assert [m["id"] for m in data["models"]] == [m.id for m in models]
+    assert [k["key"] for k in data["price_kinds"]] == list(PRICE_KINDS)
+    for record, m in zip(data["models"], models):
+        assert (site / record["path"] / "index.html").is_file()
+        for key, price in m.prices.items():
+            exported = record["prices"][key]
+            if price < 0:
+                assert exported is None
+            else:
+                unit = PRICE_KINDS.get(key, ("", TOKEN_UNIT))[1]
+                assert Decimal(exported) == (price * MILLION if unit == TOKEN_UNIT else price)
+        assert [t["min"] for t in record["tiers"]] == [t.min_prompt_tokens for t in m.tiers]
+
+
+def test_compare_page_works_without_a_query_and_links_its_data(site: Path):
+    page = lxml.html.fromstring((site / "compare" / "index.html").read_bytes())
+    app = page.get_element_by_id("app")
+    assert app.get("data-src") == "../compare.json" and app.get("hidden") == ""
+    assert page.get_element_by_id("needs-js").xpath("a/@href") == ["../"]
+    assert page.xpath('//script/@src') == ["../static/js/compare.js"]
+    assert page.xpath('//*[@style]') == []
+
+
+def test_model_pages_link_their_author(site: Path, models):
+    m = models[0]
+    page = lxml.html.fromstring((site / m.path / "index.html").read_bytes())
+    assert f"../../../authors/{m.author}/" in page.xpath("//a/@href")
