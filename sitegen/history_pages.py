@@ -177,7 +177,10 @@ def model_history(model: Model, events: Sequence[Event], since: str | None, end:
 
 
 def model_extras(models: Sequence[Model], past: SiteHistory, end: datetime) -> dict[str, dict[str, Any]]:
-    """id -> extra template values for the page of every current and retired model."""
+    """id -> extra template values for the page of every current and retired model; none
+    when there is no log (a build from a lone catalog file has no history to show)."""
+    if not past.events and not past.retired:
+        return {}
     by_id: dict[str, list[Event]] = defaultdict(list)
     for event in past.events:
         by_id[event.id].append(event)

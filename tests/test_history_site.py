@@ -192,3 +192,12 @@ def test_the_build_is_deterministic_and_dated_by_the_data(site: Path, tmp_path: 
     assert result.returncode == 0, result.stderr
     footer = text(page(undated, "changes").xpath("//footer")[0])
     assert "as of 2026-08-08" in footer  # the newest logged event, not the wall clock
+
+
+def test_a_build_from_a_lone_catalog_file_shows_no_history(tmp_path: Path) -> None:
+    out = build_site(tmp_path / "site", "--catalog", str(ROOT / "tests/fixtures/openrouter-models-2026-07-31.json"))
+    doc = page(out, model_path("openai/gpt-5.6-terra"))
+    assert not doc.xpath("//*[@id='history']") and not doc.find_class("notice-gone")
+    assert page(out, "changes").find_class("day") == []
+    assert json.loads((out / "changes.json").read_bytes()) == []
+    assert not feedparser.parse((out / "changes.xml").read_bytes()).bozo
