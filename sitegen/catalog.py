@@ -26,6 +26,11 @@ MAX_NAME = 300
 MAX_LIST = 200
 MAX_TIERS = 20
 MAX_ID = 500
+# Numbers beyond these are not real (and would overflow dates and decimal formatting): a
+# record holding one is skipped. Prices are USD per unit; counts are tokens or unix seconds.
+MIN_PRICE_EXPONENT = -20
+MAX_PRICE_EXPONENT = 6
+MAX_COUNT = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second a date can show
 
 # Every price kind the API has been seen to send, in display order:
 # key -> (label, unit). Token prices are shown per 1M tokens, the others per unit.
@@ -75,6 +80,8 @@ def parse_price(value: Any, where: str) -> Decimal | None:
         raise ValueError(f"{where} is not a number: {str(value)[:40]!r}") from None
     if not price.is_finite():
         raise ValueError(f"{where} is not a finite number")
+    if price and not MIN_PRICE_EXPONENT <= price.adjusted() <= MAX_PRICE_EXPONENT or len(str(value)) > 64:
+        raise ValueError(f"{where} is out of range: {str(value)[:40]!r}")
     return price
 
 
@@ -315,6 +322,8 @@ def _opt_int(record: dict[str, Any], key: str, where: str) -> int | None:
         raise ValueError(f"{where}{key} is not a number")
     if isinstance(value, float) and (not math.isfinite(value) or value != int(value)):
         raise ValueError(f"{where}{key} is not a whole number")
+    if not 0 <= value <= MAX_COUNT:
+        raise ValueError(f"{where}{key} is out of range: {str(value)[:24]}")
     return int(value)
 
 
@@ -328,6 +337,11 @@ def _str_list(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list):
         return ()
     return tuple(dict.fromkeys(v for v in value if isinstance(v, str)))[:MAX_LIST]
+
+
+def _bounded(mapping: dict[str, Any]) -> dict[str, Any]:
+    """At most MAX_LIST entries, and lists in it cut to MAX_LIST items (for display)."""
+    return {k: v[:MAX_LIST] if isinstance(v, list) else v for k, v in list(mapping.items())[:MAX_LIST]}
 
 
 def _prices(raw: Any, where: str) -> dict[str, Decimal]:
@@ -399,13 +413,13 @@ def parse_model(record: Any) -> Model:
         provider_context_length=_opt_int(top, "context_length", "top_provider."),
         is_moderated=moderated if isinstance(moderated, bool) else None,
         supported_parameters=_str_list(record.get("supported_parameters")),
-        default_parameters=default_parameters if isinstance(default_parameters, dict) else {},
+        default_parameters=_bounded(default_parameters) if isinstance(default_parameters, dict) else {},
         knowledge_cutoff=_opt_str(record.get("knowledge_cutoff"), 40),
         expiration_date=_opt_str(record.get("expiration_date"), 40),
         hugging_face_id=_opt_str(record.get("hugging_face_id")),
         canonical_slug=_opt_str(record.get("canonical_slug")),
         alias_target=alias_slug,
-        reasoning=reasoning if isinstance(reasoning, dict) else None,
+        reasoning=_bounded(reasoning) if isinstance(reasoning, dict) else None,
         supported_voices=_str_list(record.get("supported_voices")),
         raw=record,
     )

@@ -57,8 +57,9 @@ def _generator(info: FeedInfo, items: Sequence[FeedItem], for_atom: bool) -> Fee
     # feedgen prepends entries; add oldest first so the newest ends on top.
     for item in reversed(items):
         entry = fg.add_entry()
-        entry.id(item.guid)
-        entry.guid(item.guid, permalink=False)
+        guid = _strip_controls(item.guid)  # model ids can hold anything
+        entry.id(guid)
+        entry.guid(guid, permalink=False)
         entry.title(_strip_controls(item.title))
         entry.link(href=item.link)
         entry.published(item.published)

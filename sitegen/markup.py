@@ -25,6 +25,15 @@ _SPACE = re.compile(r"\s+")
 # ``[text](<url>)``: CommonMark's bracketed link destination, whose brackets the escaping
 # below would otherwise turn into part of the address.
 _BRACKETED_URL = re.compile(r"\]\(&lt;([^\s<>]*)&gt;")
+# Python-Markdown takes quadratic time or worse on some inputs (each '[' may scan the rest of
+# the text; quotes or lists nested hundreds deep: minutes for 20 KB). Real descriptions stay
+# far below these bounds (at most ~2,000 characters with 32 brackets, no nesting); text
+# beyond them is shown as plain paragraphs, which costs linear time.
+MAX_MARKDOWN = 6_000
+MAX_BRACKET_SCAN = 120_000  # brackets x characters
+MAX_NESTING = 16
+_NESTED = re.compile(r"^[ \t>]{%d}" % (MAX_NESTING + 1), re.MULTILINE)
+_BLANK_LINE = re.compile(r"\n[ \t]*\n")
 
 
 @lru_cache(maxsize=None)
@@ -37,6 +46,8 @@ def description_html(text: str) -> str:
     """
     if not text.strip():
         return ""
+    if len(text) > MAX_MARKDOWN or text.count("[") * len(text) > MAX_BRACKET_SCAN or _NESTED.search(text):
+        return "".join(f"<p>{html.escape(p.strip(), quote=False)}</p>" for p in _BLANK_LINE.split(text) if p.strip())
     escaped = _BRACKETED_URL.sub(r"](<\1>", html.escape(text, quote=False))
     rendered = _md.reset().convert(escaped)
     # Headings inside a model page sit below the page's own h1/h2.
