@@ -13,6 +13,7 @@ import math
 import re
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Any, Iterable
 
 from sitegen.errors import CatalogError
@@ -162,6 +163,7 @@ def _encode_segment(segment: str) -> str:
     return encoded
 
 
+@lru_cache(maxsize=None)  # a page links to many models: each id is encoded once
 def encode_path(ident: str) -> str:
     """Map any string to a relative URL path made of safe segments, injectively.
 
@@ -483,7 +485,9 @@ def _record_label(record: Any, index: int) -> str:
 def loads(text: str | bytes, source: str = "catalog") -> Catalog:
     """Decode and parse a catalog; a body that is not JSON is a CatalogError."""
     try:
-        payload = _without_lone_surrogates(json.loads(text))
+        payload = json.loads(text)
+        if _may_hold_surrogates(text):
+            payload = _without_lone_surrogates(payload)
     except RecursionError:
         raise CatalogError(f"{source} is nested too deeply to be a catalog") from None
     except ValueError as exc:
@@ -512,3 +516,17 @@ def _without_lone_surrogates(value: Any) -> Any:
 
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# What a surrogate looks like in JSON text before decoding: a \uD800-\uDFFF escape, or the
+# character itself (in a str, or UTF-8-encoded in bytes).
+_SURROGATE_IN_TEXT = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")
+_SURROGATE_IN_UTF8 = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
+
+
+def _may_hold_surrogates(text: str | bytes) -> bool:
+    """False only when decoding ``text`` cannot give a surrogate, so the walk over the
+    decoded catalog (costly at tens of thousands of models) can be skipped."""
+    if isinstance(text, str):
+        return _SURROGATE_IN_TEXT.search(text) is not None
+    if json.detect_encoding(text) in ("utf-8", "utf-8-sig"):
+        return _SURROGATE_IN_UTF8.search(text) is not None
+    return True

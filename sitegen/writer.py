@@ -11,7 +11,7 @@ import os
 import shutil
 import stat
 import tempfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from sitegen.errors import BuildError
 
@@ -21,18 +21,23 @@ class SiteFiles:
 
     def __init__(self) -> None:
         self.files: dict[str, bytes] = {}
+        self._folders: set[str] = set()
 
     def add(self, path: str, content: str | bytes) -> None:
         if path.endswith("/"):
             path += "index.html"
-        pure = PurePosixPath(path)
-        if pure.is_absolute() or any(part in ("", ".", "..") for part in path.split("/")) or "\\" in path or "\x00" in path:
+        parts = path.split("/")
+        if any(part in ("", ".", "..") for part in parts) or "\\" in path or "\x00" in path:
             raise BuildError(f"refusing to write outside the site: {path[:120]!r}")
         if path in self.files:
             raise BuildError(f"two pages map to the same path {path!r}")
-        for parent in pure.parents:
-            if str(parent) in self.files:
-                raise BuildError(f"{path!r} would need the file {str(parent)!r} to be a folder")
+        if path in self._folders:
+            raise BuildError(f"{path!r} is already a folder holding other pages")
+        parents = ["/".join(parts[:end]) for end in range(1, len(parts))]
+        for parent in parents:
+            if parent in self.files:
+                raise BuildError(f"{path!r} would need the file {parent!r} to be a folder")
+        self._folders.update(parents)
         self.files[path] = content.encode("utf-8") if isinstance(content, str) else content
 
     def __contains__(self, path: str) -> bool:
