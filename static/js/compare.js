@@ -227,7 +227,7 @@
     }
     if (known.some((m) => m.tiers.length)) {
       const texts = known.map((m) => m.tiers.map((t) => `from ${grouped(BigInt(t.min))} prompt tokens: ` +
-        Object.entries(t.prices).map(([k, v]) => `${kindOf(k).label.toLowerCase()} ${shown(v)}`).join(", ")).join("; ") || "—");
+        order.filter((k) => k in t.prices).map((k) => `${kindOf(k).label.toLowerCase()} ${shown(t.prices[k])}`).join(", ")).join("; ") || "—");
       body.append(valueRow(["Tiered prices"], texts, known.map(() => null), 0));
     }
     let current = null;

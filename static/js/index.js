@@ -171,6 +171,9 @@
       if (th.dataset.sort === key) th.setAttribute("aria-sort", desc ? "descending" : "ascending");
       else th.removeAttribute("aria-sort");
     }
+    const active = state.in.length + state.out.length + state.cap.length +
+      ["maxin", "ctx", "author", "free", "novar"].filter((f) => state[f]).length;
+    toggle.textContent = active ? `Filters (${active})` : "Filters";
     shown.textContent = count === rows.length ? `All ${count} models` : `Showing ${count} of ${rows.length} models`;
     none.hidden = count > 0;
     document.body.classList.toggle("filtered", count !== rows.length);
@@ -207,6 +210,13 @@
       commit("sort", { ...readForm(), sort: active === "ascending" ? "-" + key : key });
     });
   }
+
+  // On a phone the filters fold away behind a button.
+  const toggle = document.getElementById("filters-toggle");
+  toggle.addEventListener("click", () => {
+    const open = form.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
 
   let timer = 0;
   form.addEventListener("input", (event) => {
