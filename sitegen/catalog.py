@@ -500,7 +500,10 @@ def loads(text: str | bytes, source: str = "catalog") -> Catalog:
                 exc.pos >= len(exc.doc.rstrip()) or exc.msg.startswith("Unterminated string")):
             raise CatalogError(f"{source} ends before its JSON does (truncated after {len(text):,} bytes?)") from None
         raise CatalogError(f"{source} is not valid JSON ({exc})") from None
-    return parse_catalog(payload)
+    try:
+        return parse_catalog(payload)
+    except CatalogError as exc:
+        raise CatalogError(f"{source}: {exc}") from None
 
 
 def _without_lone_surrogates(value: Any) -> Any:

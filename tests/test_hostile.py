@@ -1,0 +1,335 @@
+"""Sites built by the real CLI from the hostile catalogs in tests/hostile/: no injected element,
+attribute, script or unsafe link anywhere in the output, every file inside the output folder,
+absurd sizes bounded, and a broken catalog refused without touching the existing site.
+
+Markup is checked with html.parser's tokenizer, which reports every start tag however oddly
+nested (no tree builder drops or moves anything), and XML with lxml.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from lxml import etree
+
+from conftest import run_cli
+from sitegen.catalog import MAX_DESCRIPTION, MAX_ID, model_path
+
+HOSTILE = Path(__file__).resolve().parent / "hostile"
+CORPUS = sorted(p.stem for p in HOSTILE.glob("*.json"))
+BASE = "https://catalog.example/"
+# Attributes whose value is fetched or followed as a URL.
+URL_ATTRIBUTES = {"href", "src", "action", "formaction", "srcset", "poster", "data", "xlink:href",
+                  "background", "cite", "ping", "longdesc", "manifest", "codebase"}
+SAFE_SCHEMES = {"", "http", "https", "mailto"}
+NEVER = {"iframe", "frame", "frameset", "object", "embed", "applet", "base", "style", "portal", "x-pwned"}
+CSP_NAME = "content-security-policy"
+
+
+class Scan(HTMLParser):
+    """Every start tag of a document, with its attributes, and the text of each <script>."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.tags: list[tuple[str, dict[str, str]]] = []
+        self.scripts: list[tuple[dict[str, str], str]] = []
+        self._script: dict[str, str] | None = None
+        self._text: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        attributes = {name: value or "" for name, value in attrs}
+        self.tags.append((tag, attributes))
+        if tag == "script":
+            self._script, self._text = attributes, []
+
+    handle_startendtag = handle_starttag
+
+    def handle_data(self, data: str) -> None:
+        if self._script is not None:
+            self._text.append(data)
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "script" and self._script is not None:
+            self.scripts.append((self._script, "".join(self._text)))
+            self._script = None
+
+
+def scan(html: str) -> Scan:
+    scanner = Scan()
+    scanner.feed(html)
+    scanner.close()
+    return scanner
+
+
+def injected(html: str, where: str) -> list[str]:
+    """What in ``html`` could only have come from injected data (empty when clean)."""
+    found = []
+    doc = scan(html)
+    for tag, attributes in doc.tags:
+        if tag in NEVER or "pwn" in tag:
+            found.append(f"{where}: <{tag}>")
+        for name, value in attributes.items():
+            if name.startswith("on") or name == "style" or "pwn" in name or name == "srcdoc":
+                found.append(f"{where}: <{tag} {name}=...>")
+            if name in URL_ATTRIBUTES:
+                scheme = urlsplit(value.strip()).scheme.lower() if ":" in value else ""
+                if scheme not in SAFE_SCHEMES or re.match(r"\s*(javascript|vbscript|data|file)\s*:", value, re.I):
+                    found.append(f"{where}: <{tag} {name}={value[:60]!r}>")
+        if tag == "meta" and attributes.get("http-equiv", "").lower() not in ("", CSP_NAME):
+            found.append(f"{where}: <meta http-equiv={attributes['http-equiv']!r}>")
+    for attributes, text in doc.scripts:
+        if attributes.get("type") == "application/json":
+            try:
+                json.loads(text)
+            except ValueError:
+                found.append(f"{where}: a JSON data island that is not JSON (closed early?)")
+        elif "src" not in attributes or text.strip():
+            found.append(f"{where}: inline <script> {text[:60]!r}")
+        elif not (attributes["src"].startswith(BASE) or not urlsplit(attributes["src"]).netloc):
+            found.append(f"{where}: script from another site {attributes['src']!r}")
+    return found
+
+
+def build(catalog: Path, out: Path, *extra: str):
+    return run_cli("build", "--catalog", str(catalog), "--out", str(out), "--base-url", BASE, *extra, timeout=180)
+
+
+@pytest.fixture(scope="session")
+def hostile_sites(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]]:
+    """Each corpus file built into its own folder: name -> (site folder, stderr)."""
+    sites = {}
+    for name in CORPUS:
+        out = tmp_path_factory.mktemp(f"hostile-{name}") / "site"
+        result = build(HOSTILE / f"{name}.json", out)
+        assert result.returncode == 0, f"{name}: {result.stderr}"
+        sites[name] = (out, result.stderr)
+    return sites
+
+
+def files(site: Path, pattern: str) -> list[Path]:
+    found = sorted(p for p in site.rglob(pattern) if p.is_file())
+    assert found, f"no {pattern} in {site}"
+    return found
+
+
+# --- Nothing injected ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", CORPUS)
+def test_no_page_holds_injected_markup_or_script(hostile_sites, name: str) -> None:
+    site, _ = hostile_sites[name]
+    problems = []
+    for page in files(site, "*.html"):
+        problems += injected(page.read_text("utf-8"), page.relative_to(site).as_posix())
+    assert problems == []
+
+
+@pytest.mark.parametrize("name", CORPUS)
+def test_every_page_carries_a_csp_that_forbids_inline_script_and_style(hostile_sites, name: str) -> None:
+    site, _ = hostile_sites[name]
+    for page in files(site, "*.html"):
+        doc = scan(page.read_text("utf-8"))
+        tags = [t for t, _ in doc.tags]
+        policies = [a["content"] for t, a in doc.tags if t == "meta" and a.get("http-equiv", "").lower() == CSP_NAME]
+        assert len(policies) == 1, page
+        # Before anything that loads or runs: the policy must govern the whole document.
+        meta_at = next(i for i, (t, a) in enumerate(doc.tags) if a.get("http-equiv", "").lower() == CSP_NAME)
+        assert all(t not in ("script", "link", "style", "img") for t in tags[:meta_at]), page
+        directives = dict((d.split() + [""])[:2] for d in policies[0].split(";") if d.strip())
+        assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'", policies[0]
+        assert "unsafe" not in policies[0] and directives["object-src"] == "'none'"
+        assert directives["base-uri"] == "'none'"
+
+
+@pytest.mark.parametrize("name", CORPUS)
+def test_feeds_are_well_formed_and_their_html_is_clean(hostile_sites, name: str) -> None:
+    site, _ = hostile_sites[name]
+    parser = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)
+    problems = []
+    for feed in files(site, "*.xml"):
+        where = feed.relative_to(site).as_posix()
+        root = etree.fromstring(feed.read_bytes(), parser)  # raises if a payload broke the XML
+        for element in root.iter():
+            if not isinstance(element.tag, str):
+                problems.append(f"{where}: {element!r}")  # a comment or processing instruction
+                continue
+            if "pwn" in element.tag or any("pwn" in k for k in element.attrib):
+                problems.append(f"{where}: <{element.tag}>")
+            local = etree.QName(element).localname
+            parent = element.getparent()
+            in_item = parent is not None and etree.QName(parent).localname in ("item", "entry")
+            if local in ("description", "content", "summary") and in_item and element.text:
+                # An item's description is HTML by convention (the channel's is plain text).
+                problems += injected(element.text, f"{where} {local}")
+            if local == "link":
+                href = element.get("href") or element.text or ""
+                if not href.startswith(BASE) and not href.startswith("https://openrouter.ai/"):
+                    problems.append(f"{where}: link {href[:80]!r}")
+            if local == "title" and element.text == "forged item":
+                problems.append(f"{where}: a forged item")
+    assert problems == []
+
+
+def test_text_that_closes_a_cdata_section_stays_text(hostile_sites) -> None:
+    site, _ = hostile_sites["escapes"]
+    titles = [t.text for t in etree.parse(str(site / "feed.xml")).iter("title")]
+    assert any(t and "]]><x-pwned/><![CDATA[" in t for t in titles)
+    assert any(t and "</title></item><item><title>forged item" in t for t in titles)
+
+
+@pytest.mark.parametrize("name", CORPUS)
+def test_json_exports_and_sitemap_stay_valid_and_on_site(hostile_sites, name: str) -> None:
+    site, _ = hostile_sites[name]
+    for export in files(site, "*.json"):
+        json.loads(export.read_bytes())
+    for record in json.loads((site / "models.json").read_bytes())["data"]:
+        url = urlsplit(record["url"])
+        assert record["url"].startswith(BASE) and ".." not in url.path.split("/")
+    urls = [loc.text for loc in etree.parse(str(site / "sitemap.xml")).iter("{*}loc")]
+    assert urls
+    for url in urls:
+        parts = urlsplit(url)
+        assert url.startswith(BASE) and not parts.query and not parts.fragment, url
+        assert all(s not in (".", "..") for s in parts.path.split("/")), url
+        assert re.fullmatch(r"[A-Za-z0-9._~:/%-]+", url), url
+
+
+def test_a_data_island_cannot_be_closed_by_the_data() -> None:
+    from sitegen.render import json_for_script
+
+    value = {"a": "</script><script>window.__pwned=1</script>", "b": "<!--<script>", "c": "\u2028&amp;"}
+    doc = scan(f'<script type="application/json">{json_for_script(value)}</script><p>after</p>')
+    assert len(doc.scripts) == 1 and json.loads(doc.scripts[0][1]) == value
+    assert [t for t, _ in doc.tags] == ["script", "p"]
+
+
+# --- Links in descriptions -----------------------------------------------------------------
+
+
+def test_unsafe_link_schemes_are_dropped_and_safe_links_kept(hostile_sites) -> None:
+    site, _ = hostile_sites["links"]
+    hrefs: list[str] = []
+    for page in files(site / "models", "index.html"):
+        doc = scan(page.read_text("utf-8"))
+        hrefs += [a.get("href", "") for t, a in doc.tags if t == "a"]
+        assert not [t for t, _ in doc.tags if t == "img"], "an image from a description reached the page"
+    assert "https://example.com/docs" in hrefs and "mailto:someone@example.com" in hrefs
+    schemes = {urlsplit(h).scheme.lower() for h in hrefs}
+    assert schemes <= SAFE_SCHEMES, schemes
+    assert not [h for h in hrefs if re.match(r"\s*(javascript|vbscript|livescript|data|file)\s*:", h, re.I)]
+
+
+def test_raw_html_in_descriptions_shows_as_text(hostile_sites) -> None:
+    site, _ = hostile_sites["links"]
+    page = (site / model_path("links/case-17") / "index.html").read_text("utf-8")
+    doc = scan(page)
+    assert not [a for t, a in doc.tags if t == "a" and "pwned" in a.get("href", "")]
+    assert "&lt;a href=" in page  # shown, escaped, for what it is
+
+
+# --- Ids and the output folder -------------------------------------------------------------
+
+
+def test_hostile_ids_get_pages_inside_the_output_folder(hostile_sites) -> None:
+    site, stderr = hostile_sites["paths"]
+    # The build wrote nothing beside its output folder (staging folders are gone too).
+    assert [p.name for p in site.parent.iterdir()] == ["site"]
+    root = site.resolve()
+    for path in site.rglob("*"):
+        assert path.resolve().is_relative_to(root), path
+        assert not path.is_symlink()
+    records = json.loads((HOSTILE / "paths.json").read_bytes())["data"]
+    kept = [r for r in records if "\x00" not in r["id"] and len(r["id"]) <= MAX_ID]
+    assert len(kept) < len(records)
+    for record in kept:
+        page = site / model_path(record["id"]) / "index.html"
+        assert page.is_file(), record["id"]
+        h1 = [t for t, _ in scan(page.read_text("utf-8")).tags].index("h1")
+        assert h1 >= 0
+    # The ids that cannot be used are named in one warning line each.
+    warnings = [line for line in stderr.splitlines() if line.startswith("warning: skipped model")]
+    assert len(warnings) == len(records) - len(kept)
+    assert any("NUL" in w for w in warnings) and any("too long" in w for w in warnings)
+
+
+# --- Absurd sizes ------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def huge_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """Multi-megabyte fields and pathological Markdown, made here rather than committed."""
+    folder = tmp_path_factory.mktemp("huge")
+    base = json.loads((HOSTILE / "sizes.json").read_bytes())["data"][0]
+    cases = {
+        "huge/description": {"description": "Lorem ipsum <x-pwned> dolor. " * 200_000},  # 5.8 MB
+        "huge/name": {"name": "N" * 1_000_000},
+        "huge/brackets": {"description": "[" * 19_000},
+        "huge/quotes": {"description": "".join(">" * i + " x\n" for i in range(190))},
+        "huge/links": {"description": "[a](" * 4_000},
+        "huge/lists": {"description": "".join("  " * i + "- x\n" for i in range(150))},
+        "huge/params": {"supported_parameters": [f"p{i}" for i in range(50_000)]},
+        "huge/pricing": {"pricing": {f"k{i}": "0.000001" for i in range(50_000)}},
+        "huge/unknown": {"benchmarks": {f"b{i}": list(range(20)) for i in range(20_000)}},
+    }
+    records = [dict(base, id=model_id, **fields) for model_id, fields in cases.items()]
+    catalog = folder / "huge.json"
+    catalog.write_text(json.dumps({"data": records}), encoding="utf-8")
+    out = folder / "site"
+    result = build(catalog, out)  # a blow-up shows as the child's timeout
+    assert result.returncode == 0, result.stderr
+    return out, result.stderr
+
+
+def test_absurd_sizes_are_bounded_on_every_page(huge_site) -> None:
+    site, _ = huge_site
+    for page in files(site, "*.html"):
+        assert page.stat().st_size < 1_000_000, page
+    html = (site / model_path("huge/description") / "index.html").read_text("utf-8")
+    about = html.split('id="about"', 1)[1].split("</section>", 1)[0]
+    assert MAX_DESCRIPTION // 2 < len(about) < MAX_DESCRIPTION * 2
+    params = scan((site / model_path("huge/params") / "index.html").read_text("utf-8"))
+    assert sum(1 for t, a in params.tags if t == "li") < 1000
+
+
+def test_pathological_markdown_is_shown_as_text(huge_site) -> None:
+    site, _ = huge_site
+    html = (site / model_path("huge/brackets") / "index.html").read_text("utf-8")
+    assert "[[[[[[[[" in html
+
+
+# --- A broken catalog leaves the existing site alone -----------------------------------------
+
+BROKEN = {
+    "not-json": b"<!DOCTYPE html><html><body>502 Bad Gateway</body></html>",
+    "garbage": b"\x89PNG\r\n\x1a\n\x00\x00",
+    "truncated": b'{"data": [{"id": "a/b", "name": "A", "pricing": {"prompt": "0.1"',
+    "empty-file": b"",
+    "empty-data": b'{"data": []}',
+    "null-data": b'{"data": null}',
+    "wrong-shape": b'{"data": {"id": "a/b"}}',
+    "bare-list": b'[{"id": "a/b"}]',
+    "error": b'{"error": {"message": "Unauthorized\\n\\u001b[31m"}}',
+    "no-usable-record": b'{"data": [null, 1, {"id": ""}, {"name": "no id"}]}',
+    "too-deep": b'{"data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_a_broken_catalog_is_refused_and_the_site_left_untouched(tmp_path: Path, name: str) -> None:
+    out = tmp_path / "site"
+    assert build(HOSTILE / "links.json", out).returncode == 0
+    before = {p.relative_to(out): (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    catalog = tmp_path / "broken.json"
+    catalog.write_bytes(BROKEN[name])
+    result = build(catalog, out)
+    assert result.returncode == 3, result.stderr
+    assert len(result.stderr.splitlines()) == 1 and result.stderr.startswith("sitegen build: error: ")
+    assert "\x1b" not in result.stderr and str(catalog) in result.stderr
+    after = {p.relative_to(out): (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
+    assert after == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.json", "site"]
