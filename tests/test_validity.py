@@ -31,23 +31,37 @@ def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
-def test_nu_html_checker_reports_no_error(bundled_site: Path) -> None:
+def nu_errors(folder: Path) -> list[str]:
+    """Every error the Nu HTML Checker finds in the pages (and SVG) under ``folder``."""
     java = shutil.which("java")
     if java is None or not VNU.is_file():
         pytest.fail(f"the Nu HTML Checker needs Java and {VNU.relative_to(ROOT)}: run 'bash .ci/setup'")
-    pages = list(bundled_site.rglob("*.html"))
-    assert len(pages) > 400
     result = subprocess.run(
         # One JVM for every page; the quick (C1) compiler and serial GC halve its CPU time.
-        [java, "-Xss16m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(VNU), "--errors-only", "--skip-non-html", "--also-check-svg",
-         "--format", "gnu", str(bundled_site)],
+        [java, "-Xss16m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(VNU),
+         "--errors-only", "--skip-non-html", "--also-check-svg", "--format", "gnu", str(folder)],
         capture_output=True, text=True, timeout=600,
     )
-    report = (result.stdout + result.stderr).replace(str(bundled_site) + "/", "")
+    report = (result.stdout + result.stderr).replace(f"file:{folder}/", "")
     errors = [line for line in report.splitlines() if line.strip()]
-    assert result.returncode == 0 and not errors, (
-        f"{len(errors)} HTML error(s):\n" + "\n".join(errors[:40])
+    assert errors or result.returncode == 0, f"the checker failed: exit {result.returncode}"
+    return errors
+
+
+def test_nu_html_checker_reports_no_error(bundled_site: Path) -> None:
+    assert len(list(bundled_site.rglob("*.html"))) > 400
+    errors = nu_errors(bundled_site)
+    assert not errors, f"{len(errors)} HTML error(s):\n" + "\n".join(errors[:40])
+
+
+def test_nu_html_checker_catches_errors(tmp_path: Path) -> None:
+    # The check itself must be able to fail.
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "bad.html").write_text(
+        '<!DOCTYPE html><html lang="en"><head><title>x</title></head><body><a href="a b">x</a></body></html>'
     )
+    errors = nu_errors(tmp_path)
+    assert len(errors) == 1 and errors[0].startswith('"sub/bad.html":') and "href" in errors[0]
 
 
 # ---------------------------------------------------------------------------------------
