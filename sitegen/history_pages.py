@@ -134,7 +134,8 @@ def chart(points: Sequence[PricePoint], end: datetime, width: int = 640, height:
         return None
     left, right, top, bottom = 64, 12, 12, 28
     t0 = timestamp(points[0].at)
-    t1 = max(int(end.timestamp()), timestamp(points[-1].at) + 86_400)
+    last = max(int(end.timestamp()), timestamp(points[-1].at))  # the chart runs up to now
+    t1 = last + max((last - t0) // 25, 3600)  # a little room after the last step
     peak = max(v for steps in series.values() for _, v in steps) or 1.0
 
     def x(t: int) -> float:
@@ -154,7 +155,7 @@ def chart(points: Sequence[PricePoint], end: datetime, width: int = 640, height:
         "width": width, "height": height, "lines": lines,
         "left": left, "right": width - right, "bottom": height - bottom, "top": top,
         "peak": cat.format_usd(Decimal(str(peak))), "peak_y": y(peak),
-        "start": points[0].at[:10], "end": datetime.fromtimestamp(t1, tz=timezone.utc).strftime("%Y-%m-%d"),
+        "start": points[0].at[:10], "end": datetime.fromtimestamp(last, tz=timezone.utc).strftime("%Y-%m-%d"), "end_x": x(last),
     }
 
 
