@@ -213,3 +213,37 @@ def test_a_crash_after_the_commit_point_is_finished_by_the_next_run(after_step_t
     assert "0 added, 0 removed, 0 repriced, 0 changed" in result.stdout  # not logged twice
     assert state(data) == finished
     assert {p.name: p.read_bytes() for p in data.iterdir()} == finished
+
+
+def test_the_changes_of_each_event_turn_the_old_fields_into_the_new(replay: dict) -> None:
+    """Whatever the log says changed is all that changed in the followed fields."""
+    from sitegen.catalog import loads
+    from sitegen.history import fields
+
+    logged = events_of(replay["steps"][-1]["log"])
+    for (old_path, new_path), date in zip(zip(SNAPSHOT_FILES, SNAPSHOT_FILES[1:]), DATES[1:]):
+        old = loads(old_path.read_bytes()).by_id()
+        new = loads(new_path.read_bytes()).by_id()
+        changes = {e["id"]: e["changes"] for e in logged if e["kind"] == "changed" and e["at"].startswith(date)}
+        for ident in old.keys() & new.keys():
+            before = {k: (f"{v:f}" if hasattr(v, "is_finite") else v) for k, v in fields(old[ident]).items()}
+            after = {k: (f"{v:f}" if hasattr(v, "is_finite") else v) for k, v in fields(new[ident]).items()}
+            for path, (was, now) in changes.get(ident, {}).items():
+                assert before.get(path) == was and after.get(path) == now, (ident, path)
+                before[path] = now
+            drift = {k for k in before.keys() | after.keys() if k.split(".")[0] not in old[ident].raw
+                     or k.split(".")[0] not in new[ident].raw}
+            assert {k: v for k, v in before.items() if k not in drift and v is not None} == \
+                   {k: v for k, v in after.items() if k not in drift and v is not None}, ident
+
+
+def test_a_damaged_log_stops_the_build_with_the_line_named(replay: dict, tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    shutil.copytree(replay["data"], data)
+    with (data / "changes.jsonl").open("a", encoding="utf-8") as log:
+        log.write('{"at": "2026-08-09T00:00:00Z", "kind": "renamed", "id": "x"}\n')
+    lines = len((data / "changes.jsonl").read_text(encoding="utf-8").splitlines())
+    result = run_cli("build", "--data", str(data), "--out", str(tmp_path / "site"))
+    assert result.returncode == 5
+    assert f"changes.jsonl line {lines} " in result.stderr and len(result.stderr.splitlines()) == 1
+    assert not (tmp_path / "site").exists()
