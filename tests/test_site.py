@@ -25,6 +25,7 @@ import pytest
 
 from conftest import SNAPSHOTS, run_cli
 from sitegen.catalog import model_path
+from test_validity import broken_links
 
 BASE = "https://example.org/catalog/"
 MILLION = Decimal(1_000_000)
@@ -289,6 +290,13 @@ def test_sitemap_and_robots(build: Callable[[Path], Site], snapshot: Path) -> No
     assert {BASE + model_path(r["id"]) for r in site.records} <= set(locs)
     robots = (site.root / "robots.txt").read_text()
     assert f"Sitemap: {BASE}sitemap.xml" in robots.splitlines()
+
+
+@each_snapshot
+def test_no_broken_internal_link(build: Callable[[Path], Site], snapshot: Path) -> None:
+    checked, broken = broken_links(build(snapshot).root, BASE)
+    assert checked > 10_000
+    assert not broken, f"{len(broken)} broken link(s):\n" + "\n".join(broken[:40])
 
 
 # ---------------------------------------------------------------------------------------
