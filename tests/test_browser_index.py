@@ -233,6 +233,11 @@ def test_journey_cheapest_with_tools_image_input_and_128k(page, browser, site_ur
     page.locator('th[data-sort="input"] button').click()
     answer = cheapest_tools_image_128k(models)
     assert visible_ids(page)[0] == answer.id
+    # The chart dims every point the filters leave out.
+    lit = page.eval_on_selector_all(".chart-svg .points a:not(.off)", "els => els.map(a => a.getAttribute('href'))")
+    shown = {m.path for m in models if m.id in set(visible_ids(page))}
+    assert lit
+    assert set(lit) == {m.path for m in models if m.path in shown and m.prompt_price and m.prompt_price > 0 and m.context_length}
     shared = page.url
     other = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
