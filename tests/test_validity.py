@@ -121,18 +121,23 @@ class Site:
         return None
 
 
-def page_links(tree: lxml.html.HtmlElement) -> list[str]:
+def page_links(tree: lxml.html.HtmlElement) -> list[tuple[str, bool]]:
+    """Every URL a page refers to, each with whether the browser loads it by itself
+    (scripts, styles, icons, images) rather than on a click."""
     links = []
     for element in tree.iter():
         if not isinstance(element.tag, str):
             continue
         attribute = LINK_ATTRIBUTES.get(element.tag)
         if attribute and element.get(attribute) is not None:
-            links.append(element.get(attribute))
+            rel = set((element.get("rel") or "").split())
+            loaded = element.tag != "a" and element.tag != "area" and element.tag != "form" and not (
+                element.tag == "link" and rel <= {"alternate", "canonical", "next", "prev", "search"})
+            links.append((element.get(attribute), loaded))
         if element.get("srcset"):
-            links.extend(part.split()[0] for part in element.get("srcset").split(",") if part.strip())
+            links.extend((part.split()[0], True) for part in element.get("srcset").split(",") if part.strip())
         if element.tag == "meta" and (element.get("property") or element.get("name") or "").endswith(":image"):
-            links.append(element.get("content"))
+            links.append((element.get("content"), False))
     return links
 
 
@@ -145,9 +150,11 @@ def broken_links(root: Path, base: str = BASE) -> tuple[int, list[str]]:
         rel = file.relative_to(root).as_posix()
         # The 404 page is served at any address, so all its links must be absolute.
         page_url = "https://example.org/any/missing/path" if rel == "404.html" else site.url_of(rel)
-        for link in page_links(lxml.html.fromstring(file.read_bytes())):
+        for link, loaded in page_links(lxml.html.fromstring(file.read_bytes())):
             checked += 1
             why = site.problem(page_url, link, file)
+            if loaded and not why and not urljoin(page_url, link).startswith(base):
+                why = "loaded from another host"
             if why:
                 broken.append(f"{rel}: {link} -> {why}")
     for file in sorted(root.rglob("*.css")):
@@ -195,3 +202,15 @@ def test_link_checker_catches_broken_links(tmp_path: Path) -> None:
     assert site.problem(page, "javascript:alert(1)") is not None
     assert site.problem(BASE, "#top", tmp_path / "index.html") is None
     assert site.problem(BASE, "#gone", tmp_path / "index.html") is not None
+
+
+def test_link_checker_catches_assets_from_other_hosts(tmp_path: Path) -> None:
+    (tmp_path / "index.html").write_text(
+        '<link rel="stylesheet" href="https://cdn.example/x.css"><a href="https://other.example/">ok</a>'
+    )
+    for name in ("feed.xml", "sitemap.xml"):
+        (tmp_path / name).write_text("<x/>")
+    (tmp_path / "robots.txt").write_text(f"Sitemap: {BASE}sitemap.xml\n")
+    checked, broken = broken_links(tmp_path)
+    assert checked == 2
+    assert broken == ["index.html: https://cdn.example/x.css -> loaded from another host"]
