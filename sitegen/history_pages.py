@@ -13,7 +13,7 @@ from typing import Any, Sequence
 from sitegen import catalog as cat
 from sitegen import pages
 from sitegen.catalog import Model
-from sitegen.history import Event, PricePoint, price_history, retirements, timestamp
+from sitegen.history import Event, PricePoint, parse_time, price_history, retirements, timestamp
 from sitegen.render import Renderer, fmt_tokens
 from sitegen.writer import SiteFiles
 
@@ -120,7 +120,8 @@ def _columns(points: Sequence[PricePoint]) -> list[str]:
 
 def chart(points: Sequence[PricePoint], end: datetime, width: int = 640, height: int = 200) -> dict[str, Any] | None:
     """Coordinates of a step chart of input and output price per 1M tokens over time, or
-    None when there is nothing to draw (one price, unknown dates, prices that vary)."""
+    None when there is nothing to draw (one price, unknown dates, prices that vary). The
+    last step runs on to ``end``: the build date, or the day a retired model left."""
     series: dict[str, list[tuple[int, float]]] = {}
     for path in HEADLINE:
         steps = []
@@ -130,8 +131,8 @@ def chart(points: Sequence[PricePoint], end: datetime, width: int = 640, height:
                 return None
             steps.append((timestamp(point.at), float(cat.per_unit(path.split(".")[1], Decimal(value)))))
         series[path] = steps
-    if len(points) < 2:
-        return None
+    if len({tuple(steps[i][1] for steps in series.values()) for i in range(len(points))}) < 2:
+        return None  # the headline prices never moved: a flat chart says nothing
     left, right, top, bottom = 64, 12, 12, 28
     t0 = timestamp(points[0].at)
     last = max(int(end.timestamp()), timestamp(points[-1].at))  # the chart runs up to now
@@ -172,7 +173,7 @@ def model_history(model: Model, events: Sequence[Event], since: str | None, end:
         "retired_on": since[:10] if since else None,
         "history_columns": [price_label(c) for c in columns],
         "history_rows": rows,
-        "history_chart": chart(points, end),
+        "history_chart": chart(points, parse_time(since) if since else end),
         "history_events": [(e.day, e.kind, describe_event(e)) for e in reversed(events)],
     }
 

@@ -201,3 +201,15 @@ def test_a_build_from_a_lone_catalog_file_shows_no_history(tmp_path: Path) -> No
     assert page(out, "changes").find_class("day") == []
     assert json.loads((out / "changes.json").read_bytes()) == []
     assert not feedparser.parse((out / "changes.xml").read_bytes()).bozo
+
+
+def test_a_change_of_other_prices_shows_in_the_table_but_draws_no_chart(site: Path) -> None:
+    events = log()
+    headline_moved = {e["id"] for e in events if set(e.get("changes") or {}) & HEADLINE.keys()}
+    current = {m["id"] for m in json.loads((site / "models.json").read_bytes())["data"]}
+    ident, event = next((e["id"], e) for e in events if e["id"] in current and e["id"] not in headline_moved
+                        and any(k.startswith("pricing.") for k in e.get("changes") or {}))
+    doc = page(site, model_path(ident))
+    heads, rows = history_rows(doc)
+    assert event["at"][:10] in rows and len(rows) >= 2 and len(heads) > 2
+    assert not doc.xpath("//svg")
