@@ -168,6 +168,9 @@ def test_journey_cost_of_10m_input_and_2m_output_on_three_models(page, browser, 
     requests = int(page.input_value("#c-req").replace(",", ""))
     expected = check_costs(page, trio, (10_000_000, 2_000_000, 0, requests))
     page.wait_for_function("() => location.search.includes('in=10000000') && location.search.includes('out=2000000')")
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("text=Copy link to this comparison")
+    assert page.evaluate("navigator.clipboard.readText()") == page.url
     other = browser.new_context()
     try:
         friend = other.new_page()

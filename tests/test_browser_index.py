@@ -239,6 +239,9 @@ def test_journey_cheapest_with_tools_image_input_and_128k(page, browser, site_ur
     assert lit
     assert set(lit) == {m.path for m in models if m.path in shown and m.prompt_price and m.prompt_price > 0 and m.context_length}
     shared = page.url
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"])
+    page.click("text=Copy link to this view")
+    assert page.evaluate("navigator.clipboard.readText()") == shared
     other = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         friend = other.new_page()

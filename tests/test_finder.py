@@ -126,7 +126,7 @@ def test_compare_page_works_without_a_query_and_links_its_data(site: Path):
     app = page.get_element_by_id("app")
     assert app.get("data-src") == "../compare.json" and app.get("hidden") == ""
     assert page.get_element_by_id("needs-js").xpath("a/@href") == ["../"]
-    assert page.xpath('//script/@src') == ["../static/js/compare.js"]
+    assert page.xpath('//script/@src') == ["../static/js/compare.js", "../static/js/site.js"]
     assert page.xpath('//*[@style]') == []
 
 
