@@ -46,6 +46,7 @@ def description_html(text: str) -> str:
     """
     if not text.strip():
         return ""
+    text = text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate cannot be written out
     if len(text) > MAX_MARKDOWN or text.count("[") * len(text) > MAX_BRACKET_SCAN or _NESTED.search(text):
         return "".join(f"<p>{html.escape(p.strip(), quote=False)}</p>" for p in _BLANK_LINE.split(text) if p.strip())
     escaped = _BRACKETED_URL.sub(r"](<\1>", html.escape(text, quote=False))

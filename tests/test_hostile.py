@@ -227,9 +227,9 @@ def test_unsafe_link_schemes_are_dropped_and_safe_links_kept(hostile_sites) -> N
 def test_raw_html_in_descriptions_shows_as_text(hostile_sites) -> None:
     site, _ = hostile_sites["links"]
     page = (site / model_path("links/case-17") / "index.html").read_text("utf-8")
-    doc = scan(page)
-    assert not [a for t, a in doc.tags if t == "a" and "pwned" in a.get("href", "")]
-    assert "&lt;a href=" in page  # shown, escaped, for what it is
+    about = page.split('id="about"', 1)[1].split("</section>", 1)[0]
+    assert [t for t, _ in scan(about).tags] == ["p"]
+    assert "&lt;a href=" in about  # shown, escaped, for what it is
 
 
 # --- Ids and the output folder -------------------------------------------------------------
@@ -273,6 +273,8 @@ def huge_site(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
         "huge/links": {"description": "[a](" * 4_000},
         "huge/lists": {"description": "".join("  " * i + "- x\n" for i in range(150))},
         "huge/params": {"supported_parameters": [f"p{i}" for i in range(50_000)]},
+        "huge/defaults": {"default_parameters": {f"parameter_{i}": i for i in range(50_000)}},
+        "huge/efforts": {"reasoning": {"supported_efforts": [f"effort_{i}" for i in range(50_000)]}},
         "huge/pricing": {"pricing": {f"k{i}": "0.000001" for i in range(50_000)}},
         "huge/unknown": {"benchmarks": {f"b{i}": list(range(20)) for i in range(20_000)}},
     }
@@ -333,3 +335,54 @@ def test_a_broken_catalog_is_refused_and_the_site_left_untouched(tmp_path: Path,
     after = {p.relative_to(out): (p.read_bytes(), p.stat().st_mtime_ns) for p in out.rglob("*") if p.is_file()}
     assert after == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["broken.json", "site"]
+
+
+# --- In a browser ---------------------------------------------------------------------------
+
+WATCH = """
+window.__violations = [];
+document.addEventListener("securitypolicyviolation", (e) => {
+  window.__violations.push(`${e.violatedDirective} ${e.blockedURI} ${e.sourceFile || ""}:${e.lineNumber}`);
+});
+"""
+
+
+@pytest.mark.parametrize("name", ["markup", "escapes", "links"])
+def test_no_injected_script_runs_in_a_browser(hostile_sites, browser, name: str) -> None:
+    from urllib.parse import quote
+
+    from conftest import serve_folder
+
+    site, _ = hostile_sites[name]
+    url, server = serve_folder(site)
+    context = browser.new_context()
+    context.route(re.compile(r"^(?!http://127\.0\.0\.1:)"), lambda route: route.abort())  # nothing leaves
+    context.add_init_script(WATCH)
+    page = context.new_page()
+    dialogs: list[str] = []
+    errors: list[str] = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("console", lambda msg: errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    ids = [r["id"] for r in json.loads((HOSTILE / f"{name}.json").read_bytes())["data"]]
+    paths = ["", "authors/", "compare/?models=" + ",".join(quote(i, safe="") for i in ids[:6])]
+    paths += sorted(p.parent.relative_to(site).as_posix() + "/" for p in (site / "models").rglob("index.html"))
+    try:
+        for path in paths:
+            page.goto(url + path, wait_until="load")
+            if path == "":
+                search = page.locator("#q")
+                if search.count():
+                    search.fill('<img src=x onerror="window.__pwned=1"> </script><script>window.__pwned=1</script>')
+                    page.keyboard.press("Enter")
+            page.wait_for_timeout(30)
+            state = page.evaluate("() => [typeof window.__pwned, window.__violations]")
+            assert state == ["undefined", []], (path, state)
+            assert page.locator("x-pwned, [data-pwned], iframe, object, embed").count() == 0, path
+    finally:
+        context.close()
+        server.shutdown()
+        server.server_close()
+    assert dialogs == []
+    assert [e for e in errors if "Content Security Policy" in e or "pwned" in e] == []
+    assert errors == []
