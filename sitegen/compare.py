@@ -160,7 +160,7 @@ def compare_page(site: SiteFiles, r: Renderer, models: list[Model]) -> None:
             PAGE,
             data_file=DATA_FILE,
             count=len(models),
-            example=[m.id for m in _example(models)],
+            example=_example(models),
             title="Compare models",
             description=f"Compare any of the {len(models)} models on OpenRouter side by side: "
             "prices per 1M tokens, context, capabilities, and the monthly cost of your own usage.",

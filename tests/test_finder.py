@@ -11,7 +11,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from sitegen.catalog import PRICE_KINDS, TOKEN_UNIT, Model, author_path, loads
+from sitegen.catalog import PRICE_KINDS, TOKEN_UNIT, Model, author_path, loads, model_path
 from sitegen.charts import price_context
 from sitegen.finder import search_words
 from tests.conftest import ROOT
@@ -128,6 +128,9 @@ def test_compare_page_works_without_a_query_and_links_its_data(site: Path):
     assert page.get_element_by_id("needs-js").xpath("a/@href") == ["../"]
     assert page.xpath('//script/@src') == ["../static/js/compare.js", "../static/js/site.js"]
     assert page.xpath('//*[@style]') == []
+    example = page.get_element_by_id("example").get("href")
+    ids = example.removeprefix("?models=").split(",")
+    assert len(ids) == 3 and all((site / model_path(i) / "index.html").is_file() for i in ids)
 
 
 def test_model_pages_link_their_author(site: Path, models):
