@@ -209,3 +209,14 @@ def test_no_sideways_scrolling_on_a_phone(browser, site_url, trio):
         assert tab.evaluate("document.documentElement.scrollWidth") <= 390
     finally:
         context.close()
+
+
+def test_no_request_leaves_the_site(page, site_url, trio):
+    requests: list[str] = []
+    page.on("request", lambda request: requests.append(request.url))
+    open_index(page, site_url, "?cap=tools")
+    open_compare(page, site_url, "?models=" + ",".join(m.id for m in trio))
+    page.wait_for_selector("#compare-table tr.cost-row td")
+    assert any(url.endswith("compare.json") for url in requests)
+    assert [url for url in requests if not url.startswith(site_url)] == []
+    assert page.errors == []
