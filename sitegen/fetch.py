@@ -32,6 +32,7 @@ from sitegen.errors import FetchError
 
 USER_AGENT = f"sitegen/{__version__} (+https://github.com/sitegen; static catalog of OpenRouter models)"
 DEFAULT_TIMEOUT = 60.0
+MAX_TIMEOUT = 86_400.0
 ATTEMPTS = 4  # the first try and three retries
 BACKOFF = 0.5  # seconds before the first retry; doubles each time, with jitter
 MAX_BACKOFF = 10.0
@@ -129,8 +130,8 @@ def fetch(
     """
     if not is_url(source):
         return _read_file(source, max_bytes)
-    if not timeout > 0:
-        raise FetchError(f"the timeout must be a positive number of seconds, got {timeout:g}")
+    if not 0 < timeout <= MAX_TIMEOUT:
+        raise FetchError(f"the timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, got {timeout:g}")
     deadline = _Deadline(timeout)
     headers = request_headers()
     conditional = validators is not None and validators.url == source

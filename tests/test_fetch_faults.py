@@ -134,6 +134,13 @@ def test_the_default_timeout_is_sixty_seconds() -> None:
     assert args.timeout == 60.0 == fetch.DEFAULT_TIMEOUT
 
 
+@pytest.mark.parametrize("timeout", ["0", "-5", "nan", "inf"])
+def test_a_timeout_that_is_not_a_sensible_duration_is_refused(data: Path, timeout: str) -> None:
+    with FaultServer(reply(200, GOOD)) as server:
+        message = refused(server, data, 2, timeout=timeout)  # type: ignore[arg-type]
+    assert "the timeout must be" in message and server.requests == []
+
+
 def test_the_deadline_holds_in_process_too() -> None:
     with FaultServer(hang()) as server:
         started = time.monotonic()
