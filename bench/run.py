@@ -103,16 +103,17 @@ def page_weights(site: Path) -> tuple[dict[str, int], str]:
 
 
 class Sitegen:
-    def __init__(self, folder: Path):
+    def __init__(self, folder: Path, source: Path):
+        self.source = source
         self.out = folder / "site"
         self.cache = folder / "cache"
-        help_text = subprocess.run([sys.executable, "-m", "sitegen", "build", "--help"], cwd=ROOT,
+        help_text = subprocess.run([sys.executable, "-m", "sitegen", "build", "--help"], cwd=source,
                                    capture_output=True, text=True).stdout
         self.cache_args = ["--cache", str(self.cache)] if "--cache" in help_text else []
 
     def build(self, catalog: Path, out: Path | None = None) -> Sample:
         return run([sys.executable, "-m", "sitegen", "build", "--catalog", str(catalog),
-                    "--out", str(out or self.out), "--base-url", BASE_URL, *self.cache_args], cwd=ROOT, env=ENV)
+                    "--out", str(out or self.out), "--base-url", BASE_URL, *self.cache_args], cwd=self.source, env=ENV)
 
     def cold(self, catalog: Path) -> Sample:
         reset(self.out, self.cache)
@@ -120,14 +121,14 @@ class Sitegen:
 
 
 class Hugo:
-    def __init__(self, folder: Path, binary: str):
+    def __init__(self, folder: Path, source: Path, binary: str):
         self.binary = binary
         self.src = folder / "hugo-src"
         self.out = folder / "hugo-out"
         self.cache = folder / "hugo-cache"
         reset(self.src)
         shutil.copytree(BENCH / "hugo", self.src)
-        shutil.copytree(ROOT / "static", self.src / "static" / "static")
+        shutil.copytree(source / "static", self.src / "static" / "static")
         (self.src / "assets").mkdir()
 
     def build(self, catalog: Path) -> Sample:
@@ -167,7 +168,7 @@ def floor(site: Path, folder: Path, runs: int) -> Sample:
 # One catalog
 
 
-def bench_catalog(name: str, payload: dict, work: Path, runs: int, hugo: str | None) -> Result:
+def bench_catalog(name: str, payload: dict, work: Path, source: Path, runs: int, hugo: str | None) -> Result:
     folder = work / name
     reset(folder)
     folder.mkdir(parents=True)
@@ -178,7 +179,7 @@ def bench_catalog(name: str, payload: dict, work: Path, runs: int, hugo: str | N
     result = Result(name, len(payload["data"]))
     result.repriced = sum(a["pricing"] != b["pricing"] for a, b in zip(payload["data"], changed_payload["data"]))
 
-    site = Sitegen(folder)
+    site = Sitegen(folder, source)
     result.cold = summary([site.cold(original) for _ in range(runs)])
     result.files = len(state(site.out))
     report(name, "sitegen cold", result.cold)
@@ -213,7 +214,7 @@ def bench_catalog(name: str, payload: dict, work: Path, runs: int, hugo: str | N
     report(name, "floor", result.floor)
 
     if hugo:
-        h = Hugo(folder, hugo)
+        h = Hugo(folder, source, hugo)
         result.hugo_cold = summary([h.cold(original) for _ in range(runs)])
         result.hugo_files = len(state(h.out))
         report(name, "hugo cold", result.hugo_cold, f"{result.hugo_files} files")
@@ -292,14 +293,14 @@ def targets(results: list[Result]) -> list[tuple[str, str, bool | None]]:
     return rows
 
 
-def markdown(results: list[Result], runs: int, started: str, loads: tuple[str, str], hugo_version: str) -> str:
+def markdown(results: list[Result], runs: int, started: str, loads: tuple[str, str], hugo_version: str, code: str) -> str:
     processor = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
                 if line.startswith("model name")), platform.machine())
     lines = [
         "# Benchmark results",
         "",
-        f"Made by `python3 bench/run.py` on {started}: {os.cpu_count()} × {processor}, Python "
-        f"{platform.python_version()}, {hugo_version or 'Hugo not installed'}. Times are medians of {runs} runs "
+        f"Made by `python3 bench/run.py` on {started}, measuring {code}: {os.cpu_count()} × {processor}, Python "
+        f"{platform.python_version()}, {hugo_version or 'Hugo not measured'}. Times are medians of {runs} runs "
         "(peak memory: the highest run), output on tmpfs. The machine was shared: load average "
         f"{loads[0]} at the start, {loads[1]} at the end.",
         "",
@@ -358,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-real", action="store_true", help="skip the real 400-model snapshot")
     parser.add_argument("--no-hugo", action="store_true", help="skip Hugo")
     parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md", help="where to write the table")
+    parser.add_argument("--rev", help="measure this git revision (exported with git archive) instead of the working tree")
     args = parser.parse_args(argv)
 
     hugo = None if args.no_hugo else hugo_binary()
@@ -376,17 +378,37 @@ def main(argv: list[str] | None = None) -> int:
         catalogs.append((f"synthetic-{size}", synth.generate(size, args.seed)))
 
     args.work.mkdir(parents=True, exist_ok=True)
-    results = [bench_catalog(name, payload, args.work, args.runs, hugo) for name, payload in catalogs]
-    table = markdown(results, args.runs, started, (load_start, Path("/proc/loadavg").read_text().split()[0]), hugo_version)
-    args.results.write_text(table, encoding="utf-8")
-    print()
-    print(table)
-    return 0
+    source, code = ROOT, "the working tree"
+    if args.rev:
+        source, code = export(args.rev, args.work / "source")
+    results: list[Result] = []
+    failed = 0
+    for name, payload in catalogs:
+        try:
+            results.append(bench_catalog(name, payload, args.work, source, args.runs, hugo))
+        except measure.CommandFailed as exc:
+            print(f"bench: {name}: {exc}", file=sys.stderr)
+            failed += 1
+            continue
+        load_end = Path("/proc/loadavg").read_text().split()[0]
+        table = markdown(results, args.runs, started, (load_start, load_end), hugo_version, code)
+        args.results.write_text(table, encoding="utf-8")  # after each catalog: a late failure loses nothing
+    if results:
+        print()
+        print(table)
+    return 1 if failed else 0
+
+
+def export(rev: str, folder: Path) -> tuple[Path, str]:
+    """A clean copy of revision ``rev`` (others may be editing the working tree meanwhile)."""
+    commit = subprocess.run(["git", "rev-parse", "--short", rev], cwd=ROOT, capture_output=True, text=True,
+                            check=True).stdout.strip()
+    reset(folder)
+    folder.mkdir(parents=True)
+    archive = subprocess.run(["git", "archive", commit], cwd=ROOT, capture_output=True, check=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    return folder, f"commit {commit}"
 
 
 if __name__ == "__main__":
-    try:
-        sys.exit(main())
-    except measure.CommandFailed as exc:
-        print(f"bench: {exc}", file=sys.stderr)
-        sys.exit(1)
+    sys.exit(main())
