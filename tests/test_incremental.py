@@ -13,6 +13,8 @@ from pathlib import Path
 import pytest
 
 from conftest import LATEST, run_cli
+from sitegen.errors import BuildError
+from sitegen.writer import SiteFiles
 
 
 def build(catalog: Path, out: Path) -> None:
@@ -94,3 +96,13 @@ def test_a_file_planted_as_a_symlink_is_replaced_not_reused(first, tmp_path: Pat
     assert not robots.is_symlink()
     assert robots.read_bytes() == outside.read_bytes()
     assert robots.stat().st_ino != outside.stat().st_ino
+
+
+def test_site_files_refuse_a_file_where_pages_need_a_folder() -> None:
+    site = SiteFiles()
+    site.add("models/a/", "page")
+    for path in ("models/a", "models", "models/a/index.html/x", "models/a/index.html"):
+        with pytest.raises(BuildError):
+            site.add(path, "clash")
+    site.add("models/b/", "another page")
+    assert sorted(site.files) == ["models/a/index.html", "models/b/index.html"]
