@@ -485,7 +485,7 @@ def _record_label(record: Any, index: int) -> str:
 def loads(text: str | bytes, source: str = "catalog") -> Catalog:
     """Decode and parse a catalog; a body that is not JSON is a CatalogError."""
     try:
-        payload = json.loads(text)
+        payload = json.loads(text, parse_constant=_not_json)
         if _may_hold_surrogates(text):
             payload = _without_lone_surrogates(payload)
     except RecursionError:
@@ -504,6 +504,11 @@ def loads(text: str | bytes, source: str = "catalog") -> Catalog:
         return parse_catalog(payload)
     except CatalogError as exc:
         raise CatalogError(f"{source}: {exc}") from None
+
+
+def _not_json(constant: str) -> Any:
+    """Python's json reads NaN and Infinity, which no JSON reader after us would accept."""
+    raise ValueError(f"{constant} is not a JSON value")
 
 
 def _without_lone_surrogates(value: Any) -> Any:

@@ -321,6 +321,7 @@ BROKEN = {
     "bare-list": b'[{"id": "a/b"}]',
     "error": b'{"error": {"message": "Unauthorized\\n\\u001b[31m"}}',
     "no-usable-record": b'{"data": [null, 1, {"id": ""}, {"name": "no id"}]}',
+    "nan": b'{"data": [{"id": "a/b", "benchmarks": NaN, "context_length": Infinity}]}',
     "too-deep": b'{"data": ' + b"[" * 100_000 + b"]" * 100_000 + b"}",
 }
 
