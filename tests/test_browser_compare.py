@@ -220,3 +220,11 @@ def test_no_request_leaves_the_site(page, site_url, trio):
     assert any(url.endswith("compare.json") for url in requests)
     assert [url for url in requests if not url.startswith(site_url)] == []
     assert page.errors == []
+
+
+def test_a_model_page_starts_a_comparison(page, site_url, trio):
+    page.goto(site_url + trio[1].path)
+    page.click("text=Compare with others")
+    page.wait_for_selector("#compare-table thead th")
+    assert column_ids(page) == [trio[1].id]
+    assert page.errors == []
