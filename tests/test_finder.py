@@ -72,6 +72,7 @@ def test_filter_choices_come_from_the_data(index, models):
 def test_chart_points_link_to_their_models_on_log_scales(site: Path, index, models):
     svg = index.xpath('//svg[contains(@class, "chart-svg")]')[0]
     assert svg.xpath("title") and svg.xpath("desc")
+    assert "#all-models" in svg.xpath("ancestor::figure//figcaption//a/@href")
     assert svg.get("aria-labelledby") == "chart-title" and svg.get("aria-describedby") == "chart-desc"
     drawn = [m for m in models if m.prompt_price and m.prompt_price > 0 and m.context_length]
     links = svg.xpath('.//g[@class="points"]/a')
