@@ -29,9 +29,9 @@
     const caps = (c[col.caps].dataset.v || "").split(" ").filter(Boolean);
     const input = num(c[col.input]);
     const output = num(c[col.output]);
+    const name = head.querySelector("a").textContent;
     return {
-      tr, order, id,
-      name: head.querySelector("a").textContent,
+      tr, order, id, name,
       href: head.querySelector("a").getAttribute("href"),
       author,
       text: `${head.textContent} ${author} ${tr.dataset.k || ""}`.toLowerCase(),
@@ -44,7 +44,7 @@
       variant: /:[^/]*$/.test(id),
       exact: { context: c[col.context].dataset.v, input: c[col.input].dataset.v, output: c[col.output].dataset.v, added: c[col.added].dataset.v },
       key: {
-        name: head.querySelector("a").textContent.toLowerCase(),
+        name: name.toLowerCase(),
         author: author.toLowerCase(),
         context: num(c[col.context]),
         input,
@@ -112,6 +112,7 @@
     if (s.author && row.author !== s.author) return false;
     const maxin = parseFloat(s.maxin);
     if (!Number.isNaN(maxin) && (row.input === null || row.input > maxin)) return false;
+    if (row.input === maxin && /^\d+(\.\d+)?$/.test(s.maxin) && exactCmp(row.exact.input, s.maxin) > 0) return false;
     const ctx = parseFloat(s.ctx);
     if (!Number.isNaN(ctx) && (row.context === null || row.context < ctx)) return false;
     return true;
@@ -147,6 +148,13 @@
   none.textContent = "No model matches all of these filters. Remove one, or reset them.";
   table.parentElement.after(none);
 
+  // On a phone the filters fold away behind a button.
+  const toggle = document.getElementById("filters-toggle");
+  toggle.addEventListener("click", () => {
+    const open = form.classList.toggle("open");
+    toggle.setAttribute("aria-expanded", String(open));
+  });
+
   let sorted = rows;
   let current = null;
   function apply(state) {
@@ -176,7 +184,6 @@
     toggle.textContent = active ? `Filters (${active})` : "Filters";
     shown.textContent = count === rows.length ? `All ${count} models` : `Showing ${count} of ${rows.length} models`;
     none.hidden = count > 0;
-    document.body.classList.toggle("filtered", count !== rows.length);
   }
 
   let lastKind = null;
@@ -210,13 +217,6 @@
       commit("sort", { ...readForm(), sort: active === "ascending" ? "-" + key : key });
     });
   }
-
-  // On a phone the filters fold away behind a button.
-  const toggle = document.getElementById("filters-toggle");
-  toggle.addEventListener("click", () => {
-    const open = form.classList.toggle("open");
-    toggle.setAttribute("aria-expanded", String(open));
-  });
 
   let timer = 0;
   form.addEventListener("input", (event) => {
