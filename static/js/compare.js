@@ -196,7 +196,8 @@
       const drop = el("button", { type: "button", class: "remove" }, unknown.length > 1 ? "Remove them" : "Remove it");
       drop.addEventListener("click", () => go(known.map((m) => m.id)));
       warn.append(el("p", {}, el("strong", {}, "Not in the catalog: "), ...list,
-        ". It may have been renamed or removed; search for it in the list of all models. ", drop));
+        ". It may have been renamed or removed: look for it in ", el("a", { href: root }, "the list of all models"),
+        " or among ", el("a", { href: root + "retired/" }, "retired models"), ". ", drop));
     }
     $("empty").hidden = known.length > 0;
     $("calc").hidden = known.length === 0;
