@@ -31,7 +31,7 @@ MAX_ID = 500
 # record holding one is skipped. Prices are USD per unit; counts are tokens or unix seconds.
 MIN_PRICE_EXPONENT = -20
 MAX_PRICE_EXPONENT = 6
-MAX_COUNT = 253_402_300_799  # 9999-12-31T23:59:59Z, the last second a date can show
+MAX_COUNT = 32_503_680_000  # 3000-01-01: dates stay far from datetime's year 9999 limit
 
 # Every price kind the API has been seen to send, in display order:
 # key -> (label, unit). Token prices are shown per 1M tokens, the others per unit.

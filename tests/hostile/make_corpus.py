@@ -198,7 +198,7 @@ def numbers() -> list[dict[str, Any]]:
         {"top_provider": {"max_completion_tokens": 10**50, "context_length": -10**50}},
         {"context_length": 10**400},
         # Odd but usable: these records stay.
-        {"context_length": 10**11, "created": 253402300799},
+        {"context_length": 10**10, "created": 32503679999},
         {"pricing": {"prompt": "-1", "completion": "-0"}},
         {"pricing": {"prompt": "1e-20", "completion": "999999", "web_search": "0.00000100000000000000015"}},
         {"created": 0, "context_length": 0, "pricing": {"prompt": 0, "completion": 0.0}},
