@@ -34,6 +34,7 @@ MAX_BRACKET_SCAN = 120_000  # brackets x characters
 MAX_NESTING = 16
 _NESTED = re.compile(r"^[ \t>]{%d}" % (MAX_NESTING + 1), re.MULTILINE)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
+_CODE = re.compile(r"(<code>)(.*?)</code>", re.DOTALL)
 
 
 @lru_cache(maxsize=None)
@@ -51,6 +52,8 @@ def description_html(text: str) -> str:
         return "".join(f"<p>{html.escape(p.strip(), quote=False)}</p>" for p in _BLANK_LINE.split(text) if p.strip())
     escaped = _BRACKETED_URL.sub(r"](<\1>", html.escape(text, quote=False))
     rendered = _md.reset().convert(escaped)
+    # Markdown escapes code once more: undo that one level, so `<think>` shows as typed.
+    rendered = _CODE.sub(lambda m: m.group(1) + m.group(2).replace("&amp;", "&") + "</code>", rendered)
     # Headings inside a model page sit below the page's own h1/h2.
     rendered = re.sub(r"<(/?)h[12]>", r"<\1h3>", rendered)
     return clean_html(rendered)

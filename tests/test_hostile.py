@@ -233,6 +233,18 @@ def test_raw_html_in_descriptions_shows_as_text(hostile_sites) -> None:
     assert "&lt;a href=" in about  # shown, escaped, for what it is
 
 
+def test_markup_in_code_shows_exactly_as_written() -> None:
+    from lxml import html as lxml_html
+
+    from sitegen.markup import description_html
+
+    text = "Wrap it in `<think>` tags; `a && b`, `&amp;` and `</code><x-pwned>`.\n\n    <pre>&lt;"
+    fragment = lxml_html.fragment_fromstring(description_html(text), create_parent="div")
+    assert [c.text for c in fragment.iter("code")] == ["<think>", "a && b", "&amp;", "</code><x-pwned>", "<pre>&lt;\n"]
+    assert [e.tag for e in fragment.iter("x-pwned", "script")] == []
+    assert len(list(fragment.iter("pre"))) == 1  # the indented code block
+
+
 # --- Ids and the output folder -------------------------------------------------------------
 
 
