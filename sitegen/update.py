@@ -25,8 +25,11 @@ class UpdateReport:
     warnings: list[str] = field(default_factory=list)
     counts: history.Counts = field(default_factory=history.Counts)
     events: list[history.Event] = field(default_factory=list)
+    not_modified: bool = False  # HTTP 304: nothing was downloaded
 
     def summary(self) -> str:
+        if self.not_modified:
+            return f"{self.source} is not modified since the last fetch (HTTP 304): catalog unchanged, {self.models} models"
         state = "stored a new snapshot" if self.changed else "catalog unchanged"
         return f"fetched {self.models} models from {self.source}: {self.counts}; {state}"
 
@@ -37,7 +40,7 @@ def update(source: str, data_dir: Path, timeout: float, at: str | None = None,
     cached = fetch.Validators.from_json(store.read_validators(data_dir))
     response = fetch.fetch(source, timeout=timeout, validators=cached)
     if response.not_modified:  # HTTP 304: the stored snapshot is current, nothing to write
-        return UpdateReport(source=source, models=len(stored_models(data_dir)), changed=False)
+        return UpdateReport(source=source, models=len(stored_models(data_dir)), changed=False, not_modified=True)
     catalog = loads(response.body, source=source)
     payload = json.loads(response.body)
     store.recover(data_dir)
