@@ -135,8 +135,8 @@ def fetch(
     deadline = _Deadline(timeout)
     headers = request_headers()
     conditional = validators is not None and validators.url == source
-    if conditional:
-        headers.update(validators.headers())  # type: ignore[union-attr]
+    if validators is not None and conditional:
+        headers.update(validators.headers())
     client = httpx.Client(transport=transport, follow_redirects=True, max_redirects=MAX_REDIRECTS)
     problem = "no complete answer"
     try:
