@@ -81,7 +81,7 @@ ESCAPES = [
 
 # Ids that try to leave the output folder or collide with other files.
 PATH_IDS = [
-    "../../../../tmp/pwned",
+    "../../../../outside/pwned",
     "../index.html",
     "..",
     ".",
