@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from xml.sax.saxutils import escape as xml_escape
 
 from sitegen import catalog as cat
-from sitegen import feeds, finder
+from sitegen import feeds
 from sitegen.catalog import Model
 from sitegen.markup import description_html, plain_text
 from sitegen.render import Renderer, fmt_tokens
@@ -73,64 +73,6 @@ def _meta_description(model: Model) -> str:
         facts.append(f"{fmt_tokens(model.context_length)} context")
     summary = ", ".join(facts) + "."
     return f"{summary} {plain_text(model.description, 180)}".strip()[:300]
-
-
-def index_page(site: SiteFiles, r: Renderer, models: list[Model]) -> None:
-    site.add(
-        "index.html",
-        r.page(
-            "index.html",
-            "",
-            models=models,
-            stats=_stats(models),
-            **finder.index_context(models),
-            title="Compare every model on OpenRouter",
-            description=f"Prices, context lengths and capabilities of all {len(models)} models "
-            "on OpenRouter, side by side, with feeds of new models and price changes.",
-        ),
-    )
-
-
-def _stats(models: list[Model]) -> dict[str, int]:
-    return {
-        "models": len(models),
-        "authors": len({m.author for m in models}),
-        "free": sum(1 for m in models if m.is_free),
-        "tools": sum(1 for m in models if "tools" in m.capabilities()),
-        "vision": sum(1 for m in models if "image" in m.input_modalities),
-    }
-
-
-def author_pages(site: SiteFiles, r: Renderer, models: list[Model]) -> dict[str, list[Model]]:
-    groups: dict[str, list[Model]] = defaultdict(list)
-    for m in models:
-        groups[m.author].append(m)
-    for author, items in sorted(groups.items()):
-        path = cat.author_path(author)
-        display = items[0].author_display
-        site.add(
-            path,
-            r.page(
-                "author.html",
-                path,
-                author=author,
-                author_name=display,
-                models=items,
-                title=f"{display} models",
-                description=f"All {len(items)} {display} models on OpenRouter with prices and context lengths.",
-            ),
-        )
-    site.add(
-        "authors/",
-        r.page(
-            "authors.html",
-            "authors/",
-            groups=sorted(groups.items()),
-            title="Model authors",
-            description=f"The {len(groups)} organisations whose models are on OpenRouter.",
-        ),
-    )
-    return groups
 
 
 def not_found_page(site: SiteFiles, r: Renderer) -> None:
