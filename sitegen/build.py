@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen import compare, history, history_pages, pages, store, syndication
+from sitegen import compare, history, history_pages, listings, pages, store, syndication
 from sitegen.catalog import Catalog, loads, parse_records
 from sitegen.history_pages import SiteHistory
 from sitegen.config import STATIC, BuildSettings, build_clock
@@ -67,9 +67,8 @@ def render_site(catalog: Catalog, settings: BuildSettings, past: SiteHistory | N
     pages.model_pages(site, renderer, models, extras)
     history_pages.retired_pages(site, renderer, past, extras)
     history_pages.changes_page(site, renderer, models, past)
-    pages.index_page(site, renderer, models)
+    authors = listings.listing_pages(site, renderer, models)
     compare.compare_page(site, renderer, models)
-    authors = pages.author_pages(site, renderer, models)
     pages.not_found_page(site, renderer)
     pages.new_model_feeds(site, models, settings.base_url, clock, settings.feed_size)
     syndication.author_feeds(site, authors, settings.base_url, clock, settings.feed_size)
