@@ -128,7 +128,8 @@ def finder_data(models: list[Model], terms: dict[str, str]) -> dict[str, Any]:
 
     A row is ``[id, name, path, author, context, context text, input, input text, output,
     output text, reads, writes, capabilities, created, search words]``; prices are exact
-    per-1M decimal strings ("" when they vary or are missing), as in the rows' data-v."""
+    per-1M decimal strings ("" when they vary or are missing), as in the rows' data-v.
+    ``authors`` maps each author to its page, ``caps`` each capability to its label."""
     rows = []
     for m in models:
         row: list[Any] = [m.id, m.name, m.path, m.author, m.context_length or 0, fmt_tokens(m.context_length)]
@@ -138,4 +139,5 @@ def finder_data(models: list[Model], terms: dict[str, str]) -> dict[str, Any]:
         row += [" ".join(m.input_modalities), " ".join(m.output_modalities), " ".join(m.capabilities()),
                 m.created, terms[m.id]]
         rows.append(row)
-    return {"caps": SHORT_CAPS, "rows": rows}
+    authors = {m.author: cat.author_path(m.author) for m in models}
+    return {"authors": authors, "caps": SHORT_CAPS, "rows": rows}

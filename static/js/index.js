@@ -1,8 +1,10 @@
 // The index's finder: search, filters, sorting and picking models to compare.
-// The table is complete without this script; it only hides and reorders rows, and keeps
-// the whole view in the address (?q=…&cap=tools&sort=-input) so a link reproduces it.
+// The table is complete without this script when the catalog is small; it only picks and
+// orders rows, and keeps the whole view in the address (?q=…&cap=tools&sort=-input) so a
+// link reproduces it. When the index holds only the newest models (data-src on the table),
+// the script loads every row from that file on our own site and works over all of them.
 "use strict";
-(() => {
+(async () => {
   const table = document.getElementById("models");
   const form = document.getElementById("filters");
   if (!table || !form) return;
@@ -14,48 +16,118 @@
   const FIELDS = ["q", "in", "out", "cap", "maxin", "ctx", "author", "free", "novar", "sort"];
   const DEFAULT_SORT = "-added";
 
-  const num = (cell) => {
-    const v = cell && cell.dataset.v;
-    return v === undefined || v === "" ? null : Number(v);
-  };
-  const words = (cell) => new Set(cell.textContent.trim().split(/\s+/).filter(Boolean));
+  const num = (v) => (v === undefined || v === null || v === "" ? null : Number(v));
+  const split = (text) => text.trim().split(/\s+/).filter(Boolean);
 
-  // Each row read once into a record.
-  const rows = [...tbody.rows].map((tr, order) => {
-    const c = tr.cells;
-    const head = c[0];
-    const id = head.querySelector("code").textContent;
-    const author = c[col.author].textContent.trim();
-    const caps = (c[col.caps].dataset.v || "").split(" ").filter(Boolean);
-    const input = num(c[col.input]);
-    const output = num(c[col.output]);
-    const name = head.querySelector("a").textContent;
+  // A row's record from its facts; `tr` is made when the row is first shown.
+  function record(order, f, tr) {
+    const input = num(f.input);
+    const output = num(f.output);
     return {
-      tr, order, id, name,
-      href: head.querySelector("a").getAttribute("href"),
-      author,
-      text: `${head.textContent} ${author} ${tr.dataset.k || ""}`.toLowerCase(),
-      reads: words(c[col.reads]),
-      writes: words(c[col.writes]),
-      caps: new Set(caps),
-      context: num(c[col.context]),
+      tr, order, id: f.id, name: f.name, href: f.href, author: f.author, facts: f,
+      text: `${f.name}${f.id} ${f.author} ${f.words}`.toLowerCase(),
+      reads: new Set(split(f.reads)),
+      writes: new Set(split(f.writes)),
+      caps: new Set(split(f.caps)),
+      context: num(f.context),
       input,
       free: input === 0 && output === 0,
-      variant: /:[^/]*$/.test(id),
-      exact: { context: c[col.context].dataset.v, input: c[col.input].dataset.v, output: c[col.output].dataset.v, added: c[col.added].dataset.v },
+      variant: /:[^/]*$/.test(f.id),
+      exact: { context: f.context, input: f.input, output: f.output, added: f.added },
       key: {
-        name: name.toLowerCase(),
-        author: author.toLowerCase(),
-        context: num(c[col.context]),
+        name: f.name.toLowerCase(),
+        author: f.author.toLowerCase(),
+        context: num(f.context),
         input,
         output,
-        reads: c[col.reads].textContent,
-        writes: c[col.writes].textContent,
-        caps: caps.length,
-        added: num(c[col.added]),
+        reads: f.reads,
+        writes: f.writes,
+        caps: split(f.caps).length,
+        added: num(f.added),
       },
     };
-  });
+  }
+
+  // Facts read back from a served row.
+  function fromRow(tr) {
+    const c = tr.cells;
+    const link = c[0].querySelector("a");
+    return {
+      id: c[0].querySelector("code").textContent,
+      name: link.textContent,
+      href: link.getAttribute("href"),
+      author: c[col.author].textContent.trim(),
+      words: tr.dataset.k || "",
+      context: c[col.context].dataset.v,
+      input: c[col.input].dataset.v,
+      output: c[col.output].dataset.v,
+      reads: c[col.reads].textContent,
+      writes: c[col.writes].textContent,
+      caps: c[col.caps].dataset.v || "",
+      added: c[col.added].dataset.v,
+    };
+  }
+
+  // Every row of the catalog from finder.json (see sitegen/finder.py: finder_data).
+  async function load(src) {
+    const response = await fetch(src);
+    if (!response.ok) throw new Error(`${src}: HTTP ${response.status}`);
+    const data = await response.json();
+    const base = src.slice(0, src.lastIndexOf("/") + 1);
+    return data.rows.map(([id, name, path, author, context, contextText, input, inputText, output, outputText,
+      reads, writes, caps, created, words]) => ({
+      id, name, href: base + path, author, words, reads, writes, caps,
+      context: context ? String(context) : "", input, output, added: String(created),
+      cells: { contextText, inputText, outputText, authorHref: base + data.authors[author], labels: data.caps },
+    }));
+  }
+
+  function cell(tag, text, className, value) {
+    const el = document.createElement(tag);
+    if (text !== null) el.textContent = text;
+    if (className) el.className = className;
+    if (value !== undefined) el.dataset.v = value;
+    return el;
+  }
+  // A row like the served ones, for a model the page did not serve.
+  function makeRow(f) {
+    const tr = document.createElement("tr");
+    tr.dataset.k = f.words;
+    const head = cell("th", null);
+    head.scope = "row";
+    const link = cell("a", f.name);
+    link.href = f.href;
+    head.append(link, cell("code", f.id));
+    const author = cell("td", null);
+    const authorLink = cell("a", f.author);
+    authorLink.href = f.cells.authorHref;
+    author.append(authorLink);
+    const price = (value, text) => cell("td", text, "num" + (text === "free" ? " free" : text === "varies" ? " varies" : ""), value);
+    const caps = cell("td", null, "", f.caps);
+    split(f.caps).forEach((key, i) => {
+      if (i) caps.append(" ");
+      caps.append(cell("span", f.cells.labels[key], "cap"));
+    });
+    const day = Number(f.added) ? new Date(Number(f.added) * 1000).toISOString().slice(0, 10) : "—";
+    tr.append(head, author, cell("td", f.cells.contextText, "num", f.context), price(f.input, f.cells.inputText),
+      price(f.output, f.cells.outputText), cell("td", f.reads, "mods"), cell("td", f.writes, "mods"), caps,
+      cell("td", day, "date", f.added));
+    return tr;
+  }
+
+  const served = [...tbody.rows];
+  let rows = served.map((tr, order) => record(order, fromRow(tr), tr));
+  const CHUNK = Math.max(served.length, 100);
+  let partial = false;
+  if (table.dataset.src) {
+    try {
+      const byId = new Map(rows.map((r) => [r.id, r.tr]));
+      rows = (await load(table.dataset.src)).map((f, order) => record(order, f, byId.get(f.id)));
+      partial = true;
+    } catch (error) {
+      console.warn("The finder works over the served rows only:", error);
+    }
+  }
 
   // State <-> address.
   function parse(search) {
@@ -155,25 +227,36 @@
     toggle.setAttribute("aria-expanded", String(open));
   });
 
-  let sorted = rows;
+  // With every row loaded, a long result is shown a chunk at a time.
+  const more = document.createElement("button");
+  more.type = "button";
+  more.className = "ghost more";
+  more.hidden = true;
+  none.after(more);
+  let limit = partial ? CHUNK : Infinity;
+  more.addEventListener("click", () => {
+    limit += CHUNK;
+    apply(current);
+  });
+
+  const rowOf = (r) => r.tr || (r.tr = decorate(r, makeRow(r.facts)));
   let current = null;
   function apply(state) {
     current = state;
     const terms = state.q.toLowerCase().split(/\s+/).filter(Boolean);
-    let count = 0;
+    const found = [];
     for (const row of rows) {
       const ok = matches(row, state, terms);
-      row.tr.hidden = !ok;
       points.get(row.href)?.classList.toggle("off", !ok);
-      if (ok) count++;
+      if (ok) found.push(row);
     }
     let key = state.sort.replace(/^-/, "");
     let desc = state.sort.startsWith("-");
     if (col[key] === undefined) [key, desc] = [DEFAULT_SORT.slice(1), true];
-    const next = [...rows].sort(compare(key, desc ? -1 : 1));
-    if (next.some((r, i) => r !== sorted[i])) {
-      tbody.append(...next.map((r) => r.tr));
-      sorted = next;
+    found.sort(compare(key, desc ? -1 : 1));
+    const visible = found.slice(0, limit);
+    if (visible.length !== tbody.rows.length || visible.some((r, i) => r.tr !== tbody.rows[i])) {
+      tbody.replaceChildren(...visible.map(rowOf));
     }
     for (const th of heads) {
       if (th.dataset.sort === key) th.setAttribute("aria-sort", desc ? "descending" : "ascending");
@@ -182,7 +265,11 @@
     const active = state.in.length + state.out.length + state.cap.length +
       ["maxin", "ctx", "author", "free", "novar"].filter((f) => state[f]).length;
     toggle.textContent = active ? `Filters (${active})` : "Filters";
+    const count = found.length;
     shown.textContent = count === rows.length ? `All ${count} models` : `Showing ${count} of ${rows.length} models`;
+    if (visible.length < count) shown.textContent += ` (the first ${visible.length} listed)`;
+    more.hidden = visible.length >= count;
+    more.textContent = `Show ${Math.min(CHUNK, count - visible.length)} more`;
     none.hidden = count > 0;
   }
 
@@ -196,6 +283,7 @@
       else history.pushState(null, "", url);
     }
     lastKind = kind;
+    if (partial) limit = CHUNK;
     apply(parse(search));
   }
 
@@ -279,7 +367,7 @@
   pickHead.className = "pick";
   pickHead.innerHTML = '<span class="visually-hidden">Pick to compare</span>';
   table.tHead.rows[0].prepend(pickHead);
-  for (const row of rows) {
+  function decorate(row, tr) {
     const cell = document.createElement("td");
     cell.className = "pick";
     const box = document.createElement("input");
@@ -292,11 +380,13 @@
       showPicks();
     });
     cell.append(box);
-    row.tr.prepend(cell);
+    tr.prepend(cell);
+    return tr;
   }
+  for (const row of rows) if (row.tr) decorate(row, row.tr);
   document.getElementById("clear-picks").addEventListener("click", () => {
     picks = [];
-    for (const box of tbody.querySelectorAll("td.pick input")) box.checked = false;
+    for (const row of rows) if (row.tr) row.tr.querySelector("td.pick input").checked = false;
     showPicks();
   });
   picks = picks.filter((id) => rows.some((r) => r.id === id));
