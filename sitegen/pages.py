@@ -14,7 +14,7 @@ from typing import Any, Iterable
 from xml.sax.saxutils import escape as xml_escape
 
 from sitegen import catalog as cat
-from sitegen import feeds
+from sitegen import feeds, jsontext
 from sitegen.catalog import Model
 from sitegen.markup import description_html, plain_text
 from sitegen.render import Renderer, fmt_tokens
@@ -30,7 +30,7 @@ def model_context(model: Model, built_at: datetime) -> dict[str, Any]:
     return {
         "curl_body": body.replace("'", "'\\''"),
         "python_id": json.dumps(model.id, ensure_ascii=False),
-        "raw_json": json.dumps(model.raw, ensure_ascii=False, indent=2, sort_keys=True)[:200_000],
+        "raw_json": jsontext.pretty(model.raw)[:200_000],
         "price_rows": [(k, cat.PRICE_KINDS.get(k, (k, cat.TOKEN_UNIT))) for k in keys + extra],
         "expiry_soon": (built_at + timedelta(days=30)).strftime("%Y-%m-%d"),
     }
@@ -128,7 +128,7 @@ def new_model_feeds(site: SiteFiles, models: list[Model], base_url: str, updated
 
 def models_json(site: SiteFiles, models: list[Model], base_url: str) -> None:
     data = [dict(m.raw, url=base_url + m.path) for m in models]
-    site.add("models.json", json.dumps({"data": data}, ensure_ascii=False, sort_keys=True, indent=1) + "\n")
+    site.add("models.json", jsontext.pretty({"data": data}, indent=1) + "\n")
 
 
 def sitemap(site: SiteFiles, base_url: str, lastmod: datetime) -> None:

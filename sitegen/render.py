@@ -64,6 +64,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # compiled once per build: no stat() of the template per page
         )
         self.env.filters.update(
             price=lambda model_or_prices, key: cat.format_price(
