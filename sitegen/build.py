@@ -1,4 +1,5 @@
-"""``sitegen build``: gather everything in memory, then write the site in one swap."""
+"""``sitegen build``: read and check the data, then render the site straight into a staging
+folder that is swapped in at the end."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ from sitegen import compare, history, history_pages, listings, pages, store, syn
 from sitegen.catalog import Catalog, loads, parse_records
 from sitegen.history_pages import SiteHistory
 from sitegen.config import STATIC, BuildSettings, build_clock
-from sitegen.errors import BuildError, CatalogError
+from sitegen.errors import CatalogError
 from sitegen.render import Renderer
-from sitegen.writer import SiteFiles, publish
+from sitegen.writer import SiteFiles, staged
 
 
 @dataclass
@@ -55,13 +56,14 @@ def static_assets(root: Path = STATIC) -> list[tuple[str, bytes]]:
     ]
 
 
-def render_site(catalog: Catalog, settings: BuildSettings, past: SiteHistory | None = None) -> SiteFiles:
-    """Every file of the site, in memory."""
+def render_site(catalog: Catalog, settings: BuildSettings, past: SiteHistory | None = None,
+                site: SiteFiles | None = None) -> SiteFiles:
+    """Every file of the site, into ``site`` (by default a new one held in memory)."""
     models = catalog.models
     past = past or SiteHistory()
     clock = build_clock(max(max((m.created for m in models), default=0), past.newest()))
     renderer = Renderer(settings.base_url, clock)
-    site = SiteFiles()
+    site = SiteFiles() if site is None else site
     pages.static_files(site, static_assets())
     extras = history_pages.model_extras(models, past, clock)
     pages.model_pages(site, renderer, models, extras)
@@ -87,11 +89,8 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
     started = time.perf_counter()
     catalog = read_catalog(catalog_path)
     past = read_history(data_dir) if data_dir is not None else None
-    site = render_site(catalog, settings, past)
-    try:
-        publish(site, out)
-    except OSError as exc:
-        raise BuildError(f"cannot write the site to {out}: {exc.strerror or exc}") from None
+    with staged(out) as staging:  # written as rendered, swapped in at the end
+        site = render_site(catalog, settings, past, SiteFiles(staging))
     return BuildReport(
         models=len(catalog.models),
         pages=len(site.pages()),

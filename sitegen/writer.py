@@ -1,8 +1,10 @@
 """The only code that writes the site to disk.
 
-Pages are gathered in memory first (``SiteFiles``), which refuses two files at one path;
-``publish`` then writes them into a fresh folder beside the target and swaps it in, so a
-failed build leaves the previous site exactly as it was.
+``SiteFiles`` names every file of the site, refusing two files at one path and paths that
+leave the site. With a ``Staging`` folder it writes each file there as soon as it is added
+(so the site is never held in memory); without one it keeps the bytes (for tests).
+``staged`` makes the folder beside the output and swaps it in at the end, so a failed build
+leaves the previous site exactly as it was and removes the half-written one.
 """
 
 from __future__ import annotations
@@ -11,72 +13,154 @@ import os
 import shutil
 import stat
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from sitegen.errors import BuildError
 
 
-class SiteFiles:
-    """Relative POSIX path -> bytes, refusing collisions and paths that leave the site."""
+def site_path(path: str) -> str:
+    """``path`` as a file of the site ("a/" means "a/index.html"); refuses escapes."""
+    if path.endswith("/"):
+        path += "index.html"
+    if any(part in ("", ".", "..") for part in path.split("/")) or "\\" in path or "\x00" in path:
+        raise BuildError(f"refusing to write outside the site: {path[:120]!r}")
+    return path
 
-    def __init__(self) -> None:
-        self.files: dict[str, bytes] = {}
+
+class SiteFiles:
+    """The site's files: relative POSIX path -> bytes, written through to ``staging``."""
+
+    def __init__(self, staging: Staging | None = None) -> None:
+        self.files: dict[str, bytes] = {}  # only without staging
+        self.staging = staging
+        self._paths: set[str] = set()
         self._folders: set[str] = set()
 
-    def add(self, path: str, content: str | bytes) -> None:
-        if path.endswith("/"):
-            path += "index.html"
-        parts = path.split("/")
-        if any(part in ("", ".", "..") for part in parts) or "\\" in path or "\x00" in path:
-            raise BuildError(f"refusing to write outside the site: {path[:120]!r}")
-        if path in self.files:
+    def claim(self, path: str) -> str:
+        """Reserve ``path`` for a file written later (by another process); returns it as
+        a file path."""
+        path = site_path(path)
+        if path in self._paths:
             raise BuildError(f"two pages map to the same path {path!r}")
         if path in self._folders:
             raise BuildError(f"{path!r} is already a folder holding other pages")
+        parts = path.split("/")
         parents = ["/".join(parts[:end]) for end in range(1, len(parts))]
         for parent in parents:
-            if parent in self.files:
+            if parent in self._paths:
                 raise BuildError(f"{path!r} would need the file {parent!r} to be a folder")
         self._folders.update(parents)
-        self.files[path] = content.encode("utf-8") if isinstance(content, str) else content
+        self._paths.add(path)
+        return path
+
+    def add(self, path: str, content: str | bytes) -> None:
+        self.put(self.claim(path), content)
+
+    def put(self, path: str, content: str | bytes) -> None:
+        """Store the file at an already claimed ``path``."""
+        data = content.encode("utf-8") if isinstance(content, str) else content
+        if self.staging is None:
+            self.files[path] = data
+        else:
+            self.staging.write(path, data)
 
     def __contains__(self, path: str) -> bool:
-        return path in self.files
+        return path in self._paths
 
     def __len__(self) -> int:
-        return len(self.files)
+        return len(self._paths)
 
     def pages(self) -> list[str]:
-        return sorted(p for p in self.files if p.endswith(".html"))
+        return sorted(p for p in self._paths if p.endswith(".html"))
 
 
-def publish(files: SiteFiles, out: Path) -> None:
-    """Write every file into a new folder next to ``out`` and swap it into place.
+class Staging:
+    """A fresh folder beside the output that becomes the site when the build succeeds.
 
     A file whose bytes equal the file already published at its path is hard-linked from the
     old site instead of written again, so it keeps its inode and modification time and
     deploys and caches see only what really changed. The old site is only read, never
-    modified, until the swap.
+    modified, until the swap. Safe to share with forked processes: each writes its own files.
     """
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.previous = out if out.is_dir() and not out.is_symlink() else None
+        self.mode = _new_file_mode()
+        self.root = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+        self._made: set[str] = set()
+
+    def _folder_for(self, rel: str) -> None:
+        folder = rel.rpartition("/")[0]
+        if folder and folder not in self._made:
+            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            self._made.add(folder)
+
+    def write(self, rel: str, content: bytes) -> os.stat_result:
+        """Put ``content`` at ``rel``; returns the staged file's status."""
+        self._folder_for(rel)
+        target = self.root / rel
+        if self.previous is None or not _reuse(self.previous / rel, target, content, self.mode):
+            with open(target, "wb") as handle:
+                handle.write(content)
+        return os.stat(target)
+
+    def keep(self, rel: str, size: int, mtime_ns: int, inode: int) -> bool:
+        """Hard-link the old site's ``rel`` unread if it is still the very file
+        (inode, time, size, mode) a previous build wrote there; False if not."""
+        if self.previous is None:
+            return False
+        old = self.previous / rel
+        try:
+            info = os.lstat(old)
+        except OSError:
+            return False
+        if (not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != self.mode
+                or (info.st_size, info.st_mtime_ns, info.st_ino) != (size, mtime_ns, inode)):
+            return False
+        self._folder_for(rel)
+        try:
+            os.link(old, self.root / rel, follow_symlinks=False)
+        except OSError:
+            return False
+        return True
+
+    def swap(self) -> None:
+        self.root.chmod(0o755)
+        _swap(self.root, self.out)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@contextmanager
+def staged(out: Path) -> Iterator[Staging]:
+    """A ``Staging`` folder for ``out``, swapped in when the block ends without error and
+    removed if anything goes wrong."""
     out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    previous = out if out.is_dir() and not out.is_symlink() else None
-    mode = _new_file_mode()
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
     try:
-        made: set[Path] = set()
-        for rel, content in sorted(files.files.items()):
-            target = staging / rel
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            if previous is None or not _reuse(previous / rel, target, content, mode):
-                target.write_bytes(content)
-        staging.chmod(0o755)
-        _swap(staging, out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        staging = Staging(out)
+    except OSError as exc:
+        raise BuildError(f"cannot write the site to {out}: {exc.strerror or exc}") from None
+    try:
+        yield staging
+        staging.swap()
+    except OSError as exc:
+        staging.discard()
+        raise BuildError(f"cannot write the site to {out}: {exc.strerror or exc}") from None
     except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
+        staging.discard()
         raise
+
+
+def publish(files: SiteFiles, out: Path) -> None:
+    """Write an in-memory ``SiteFiles`` to ``out`` in one swap."""
+    with staged(out) as staging:
+        for rel, content in sorted(files.files.items()):
+            staging.write(rel, content)
 
 
 def _new_file_mode() -> int:
