@@ -2,13 +2,15 @@
 
 The catalog chart plots each model's input price against its context length on two log
 scales. A log scale has no zero, so free models, routers whose price varies and models
-without a context length are counted and named in the caption instead of drawn.
+without a context length are counted and named in the caption instead of drawn. A large
+catalog is thinned to at most ``MAX_POINTS`` dots: models that fall on the same small square
+share one dot, which links to the newest of them and counts the others.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from sitegen.catalog import Model, format_price, per_unit
@@ -17,6 +19,7 @@ from sitegen.render import fmt_tokens
 WIDTH = 640
 HEIGHT = 360
 LEFT, RIGHT, TOP, BOTTOM = 58, 16, 14, 42
+MAX_POINTS = 1200
 
 
 @dataclass(frozen=True)
@@ -26,11 +29,13 @@ class Point:
     model: Model
     price: Decimal  # input price per 1M tokens
     frontier: bool
+    others: int = 0  # models drawn under this dot too, in a thinned chart
 
     @property
     def label(self) -> str:
         price = format_price("prompt", self.model.prompt_price)
-        return f"{self.model.name}: {price}/1M input, {fmt_tokens(self.model.context_length)} context"
+        label = f"{self.model.name}: {price}/1M input, {fmt_tokens(self.model.context_length)} context"
+        return label + (f" (and {self.others} more models here)" if self.others else "")
 
 
 @dataclass(frozen=True)
@@ -51,6 +56,7 @@ class Chart:
     x_ticks: list[Tick] = field(default_factory=list)
     y_ticks: list[Tick] = field(default_factory=list)
     frontier_path: str = ""
+    plotted: int = 0  # models drawn, some of them sharing a dot
     free: int = 0
     varies: int = 0
     no_context: int = 0
@@ -75,7 +81,7 @@ def _price_label(exponent: int) -> str:
     return f"${10**exponent:,}" if exponent >= 0 else f"${Decimal(10) ** exponent:f}"
 
 
-def price_context(models: list[Model]) -> Chart:
+def price_context(models: list[Model], limit: int = MAX_POINTS) -> Chart:
     """Input price per 1M tokens (y) against context length (x), both on log scales."""
     chart = Chart()
     plotted: list[tuple[Model, Decimal]] = []
@@ -103,10 +109,11 @@ def price_context(models: list[Model]) -> Chart:
     chart.x_ticks = [Tick(round(sx(10.0**e)), _tokens_label(e)) for e in range(x_lo, x_hi + 1)]
     chart.y_ticks = [Tick(round(sy(10.0**e)), _price_label(e)) for e in range(y_lo, y_hi + 1)]
     on_frontier = _frontier(plotted)
-    chart.points = [
+    chart.plotted = len(plotted)
+    chart.points = _thin(limit, [
         Point(round(sx(m.context_length or 1)), round(sy(float(price))), m, price, m.id in on_frontier)
         for m, price in plotted
-    ]
+    ])
     # The cheapest price for "at least this much context" is a staircase through them.
     first, *rest = chart.frontier
     chart.frontier_path = f"M{first.x},{first.y}" + "".join(f" V{p.y} H{p.x}" for p in rest)
@@ -124,3 +131,21 @@ def _frontier(plotted: list[tuple[Model, Decimal]]) -> set[str]:
             best = price
             ids.add(m.id)
     return ids
+
+
+def _thin(limit: int, points: list[Point]) -> list[Point]:
+    """At most ``limit`` points (more only if the frontier alone has more): on ever coarser
+    squares, the first point of each square stands for the rest. Frontier points stay."""
+    grid = 1
+    while len(points) > limit and grid < WIDTH:
+        grid += 1
+        kept: dict[tuple[int, int] | str, Point] = {}
+        counts: dict[tuple[int, int] | str, int] = {}
+        for p in points:
+            cell: tuple[int, int] | str = p.model.id if p.frontier else (p.x // grid, p.y // grid)
+            counts[cell] = counts.get(cell, 0) + 1
+            kept.setdefault(cell, p)
+        thinned = [replace(p, others=counts[cell] - 1) for cell, p in kept.items()]
+        if len(thinned) <= limit or grid >= WIDTH:
+            return thinned
+    return points

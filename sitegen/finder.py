@@ -85,59 +85,62 @@ class Rows:
     """Each model's table row, made once and reused by every table that lists it.
 
     A row is kept in parts whose links are relative to the site root, so one set of parts
-    serves pages at any depth, with or without the author column and search words."""
+    serves pages at any depth, with or without the author column and search words; the
+    same facts make the row's entry in ``finder.json`` (``data``)."""
 
     def __init__(self, models: list[Model]):
-        self._parts = {m.id: _parts(m) for m in models}
+        self._authors = {m.author: cat.author_path(m.author) for m in models}
+        self._facts = {m.id: _facts(m) for m in models}
+        self._parts = {m.id: self._row_parts(m, self._facts[m.id]) for m in models}
 
     def html(self, models: list[Model], root: str, show_author: bool = True, terms: dict[str, str] | None = None) -> str:
         out = []
         for m in models:
             head, author, tail = self._parts[m.id]
             words = f' data-k="{escape(terms[m.id])}"' if terms is not None else ""
-            cell = f'<td><a href="{root}{author[0]}">{author[1]}</a></td>' if show_author else ""
+            cell = f'<td><a href="{root}{author}</a></td>' if show_author else ""
             out.append(f'<tr{words}><th scope="row"><a href="{root}{head}</th>{cell}{tail}</tr>\n')
         return "".join(out)
 
+    def _row_parts(self, m: Model, facts: list[Any]) -> tuple[str, str, str]:
+        _, name, path, author, context, context_text, prompt, prompt_text, completion, completion_text, \
+            reads, writes, caps, created = facts
+        labels = " ".join(f'<span class="cap">{SHORT_CAPS[k]}</span>' for k in caps.split())
+        tail = (
+            f'<td class="num" data-v="{context or ""}">{context_text}</td>'
+            f"{_price_cell(prompt, prompt_text)}{_price_cell(completion, completion_text)}"
+            f'<td class="mods">{escape(reads)}</td><td class="mods">{escape(writes)}</td>'
+            f'<td data-v="{caps}">{labels}</td><td class="date" data-v="{created}">{fmt_date(created)}</td>'
+        )
+        return (f'{escape(path)}">{escape(name)}</a><code>{escape(m.id)}</code>',
+                f'{escape(self._authors[author])}">{escape(author)}', tail)
 
-def _parts(m: Model) -> tuple[str, tuple[str, str], str]:
-    head = f'{escape(m.path)}">{escape(m.name)}</a><code>{escape(m.id)}</code>'
-    author = (escape(cat.author_path(m.author)), escape(m.author))
-    caps = m.capabilities()
-    labels = " ".join(f'<span class="cap">{SHORT_CAPS[k]}</span>' for k in caps)
-    tail = (
-        f'<td class="num" data-v="{m.context_length or ""}">{fmt_tokens(m.context_length)}</td>'
-        f"{_price_cell(m, 'prompt')}{_price_cell(m, 'completion')}"
-        f'<td class="mods">{escape(" ".join(m.input_modalities))}</td>'
-        f'<td class="mods">{escape(" ".join(m.output_modalities))}</td>'
-        f'<td data-v="{" ".join(caps)}">{labels}</td>'
-        f'<td class="date" data-v="{m.created}">{fmt_date(m.created)}</td>'
-    )
-    return head, author, tail
+    def data(self, models: list[Model], terms: dict[str, str]) -> dict[str, Any]:
+        """Every row as data, for the finder when the index holds only the newest rows.
+
+        A row is ``[id, name, path, author, context, context text, input, input text,
+        output, output text, reads, writes, capabilities, created, search words]``; prices
+        are exact per-1M decimal strings ("" when they vary or are missing), as in the
+        rows' data-v; the path is "" when it is the id under models/ with ":" as "_".
+        ``authors`` maps each author to its page, ``caps`` each capability to its label."""
+        return {"authors": self._authors, "caps": SHORT_CAPS,
+                "rows": [_short_path(self._facts[m.id]) + [terms[m.id]] for m in models]}
 
 
-def _price_cell(m: Model, key: str) -> str:
-    text = cat.format_price(key, m.prices.get(key))
+def _facts(m: Model) -> list[Any]:
+    row: list[Any] = [m.id, m.name, m.path, m.author, m.context_length or 0, fmt_tokens(m.context_length)]
+    for key in ("prompt", "completion"):
+        row += [cat.price_number(key, m.prices[key]) if key in m.prices else "", cat.format_price(key, m.prices.get(key))]
+    row += [" ".join(m.input_modalities), " ".join(m.output_modalities), " ".join(m.capabilities()), m.created]
+    return row
+
+
+def _short_path(facts: list[Any]) -> list[Any]:
+    if facts[2] == f"models/{facts[0].replace(':', '_')}/":
+        return [facts[0], facts[1], "", *facts[3:]]
+    return facts
+
+
+def _price_cell(value: str, text: str) -> str:
     kind = " free" if text == "free" else " varies" if text == "varies" else ""
-    value = cat.price_number(key, m.prices[key]) if key in m.prices else ""
     return f'<td class="num{kind}" data-v="{value}">{escape(text)}</td>'
-
-
-def finder_data(models: list[Model], terms: dict[str, str]) -> dict[str, Any]:
-    """Every row of the index as data, for the finder when the index holds only the newest.
-
-    A row is ``[id, name, path, author, context, context text, input, input text, output,
-    output text, reads, writes, capabilities, created, search words]``; prices are exact
-    per-1M decimal strings ("" when they vary or are missing), as in the rows' data-v.
-    ``authors`` maps each author to its page, ``caps`` each capability to its label."""
-    rows = []
-    for m in models:
-        row: list[Any] = [m.id, m.name, m.path, m.author, m.context_length or 0, fmt_tokens(m.context_length)]
-        for key in ("prompt", "completion"):
-            row += [cat.price_number(key, m.prices[key]) if key in m.prices else "",
-                    cat.format_price(key, m.prices.get(key))]
-        row += [" ".join(m.input_modalities), " ".join(m.output_modalities), " ".join(m.capabilities()),
-                m.created, terms[m.id]]
-        rows.append(row)
-    authors = {m.author: cat.author_path(m.author) for m in models}
-    return {"authors": authors, "caps": SHORT_CAPS, "rows": rows}

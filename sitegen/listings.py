@@ -36,7 +36,7 @@ def index_page(site: SiteFiles, r: Renderer, models: list[Model], rows: finder.R
     context = finder.index_context(models)
     shown = models[:limit]
     if len(shown) < len(models):
-        site.add(finder.DATA_FILE, json_for_script(finder.finder_data(models, context["terms"])) + "\n")
+        site.add(finder.DATA_FILE, json_for_script(rows.data(models, context["terms"])) + "\n")
     site.add(
         "index.html",
         r.page(

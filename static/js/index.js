@@ -76,7 +76,7 @@
     const base = src.slice(0, src.lastIndexOf("/") + 1);
     return data.rows.map(([id, name, path, author, context, contextText, input, inputText, output, outputText,
       reads, writes, caps, created, words]) => ({
-      id, name, href: base + path, author, words, reads, writes, caps,
+      id, name, href: base + (path || `models/${id.replace(/:/g, "_")}/`), author, words, reads, writes, caps,
       context: context ? String(context) : "", input, output, added: String(created),
       cells: { contextText, inputText, outputText, authorHref: base + data.authors[author], labels: data.caps },
     }));

@@ -1,0 +1,208 @@
+"""The index of a catalog larger than it serves as HTML: light, every model reachable by
+plain links, and the finder working over the whole catalog in a real browser.
+
+A synthetic catalog of 3,000 models (bench/synth.py) is built once through the real CLI.
+The index serves the newest ``INDEX_ROWS`` of them; ``all/`` pages list the rest and the
+finder loads ``finder.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections import deque
+from decimal import Decimal
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+import pytest
+
+from sitegen.catalog import Model, loads
+from sitegen.charts import price_context
+from sitegen.finder import DATA_FILE, INDEX_ROWS, LIST_ROWS
+from tests.conftest import ROOT, build_site, serve_folder
+
+sys.path.insert(0, str(ROOT / "bench"))
+import synth  # noqa: E402
+
+SIZE = 3_000
+BUDGET = 1_500_000  # bytes of index HTML, at any catalog size
+
+
+@pytest.fixture(scope="module")
+def catalog_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("large") / "models.json"
+    path.write_bytes(synth.dumps(synth.generate(SIZE, seed=5)))
+    return path
+
+
+@pytest.fixture(scope="module")
+def models(catalog_file: Path) -> list[Model]:
+    return loads(catalog_file.read_bytes()).models
+
+
+@pytest.fixture(scope="module")
+def large_site(catalog_file: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_site(tmp_path_factory.mktemp("large-site") / "_site", "--catalog", str(catalog_file))
+
+
+@pytest.fixture(scope="module")
+def large_url(large_site: Path):
+    url, server = serve_folder(large_site)
+    yield url
+    server.shutdown()
+    server.server_close()
+
+
+def test_index_serves_the_newest_rows_within_budget(large_site: Path, models):
+    html = (large_site / "index.html").read_bytes()
+    assert len(html) < BUDGET
+    index = lxml.html.fromstring(html)
+    table = index.get_element_by_id("models")
+    assert [r.xpath("string(th/code)") for r in table.xpath("tbody/tr")] == [m.id for m in models[:INDEX_ROWS]]
+    assert table.get("data-src") == DATA_FILE and table.get("data-total") == str(SIZE)
+    assert len(index.xpath('//svg[contains(@class, "chart-svg")]//g[@class="points"]/a')) <= 1200
+    pager = index.xpath('//nav[@class="pager"]//a/@href')
+    assert pager == ["all/"] + [f"all/{n}/" for n in range(2, -(-SIZE // LIST_ROWS) + 1)]
+
+
+def test_every_model_is_reachable_from_the_index_by_plain_links(large_site: Path, models):
+    """Follow <a href> from the index through every page but model pages, whose own links
+    are not needed: each model page must be among the pages reached."""
+    base = "http://site.test/"
+    seen = {""}
+    queue = deque([""])
+    while queue:
+        path = queue.popleft()
+        file = large_site / path / "index.html" if path == "" or path.endswith("/") else large_site / path
+        if path.startswith("models/") or file.suffix != ".html":
+            continue
+        for href in lxml.html.fromstring(file.read_bytes()).xpath("//a/@href"):
+            url = urlsplit(urljoin(base + path, href))
+            if url.netloc != "site.test" or not url.path.endswith("/"):
+                continue
+            target = url.path[1:]
+            if target not in seen and (large_site / target / "index.html").is_file():
+                seen.add(target)
+                queue.append(target)
+    missing = [m.id for m in models if m.path not in seen]
+    assert missing == []
+
+
+def test_all_pages_list_every_model_once_in_order(large_site: Path, models):
+    ids: list[str] = []
+    for n in range(1, -(-SIZE // LIST_ROWS) + 1):
+        page = lxml.html.fromstring((large_site / ("all" if n == 1 else f"all/{n}") / "index.html").read_bytes())
+        rows = page.xpath('//table[contains(@class, "models")]/tbody/tr')
+        assert len(rows) <= LIST_ROWS
+        for row in rows:
+            href = row.xpath("th/a/@href")[0]
+            assert (large_site / ("all/" if n == 1 else f"all/{n}/") / href / "index.html").resolve().is_file()
+        ids += [r.xpath("string(th/code)") for r in rows]
+        assert page.xpath('//a[@aria-current="page"]/text()')[0] == str(n)
+    assert ids == [m.id for m in models]
+
+
+def test_finder_data_matches_the_served_rows(large_site: Path, models):
+    data = json.loads((large_site / DATA_FILE).read_text())
+    assert [row[0] for row in data["rows"]] == [m.id for m in models]
+    index = lxml.html.fromstring((large_site / "index.html").read_bytes())
+    for tr, row in zip(index.xpath('//table[@id="models"]/tbody/tr'), data["rows"]):
+        (model_id, name, path, author, context, context_text, prompt, prompt_text, completion, completion_text,
+         reads, writes, caps, created, words) = row
+        cells = tr.xpath("td")
+        href = tr.xpath("th/a/@href")[0]
+        assert href == (path or f"models/{model_id.replace(':', '_')}/")
+        assert tr.xpath("string(th/a)") == name and tr.get("data-k") == words
+        assert cells[0].xpath("a/@href") == [data["authors"][author]] and cells[0].text_content() == author
+        assert (cells[1].get("data-v"), cells[1].text_content()) == (str(context) if context else "", context_text)
+        assert (cells[2].get("data-v"), cells[2].text_content()) == (prompt, prompt_text)
+        assert (cells[3].get("data-v"), cells[3].text_content()) == (completion, completion_text)
+        assert (cells[4].text_content(), cells[5].text_content(), cells[6].get("data-v")) == (reads, writes, caps)
+        assert cells[7].get("data-v") == str(created)
+
+
+def test_a_thinned_chart_still_counts_every_model(models):
+    full = price_context(models, limit=10**9)
+    thin = price_context(models, limit=300)
+    assert len(thin.points) <= max(300, len(full.frontier)) < len(full.points)
+    assert thin.plotted == full.plotted == len(full.points)
+    assert sum(1 + p.others for p in thin.points) == len(full.points)
+    assert {p.model.id for p in full.frontier} <= {p.model.id for p in thin.points}
+
+
+# ---------------------------------------------------------------------------------------
+# In Chromium
+
+
+def visible_ids(page) -> list[str]:
+    return page.eval_on_selector_all("#models tbody tr:not([hidden]) th code", "els => els.map(e => e.textContent)")
+
+
+def test_finder_finds_a_model_the_index_does_not_serve(page, large_url, models):
+    old = models[-1]  # the oldest: far outside the served rows
+    page.goto(large_url)
+    page.wait_for_selector("#filters:not([hidden])")
+    assert page.inner_text("#shown").startswith(f"All {SIZE} models")
+    assert len(visible_ids(page)) == INDEX_ROWS
+    page.fill("#q", old.id)
+    page.wait_for_function("() => location.search.includes('q=')")
+    page.wait_for_function("n => document.querySelectorAll('#models tbody tr').length < n", arg=INDEX_ROWS)
+    assert old.id in visible_ids(page)
+    row = page.locator(f'#models tbody tr:has(code:text-is("{old.id}"))')
+    assert row.locator("th a").get_attribute("href") == old.path
+    assert row.locator("td").all_inner_texts()[1] == old.author  # after the pick box
+    row.locator("td.pick input").check()
+    assert page.locator("#compare-go").inner_text() == "Compare (1)"
+    page.reload()
+    page.wait_for_selector("#filters:not([hidden])")
+    assert old.id in visible_ids(page)
+    assert page.errors == []
+
+
+def test_filters_and_sorting_cover_the_whole_catalog(page, large_url, models):
+    per_million = {m.id: m.prompt_price * 1_000_000 for m in models if m.prompt_price is not None and m.prompt_price >= 0}
+    author = models[-1].author
+    expected = [m.id for m in models if m.author == author]
+    page.goto(large_url + f"?author={author}&sort=input")
+    page.wait_for_selector("#filters:not([hidden])")
+    ids = visible_ids(page)
+    assert 0 < len(expected) <= INDEX_ROWS
+    assert sorted(ids) == sorted(expected)
+    priced = [i for i in ids if i in per_million]
+    assert [per_million[i] for i in priced] == sorted(per_million[i] for i in priced)
+    assert page.inner_text("#shown").startswith(f"Showing {len(expected)} of {SIZE}")
+    page.goto(large_url + "?sort=-context")
+    page.wait_for_selector("#filters:not([hidden])")
+    top = max((m.context_length or 0) for m in models)
+    first = page.eval_on_selector("#models tbody tr td.num", "td => td.dataset.v")
+    assert int(first) == top
+    more = page.locator("button.more")
+    assert more.is_visible()
+    more.click()
+    assert len(visible_ids(page)) == 2 * INDEX_ROWS
+    assert page.errors == []
+
+
+def test_without_javascript_the_pages_lead_to_every_model(browser, large_url, models):
+    context = browser.new_context(java_script_enabled=False)
+    try:
+        tab = context.new_page()
+        tab.goto(large_url)
+        assert tab.locator("#models tbody tr").count() == INDEX_ROWS
+        tab.locator('nav.pager a:text-is("2")').first.click()
+        assert tab.url.endswith("/all/2/")
+        first = models[LIST_ROWS]
+        assert tab.locator("table.models tbody tr th code").first.inner_text() == first.id
+        tab.locator("table.models tbody tr th a").first.click()
+        assert tab.url.endswith("/" + first.path)
+    finally:
+        context.close()
+
+
+def test_prices_in_the_data_are_exact(large_site: Path, models):
+    data = json.loads((large_site / DATA_FILE).read_text())
+    for row, m in zip(data["rows"], models):
+        if row[6]:
+            assert Decimal(row[6]) == m.prompt_price * 1_000_000
