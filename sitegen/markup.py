@@ -35,6 +35,11 @@ MAX_NESTING = 16
 _NESTED = re.compile(r"^[ \t>]{%d}" % (MAX_NESTING + 1), re.MULTILINE)
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _CODE = re.compile(r"(<code>)(.*?)</code>", re.DOTALL)
+_HEADING = re.compile(r"<(/?)h[12]>")
+# Characters Markdown's inline patterns (escapes, code, emphasis, links, images) start
+# from; a text without them needs no Markdown. ('<', '>' and '&' are escaped before
+# Markdown runs, so they cannot start raw HTML, and their entities pass through unchanged.)
+_MARKDOWN_SIGNS = re.compile(r"[\\`*_\[\]!]")
 
 
 @lru_cache(maxsize=None)
@@ -50,13 +55,30 @@ def description_html(text: str) -> str:
     text = text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate cannot be written out
     if len(text) > MAX_MARKDOWN or text.count("[") * len(text) > MAX_BRACKET_SCAN or _NESTED.search(text):
         return "".join(f"<p>{html.escape(p.strip(), quote=False)}</p>" for p in _BLANK_LINE.split(text) if p.strip())
+    return clean_html(plain_html(text) if is_plain(text) else markdown_html(text))
+
+
+def is_plain(text: str) -> bool:
+    """True for one line of prose that Markdown would only wrap in a paragraph: most
+    descriptions. It starts with a letter (no list, heading, quote or code block), holds no
+    line break, tab or other unprintable character, and none of Markdown's inline signs."""
+    return text[:1].isalpha() and text.isprintable() and not _MARKDOWN_SIGNS.search(text)
+
+
+def plain_html(text: str) -> str:
+    """What ``markdown_html`` gives for a plain text (tests prove the two the same), without
+    running Markdown."""
+    return "<p>" + html.escape(text, quote=False) + "</p>"
+
+
+def markdown_html(text: str) -> str:
+    """Markdown to HTML, raw HTML in the source shown as text; not yet sanitized."""
     escaped = _BRACKETED_URL.sub(r"](<\1>", html.escape(text, quote=False))
     rendered = _md.reset().convert(escaped)
     # Markdown escapes code once more: undo that one level, so `<think>` shows as typed.
     rendered = _CODE.sub(lambda m: m.group(1) + m.group(2).replace("&amp;", "&") + "</code>", rendered)
     # Headings inside a model page sit below the page's own h1/h2.
-    rendered = re.sub(r"<(/?)h[12]>", r"<\1h3>", rendered)
-    return clean_html(rendered)
+    return _HEADING.sub(r"<\1h3>", rendered)
 
 
 def clean_html(fragment: str) -> str:
