@@ -4,11 +4,13 @@ folder that is swapped in at the end."""
 from __future__ import annotations
 
 import time
+from datetime import datetime
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
-from sitegen import compare, history, history_pages, listings, pages, store, syndication
-from sitegen.catalog import Catalog, loads, parse_records
+from sitegen import compare, history, history_pages, listings, pages, parallel, store, syndication
+from sitegen.catalog import Catalog, Model, loads, parse_records
 from sitegen.history_pages import SiteHistory
 from sitegen.config import STATIC, BuildSettings, build_clock
 from sitegen.errors import CatalogError
@@ -57,8 +59,9 @@ def static_assets(root: Path = STATIC) -> list[tuple[str, bytes]]:
 
 
 def render_site(catalog: Catalog, settings: BuildSettings, past: SiteHistory | None = None,
-                site: SiteFiles | None = None) -> SiteFiles:
-    """Every file of the site, into ``site`` (by default a new one held in memory)."""
+                site: SiteFiles | None = None, workers: int = 1) -> SiteFiles:
+    """Every file of the site, into ``site`` (by default a new one held in memory); model
+    pages in ``workers`` processes."""
     models = catalog.models
     past = past or SiteHistory()
     clock = build_clock(max(max((m.created for m in models), default=0), past.newest()))
@@ -66,7 +69,18 @@ def render_site(catalog: Catalog, settings: BuildSettings, past: SiteHistory | N
     site = SiteFiles() if site is None else site
     pages.static_files(site, static_assets())
     extras = history_pages.model_extras(models, past, clock)
-    pages.model_pages(site, renderer, models, extras)
+    models_done = parallel.model_pages(site, renderer, models, extras, workers)
+    try:
+        _other_pages(site, renderer, settings, models, past, extras, clock)
+        models_done.wait()
+    finally:
+        models_done.cancel()
+    pages.sitemap(site, settings.base_url, clock)
+    return site
+
+
+def _other_pages(site: SiteFiles, renderer: Renderer, settings: BuildSettings, models: list[Model],
+                 past: SiteHistory, extras: dict[str, Any], clock: datetime) -> None:
     history_pages.retired_pages(site, renderer, past, extras)
     history_pages.changes_page(site, renderer, models, past)
     authors = listings.listing_pages(site, renderer, models)
@@ -80,17 +94,18 @@ def render_site(catalog: Catalog, settings: BuildSettings, past: SiteHistory | N
     syndication.models_csv(site, models, settings.base_url)
     pages.models_json(site, models, settings.base_url)
     site.add(".nojekyll", b"")
-    pages.sitemap(site, settings.base_url, clock)
-    return site
 
 
-def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path | None = None) -> BuildReport:
-    """Build from ``catalog_path``; with ``data_dir``, also from its change log."""
+def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path | None = None,
+          jobs: int | None = None) -> BuildReport:
+    """Build from ``catalog_path``; with ``data_dir``, also from its change log. ``jobs``
+    processes render the model pages (by default chosen by the catalog's size)."""
     started = time.perf_counter()
     catalog = read_catalog(catalog_path)
     past = read_history(data_dir) if data_dir is not None else None
     with staged(out) as staging:  # written as rendered, swapped in at the end
-        site = render_site(catalog, settings, past, SiteFiles(staging))
+        workers = parallel.worker_count(len(catalog.models), jobs)
+        site = render_site(catalog, settings, past, SiteFiles(staging), workers)
     return BuildReport(
         models=len(catalog.models),
         pages=len(site.pages()),

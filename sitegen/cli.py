@@ -34,12 +34,23 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
+    return value
+
+
 def cmd_build(args: argparse.Namespace) -> int:
     from sitegen.build import build
 
     catalog = args.catalog or (args.data / "models.json")
     settings = BuildSettings(base_url=normalize_base_url(args.base_url))
-    report = build(Path(catalog), args.out, settings, data_dir=None if args.catalog else args.data)
+    report = build(Path(catalog), args.out, settings, data_dir=None if args.catalog else args.data,
+                   jobs=args.jobs)
     for warning in report.warnings:
         _warn(warning)
     print(report.summary() + f" -> {args.out}")
@@ -97,6 +108,9 @@ def parser() -> argparse.ArgumentParser:
                        help="output folder (default: _site/)")
     build.add_argument("--base-url", default=f"http://127.0.0.1:{DEFAULT_PORT}/", metavar="URL",
                        help="absolute URL the site is served from (default: http://127.0.0.1:8000/)")
+    build.add_argument("--jobs", type=_positive_int, metavar="N",
+                       help="processes rendering the model pages (default: 2 for a large catalog "
+                       "on a machine with two or more cores, else 1)")
     build.set_defaults(func=cmd_build)
 
     serve = commands.add_parser(

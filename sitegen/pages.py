@@ -10,7 +10,7 @@ import json
 from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
-from typing import Any, Iterable
+from typing import Any, Callable, Iterable
 from xml.sax.saxutils import escape as xml_escape
 
 from sitegen import catalog as cat
@@ -36,7 +36,10 @@ def model_context(model: Model, built_at: datetime) -> dict[str, Any]:
     }
 
 
-def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extra: dict[str, Any] | None = None) -> None:
+def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extra: dict[str, Any] | None = None,
+                wanted: Callable[[Model, list[Model], Model | None], bool] | None = None) -> None:
+    """A page per model; ``wanted(model, siblings, alias)`` may skip some (another process
+    renders them, or the build cache still holds them)."""
     by_id = {m.id: m for m in models}
     built_at = r.env.globals["built_at"]
     variants: dict[str, list[Model]] = defaultdict(list)
@@ -45,6 +48,8 @@ def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extra: dict[s
     for model in models:
         siblings = [v for v in variants[_base_id(model.id)] if v.id != model.id]
         alias = by_id.get(model.alias_target) if model.alias_target else None
+        if wanted is not None and not wanted(model, siblings, alias):
+            continue
         site.add(
             model.path,
             r.page(

@@ -35,6 +35,7 @@ class SiteFiles:
     def __init__(self, staging: Staging | None = None) -> None:
         self.files: dict[str, bytes] = {}  # only without staging
         self.staging = staging
+        self.written: dict[str, tuple[int, int, int]] = {}  # staged path -> size, mtime, inode
         self._paths: set[str] = set()
         self._folders: set[str] = set()
 
@@ -64,7 +65,8 @@ class SiteFiles:
         if self.staging is None:
             self.files[path] = data
         else:
-            self.staging.write(path, data)
+            info = self.staging.write(path, data)
+            self.written[path] = (info.st_size, info.st_mtime_ns, info.st_ino)
 
     def __contains__(self, path: str) -> bool:
         return path in self._paths

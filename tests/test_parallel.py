@@ -1,0 +1,28 @@
+"""Model pages rendered by worker processes give the very bytes of a one-process build."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import build_site, run_cli
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def test_workers_build_the_same_site_as_one_process(site: Path, tmp_path: Path) -> None:
+    # The bundled catalog is below the size where workers start by themselves: force them.
+    forced = build_site(tmp_path / "workers", "--jobs", "3")
+    single = tree(site)
+    assert len(single) > 400
+    assert tree(forced) == single
+    assert [p.name for p in tmp_path.iterdir()] == ["workers"]  # no staging folder left
+
+
+def test_jobs_must_be_a_positive_number(tmp_path: Path) -> None:
+    for bad in ("0", "-1", "two"):
+        result = run_cli("build", "--out", str(tmp_path / "out"), "--jobs", bad)
+        assert result.returncode == 2
+        assert "--jobs" in result.stderr
+    assert not (tmp_path / "out").exists()
