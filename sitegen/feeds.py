@@ -6,6 +6,7 @@ feed, the change feed and the per-author and per-interest feeds.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Sequence
@@ -34,12 +35,13 @@ class FeedInfo:
     updated: datetime
 
 
+# Characters XML 1.0 cannot carry: most control characters, lone surrogates, U+FFFE/U+FFFF.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
 def _strip_controls(text: str) -> str:
     """XML 1.0 cannot carry most control characters; drop them rather than fail."""
-    return "".join(
-        ch for ch in text
-        if ch in "\t\n\r" or (" " <= ch <= "\ud7ff") or ("\ue000" <= ch <= "\ufffd") or ch >= "\U00010000"
-    )
+    return _NOT_XML.sub("", text)
 
 
 def _generator(info: FeedInfo, items: Sequence[FeedItem], for_atom: bool) -> FeedGenerator:
