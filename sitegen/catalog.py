@@ -2,23 +2,26 @@
 
 Validation happens at this boundary: a record that cannot be used is skipped with a warning
 that names it, a duplicate id keeps its first record, unknown fields are carried along
-untouched (``Model.raw``) and never fail the parse.
+untouched (``Model.raw``) and never fail the parse. Prices (``sitegen.prices``) and id -> URL
+paths (``sitegen.paths``) live in modules of their own; their names are importable from here too.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
-from functools import lru_cache
+from decimal import Decimal
 from typing import Any, Iterable
 
 from sitegen.errors import CatalogError
+from sitegen.paths import author_path, encode_path, model_path  # noqa: F401 (re-exported)
+from sitegen.prices import (  # noqa: F401 (re-exported)
+    MAX_PRICE_EXPONENT, MILLION, MIN_PRICE_EXPONENT, PRICE_KINDS, TOKEN_UNIT,
+    format_price, format_usd, is_varies, parse_price, per_unit, price_number,
+)
 
-MILLION = Decimal(1_000_000)
 PLACEHOLDER_EXPIRY = "2098-12-31"
 # Descriptions and lists beyond these sizes are cut: a hostile or broken record must not
 # make a page megabytes long.
@@ -28,29 +31,8 @@ MAX_LIST = 200
 MAX_TIERS = 20
 MAX_ID = 500
 # Numbers beyond these are not real (and would overflow dates and decimal formatting): a
-# record holding one is skipped. Prices are USD per unit; counts are tokens or unix seconds.
-MIN_PRICE_EXPONENT = -20
-MAX_PRICE_EXPONENT = 6
+# record holding one is skipped. Counts are tokens or unix seconds.
 MAX_COUNT = 32_503_680_000  # 3000-01-01: dates stay far from datetime's year 9999 limit
-
-# Every price kind the API has been seen to send, in display order:
-# key -> (label, unit). Token prices are shown per 1M tokens, the others per unit.
-PRICE_KINDS: dict[str, tuple[str, str]] = {
-    "prompt": ("Input", "1M tokens"),
-    "completion": ("Output", "1M tokens"),
-    "input_cache_read": ("Cached input (read)", "1M tokens"),
-    "input_cache_write": ("Cache write", "1M tokens"),
-    "input_cache_write_1h": ("Cache write (1 hour)", "1M tokens"),
-    "internal_reasoning": ("Reasoning", "1M tokens"),
-    "audio": ("Audio input", "1M tokens"),
-    "input_audio_cache": ("Cached audio input", "1M tokens"),
-    "image_output": ("Image output", "1M tokens"),
-    "audio_output": ("Audio output", "1M tokens"),
-    "request": ("Per request", "request"),
-    "image": ("Per input image", "image"),
-    "web_search": ("Web search", "search"),
-}
-TOKEN_UNIT = "1M tokens"
 
 # Capabilities people filter by, read from ``supported_parameters``.
 CAPABILITIES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -62,149 +44,7 @@ CAPABILITIES: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 
 
-# ---------------------------------------------------------------------------------------
-# Prices
 
-
-def parse_price(value: Any, where: str) -> Decimal | None:
-    """A price string (USD per unit) as an exact Decimal; None when absent.
-
-    Raises ValueError naming ``where`` for a value that is not a finite number.
-    """
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
-        raise ValueError(f"{where} is not a number")
-    try:
-        price = Decimal(str(value).strip())
-    except InvalidOperation:
-        raise ValueError(f"{where} is not a number: {str(value)[:40]!r}") from None
-    if not price.is_finite():
-        raise ValueError(f"{where} is not a finite number")
-    if price and not MIN_PRICE_EXPONENT <= price.adjusted() <= MAX_PRICE_EXPONENT or len(str(value)) > 64:
-        raise ValueError(f"{where} is out of range: {str(value)[:40]!r}")
-    return price
-
-
-def is_varies(price: Decimal | None) -> bool:
-    """The API's "-1" (and any negative price): no fixed price, e.g. router models."""
-    return price is not None and price < 0
-
-
-def per_unit(key: str, price: Decimal) -> Decimal:
-    """Convert an API price (per token or per unit) into the unit people read."""
-    unit = PRICE_KINDS.get(key, ("", TOKEN_UNIT))[1]
-    return price * MILLION if unit == TOKEN_UNIT else price
-
-
-def format_usd(amount: Decimal) -> str:
-    """Dollars for display: cents for amounts of a dollar and more, otherwise up to four
-    significant digits (never scientific notation, never float noise)."""
-    if amount == 0:
-        return "$0"
-    if amount >= 1:
-        q = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        return f"${q:,.2f}"
-    exponent = amount.adjusted()  # e.g. -2 for 0.075
-    q = amount.quantize(Decimal(1).scaleb(exponent - 3), rounding=ROUND_HALF_UP)
-    text = f"{q:f}".rstrip("0")
-    if len(text.split(".")[1]) < 2:
-        text = f"{q:.2f}"
-    return f"${text}"
-
-
-def format_price(key: str, price: Decimal | None) -> str:
-    """A price as shown in tables: "$3.00", "free", "varies" or "—" when absent."""
-    if price is None:
-        return "—"
-    if is_varies(price):
-        return "varies"
-    if price == 0:
-        return "free"
-    return format_usd(per_unit(key, price))
-
-
-def price_number(key: str, price: Decimal | None) -> str:
-    """A machine-readable per-unit price for data attributes and exports ("" if none)."""
-    if price is None or is_varies(price):
-        return ""
-    return f"{per_unit(key, price).normalize():f}"
-
-
-# ---------------------------------------------------------------------------------------
-# Id -> URL path
-
-_KEEP = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
-_MAX_SEGMENT = 120
-_MAX_PATH = 400
-
-
-def _escape(char: str) -> str:
-    return "".join(f"~{b:02x}" for b in char.encode("utf-8", "surrogatepass"))
-
-
-def _encode_segment(segment: str) -> str:
-    out = []
-    for i, char in enumerate(segment):
-        if char in _KEEP and not (i == 0 and char == "."):
-            out.append(char)
-        elif char == ":":
-            out.append("_")
-        else:
-            out.append(_escape(char))
-    encoded = "".join(out)
-    if encoded == "index.html":
-        encoded = "~69" + encoded[1:]
-    if len(encoded) > _MAX_SEGMENT:
-        digest = hashlib.sha256(segment.encode("utf-8", "surrogatepass")).hexdigest()[:20]
-        # "~h" never appears in a plain encoding ("h" is not a hex digit), so a shortened
-        # segment cannot equal any other id's segment.
-        encoded = encoded[:80].rstrip("~0123456789abcdef") + "~h" + digest
-    return encoded
-
-
-@lru_cache(maxsize=None)  # a page links to many models: each id is encoded once
-def encode_path(ident: str) -> str:
-    """Map any string to a relative URL path made of safe segments, injectively.
-
-    Readable for real ids (``anthropic/claude-sonnet-4`` stays as it is, ``:free`` becomes
-    ``_free``); everything outside ``[a-z0-9.-]`` is written ``~xx`` (UTF-8 bytes in hex), a
-    leading dot is escaped so no segment is ``.`` or ``..``, and a ``/`` is a separator only
-    between two non-empty parts. The result never starts with ``/`` and never climbs out of
-    the folder it is joined to.
-    """
-    parts = ident.split("/")
-    segments: list[str] = []
-    current = ""
-    for i, part in enumerate(parts):
-        if i == 0:
-            current = part
-            continue
-        if current and part:
-            segments.append(current)
-            current = part
-        else:
-            current = current + "/" + part
-    segments.append(current)
-    encoded = []
-    for segment in segments:
-        # A segment holding a "/" only got it because a neighbour was empty.
-        pieces = segment.split("/")
-        encoded.append("~2f".join(_encode_segment(p) for p in pieces))
-    result = "/".join(encoded)
-    if len(result) > _MAX_PATH:
-        digest = hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:20]
-        result = result[:80].rstrip("/~0123456789abcdef") + "~h" + digest
-    return result or "~"
-
-
-def model_path(model_id: str) -> str:
-    """The folder of a model's page, relative to the site root, ending in '/'."""
-    return f"models/{encode_path(model_id)}/"
-
-
-def author_path(author: str) -> str:
-    return f"authors/{encode_path(author)}/"
 
 
 # ---------------------------------------------------------------------------------------
