@@ -4,7 +4,7 @@
      +-- FetchError       the catalog could not be downloaded or read
      +-- CatalogError     the response is not a usable catalog as a whole
      +-- BuildError       the site could not be rendered or written
- +-- HistoryError     the change log or the data folder is unreadable or inconsistent
+     +-- HistoryError     the change log or the data folder is unreadable or inconsistent
 
 Messages are complete sentences that name the model, field or file at fault.
 """

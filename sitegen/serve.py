@@ -32,6 +32,8 @@ def serve(out: Path, port: int) -> None:
         server = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
     except OSError as exc:
         raise SitegenError(f"cannot listen on 127.0.0.1:{port}: {exc.strerror}") from None
-    print(f"serving {out} at http://127.0.0.1:{port}/ (Ctrl-C to stop)")
+    # The port actually bound (``--port 0`` picks a free one); flushed, so a parent reading
+    # the pipe learns the address as soon as the server listens.
+    print(f"serving {out} at http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)", flush=True)
     with server:
         server.serve_forever()
