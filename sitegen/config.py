@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from sitegen.errors import SitegenError
+
 API_URL = "https://openrouter.ai/api/v1/models?output_modalities=all"
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("_site")
@@ -27,8 +29,6 @@ def normalize_base_url(url: str) -> str:
     """Return ``url`` with exactly one trailing slash; it must be absolute http(s)."""
     url = url.strip()
     if not (url.startswith("http://") or url.startswith("https://")):
-        from sitegen.errors import SitegenError
-
         raise SitegenError(f"--base-url must start with http:// or https://, got {url!r}")
     return url.rstrip("/") + "/"
 
@@ -51,8 +51,6 @@ def build_clock(fallback: int | None) -> datetime:
         try:
             return datetime.fromtimestamp(int(env), tz=timezone.utc)
         except (ValueError, OverflowError, OSError):
-            from sitegen.errors import SitegenError
-
             raise SitegenError(f"SOURCE_DATE_EPOCH must be a whole number of seconds, got {env!r}")
     return datetime.fromtimestamp(fallback or 0, tz=timezone.utc)
 
