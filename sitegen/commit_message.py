@@ -22,8 +22,8 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any, Sequence
 
-from sitegen import catalog as cat
 from sitegen.history import HEADLINE_PRICES, Event, count
+from sitegen.prices import PRICE_KINDS, format_price, price_number
 
 LISTED = 30  # models named under each heading before "... and N more"
 
@@ -67,10 +67,10 @@ def _price_moves(event: Event) -> str:
         if path in (event.changes or {}):
             old, new = (_decimal(v) for v in (event.changes or {})[path])
             key = path.split(".", 1)[1]
-            shown = [cat.format_price(key, old), cat.format_price(key, new)]
+            shown = [format_price(key, old), format_price(key, new)]
             if shown[0] == shown[1]:
-                shown = [f"${cat.price_number(key, v)}" if v is not None else "—" for v in (old, new)]
-            moves.append(f"{cat.PRICE_KINDS[key][0].lower()} {shown[0]} -> {shown[1]}")
+                shown = [f"${price_number(key, v)}" if v is not None else "—" for v in (old, new)]
+            moves.append(f"{PRICE_KINDS[key][0].lower()} {shown[0]} -> {shown[1]}")
     return ", ".join(moves)
 
 

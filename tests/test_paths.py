@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, SNAPSHOTS
-from sitegen.catalog import model_path
+from sitegen.paths import model_path
 
 # Every character, lone surrogates included (json.loads accepts "\ud800").
 ANY_CHAR = st.characters(blacklist_categories=())
@@ -113,7 +113,7 @@ def test_variants_and_aliases_are_kept_apart() -> None:
 def test_paths_do_not_depend_on_the_process() -> None:
     # Stable across builds: no salted hash(), no per-run state.
     script = (
-        "import json, sys; from sitegen.catalog import model_path; "
+        "import json, sys; from sitegen.paths import model_path; "
         "ids = json.load(sys.stdin); print(json.dumps([model_path(i) for i in ids]))"
     )
     ids = ["anthropic/claude-sonnet-4", "~openai/gpt-latest", "a" * 1000, "x/" * 300, "é/ü:free"]
