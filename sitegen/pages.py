@@ -31,39 +31,46 @@ def model_context(model: Model, built_at: datetime) -> dict[str, Any]:
         "curl_body": body.replace("'", "'\\''"),
         "python_id": json.dumps(model.id, ensure_ascii=False),
         "raw_json": jsontext.pretty(model.raw)[:200_000],
-        "price_rows": [(k, cat.PRICE_KINDS.get(k, (k, cat.TOKEN_UNIT))) for k in keys + extra],
+        "price_rows": [_price_row(model, k) for k in keys + extra],
         "expiry_soon": (built_at + timedelta(days=30)).strftime("%Y-%m-%d"),
     }
 
 
+def _price_row(model: Model, key: str) -> tuple[str, str | None, str, list[str]]:
+    """A row of the pricing table: label, the API's key when it has no label of its own,
+    unit, and the price as shown for the base price and each tier."""
+    label, unit = cat.PRICE_KINDS.get(key, (key, cat.TOKEN_UNIT))
+    cells = [cat.format_price(key, prices.get(key)) for prices in [model.prices, *(t.prices for t in model.tiers)]]
+    return label, None if key in cat.PRICE_KINDS else key, unit, cells
+
+
 def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extra: dict[str, Any] | None = None,
-                wanted: Callable[[Model, list[Model], Model | None], bool] | None = None) -> None:
-    """A page per model; ``wanted(model, siblings, alias)`` may skip some (another process
-    renders them, or the build cache still holds them)."""
+                wanted: Callable[[Model], bool] | None = None,
+                stale: Callable[[str, dict[str, Any]], bool] | None = None) -> None:
+    """A page per model. ``wanted(model)`` may leave some to another process;
+    ``stale(path, context)`` may skip a page whose context the build cache says is unchanged."""
     by_id = {m.id: m for m in models}
     built_at = r.env.globals["built_at"]
     variants: dict[str, list[Model]] = defaultdict(list)
     for m in models:
         variants[_base_id(m.id)].append(m)
     for model in models:
+        if wanted is not None and not wanted(model):
+            continue
         siblings = [v for v in variants[_base_id(model.id)] if v.id != model.id]
         alias = by_id.get(model.alias_target) if model.alias_target else None
-        if wanted is not None and not wanted(model, siblings, alias):
-            continue
-        site.add(
-            model.path,
-            r.page(
-                "model.html",
-                model.path,
-                model=model,
-                siblings=siblings,
-                alias=alias,
-                title=model.name,
-                description=_meta_description(model),
-                **model_context(model, built_at),
-                **(extra or {}).get(model.id, {}),
-            ),
+        context = dict(
+            model=model,
+            siblings=siblings,
+            alias=alias,
+            title=model.name,
+            description=_meta_description(model),
+            **model_context(model, built_at),
+            **(extra or {}).get(model.id, {}),
         )
+        if stale is not None and not stale(model.path, context):
+            continue
+        site.add(model.path, r.page("model.html", model.path, **context))
 
 
 def _base_id(model_id: str) -> str:
