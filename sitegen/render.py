@@ -70,7 +70,6 @@ class Renderer:
             price=lambda model_or_prices, key: cat.format_price(
                 key, (model_or_prices.prices if isinstance(model_or_prices, cat.Model) else model_or_prices).get(key)
             ),
-            price_value=lambda price, key: cat.format_price(key, price),
             price_number=lambda price, key: cat.price_number(key, price),
             num=fmt_int,
             tokens=fmt_tokens,
@@ -85,7 +84,6 @@ class Renderer:
             base_url=base_url,
             built_at=built_at,
             built_date=built_at.strftime("%Y-%m-%d"),
-            price_kinds=cat.PRICE_KINDS,
             capabilities=cat.CAPABILITIES,
             model_path=cat.model_path,
             author_path=cat.author_path,
