@@ -337,3 +337,19 @@ def test_readme_commands_by_hand_are_the_workflows_commands(pages: dict[str, Any
     workflow_runs = {s.get("run", "") for job in pages["jobs"].values() for s in steps(job)}
     for needed in ("bash .ci/setup", "python -m pytest"):
         assert needed in lines and needed in workflow_runs
+
+
+def test_readme_opens_with_the_install_and_build_and_the_test_commands() -> None:
+    """The first screen carries the two commands a newcomer needs; the test one is exactly
+    what CI's entry point runs."""
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    first_screen = text[:text.index("\n## ")]
+    block = re.search(r"```sh\n(.*?)```", first_screen, re.DOTALL)
+    assert block, "the README's first screen has no sh block"
+    commands = [line.split("#", 1)[0].strip() for line in block[1].splitlines()]
+    assert [c for c in commands if c] == [
+        "python3 -m pip install -e . && sitegen build && sitegen serve",
+        "bash .ci/setup && python3 -m pytest",
+    ]
+    ci_run = [line.split("#", 1)[0].strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
+    assert "bash .ci/setup" in ci_run and 'python3 -m pytest "$@"' in ci_run
