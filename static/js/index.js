@@ -367,6 +367,7 @@
   pickHead.className = "pick";
   pickHead.innerHTML = '<span class="visually-hidden">Pick to compare</span>';
   table.tHead.rows[0].prepend(pickHead);
+  table.classList.add("picking");
   function decorate(row, tr) {
     const cell = document.createElement("td");
     cell.className = "pick";
@@ -374,9 +375,11 @@
     box.type = "checkbox";
     box.value = row.id;
     box.checked = picks.includes(row.id);
+    tr.classList.toggle("picked", box.checked);
     box.setAttribute("aria-label", "Compare " + row.name);
     box.addEventListener("change", () => {
       picks = box.checked ? [...picks.filter((id) => id !== row.id), row.id] : picks.filter((id) => id !== row.id);
+      tr.classList.toggle("picked", box.checked);
       showPicks();
     });
     cell.append(box);
@@ -386,7 +389,11 @@
   for (const row of rows) if (row.tr) decorate(row, row.tr);
   document.getElementById("clear-picks").addEventListener("click", () => {
     picks = [];
-    for (const row of rows) if (row.tr) row.tr.querySelector("td.pick input").checked = false;
+    for (const row of rows) {
+      if (!row.tr) continue;
+      row.tr.querySelector("td.pick input").checked = false;
+      row.tr.classList.remove("picked");
+    }
     showPicks();
   });
   picks = picks.filter((id) => rows.some((r) => r.id === id));

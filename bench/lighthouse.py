@@ -1,0 +1,168 @@
+"""Lighthouse scores of the built site: the index, a model page and the compare page.
+
+    python3 bench/lighthouse.py [--site FOLDER] [--runs 1] [--write bench/LIGHTHOUSE.md]
+
+Builds the bundled data/ into a temporary folder (or takes ``--site``), serves it on
+127.0.0.1 the way GitHub Pages does (gzip for text files), and runs npm ``lighthouse@12.2.3``
+with Debian's Chromium (``CHROME_PATH=/usr/bin/chromium``) for performance, accessibility,
+best practices and SEO, on Lighthouse's default mobile profile with simulated throttling.
+Prints the scores (the median of ``--runs``) and what kept any of them below 1, and with
+``--write`` writes them as a Markdown table. Install Lighthouse first:
+
+    npm install -E --prefix .ci/tools/lighthouse lighthouse@12.2.3
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import gzip
+import http.server
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+LIGHTHOUSE = ROOT / ".ci" / "tools" / "lighthouse" / "node_modules" / ".bin" / "lighthouse"
+CHROME = os.environ.get("CHROME_PATH", "/usr/bin/chromium")
+CHROME_FLAGS = ("--headless --no-sandbox --disable-gpu --disable-background-networking "
+                "--disable-component-update --disable-sync --no-first-run")
+CATEGORIES = ("performance", "accessibility", "best-practices", "seo")
+COMPRESSIBLE = (".html", ".css", ".js", ".json", ".svg", ".xml", ".txt", ".csv")
+
+
+class GzipHandler(http.server.SimpleHTTPRequestHandler):
+    """Static files, gzipped when the client accepts it, as GitHub Pages serves them."""
+
+    def send_head(self):  # type: ignore[override]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if (not path.is_file() or path.suffix not in COMPRESSIBLE
+                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6, mtime=0)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.send_header("Cache-Control", "max-age=600")
+        self.end_headers()
+        return _Body(body)
+
+    def log_message(self, format: str, *args: object) -> None:  # noqa: A002
+        pass
+
+
+class _Body:
+    def __init__(self, data: bytes):
+        self.data = data
+
+    def read(self, *_: object) -> bytes:
+        data, self.data = self.data, b""
+        return data
+
+    def close(self) -> None:
+        pass
+
+
+def serve(folder: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
+    handler = functools.partial(GzipHandler, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return f"http://127.0.0.1:{server.server_address[1]}/", server
+
+
+def audit(url: str, report: Path) -> dict:
+    subprocess.run(
+        [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
+         "--only-categories=" + ",".join(CATEGORIES), f"--chrome-flags={CHROME_FLAGS}"],
+        env=dict(os.environ, CHROME_PATH=CHROME), check=True, timeout=300,
+    )
+    return json.loads(report.read_text())
+
+
+def shortfalls(result: dict) -> list[str]:
+    """The weighted audits that cost points, as 'category: audit (value)'."""
+    found = []
+    for key, category in result["categories"].items():
+        for ref in category["auditRefs"]:
+            item = result["audits"][ref["id"]]
+            if ref.get("weight") and item.get("score") is not None and item["score"] < 1:
+                found.append(f"{key}: {ref['id']} {item['score']:.2f} {item.get('displayValue', '')}".rstrip())
+    return found
+
+
+def pages(site: Path) -> list[tuple[str, str]]:
+    data = json.loads((site / "compare.json").read_text())
+    ids = [m["id"] for m in data["models"][:3]]
+    first = data["models"][0]["path"]
+    return [("index", ""), ("model page", first), ("compare (3 models)", "compare/?models=" + ",".join(ids))]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--site", type=Path, help="a built site (default: build data/ into a temporary folder)")
+    parser.add_argument("--runs", type=int, default=1, help="runs per page; the median score is kept (default: 1)")
+    parser.add_argument("--write", type=Path, help="also write the scores as Markdown to this file")
+    args = parser.parse_args(argv)
+    if not LIGHTHOUSE.exists():
+        print(f"lighthouse: not installed; run: npm install -E --prefix {LIGHTHOUSE.parents[2].relative_to(ROOT)} "
+              "lighthouse@12.2.3", file=sys.stderr)
+        return 1
+    with tempfile.TemporaryDirectory(prefix="sitegen-lighthouse-") as scratch:
+        site = args.site
+        if site is None:
+            site = Path(scratch) / "site"
+            subprocess.run([sys.executable, "-m", "sitegen", "build", "--out", str(site)], cwd=ROOT, check=True,
+                           env=dict(os.environ, SOURCE_DATE_EPOCH=os.environ.get("SOURCE_DATE_EPOCH", "1786060800")))
+        base, server = serve(site)
+        rows = []
+        try:
+            for name, path in pages(site):
+                runs = [audit(base + path, Path(scratch) / f"report-{len(rows)}-{i}.json") for i in range(args.runs)]
+                scores = {c: statistics.median(r["categories"][c]["score"] for r in runs) for c in CATEGORIES}
+                missed = shortfalls(runs[-1])
+                rows.append((name, path, scores, missed))
+                print(f"{name:<20} " + "  ".join(f"{c} {scores[c]:.2f}" for c in CATEGORIES), flush=True)
+                for line in missed:
+                    print(f"{'':<20} {line}")
+        finally:
+            server.shutdown()
+            server.server_close()
+    if args.write:
+        args.write.write_text(markdown(rows, args.runs), encoding="utf-8")
+    return 0
+
+
+def markdown(rows: list, runs: int) -> str:
+    version = subprocess.run([str(LIGHTHOUSE), "--version"], capture_output=True, text=True).stdout.strip()
+    lines = [
+        "# Lighthouse scores",
+        "",
+        f"Made by `python3 bench/lighthouse.py` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
+        f"Lighthouse {version}, Debian Chromium, default mobile profile (simulated slow 4G, 4× CPU slowdown), "
+        f"median of {runs} run{'s' if runs != 1 else ''}, the bundled catalog served gzipped on 127.0.0.1 as "
+        "GitHub Pages serves it. The machine's two cores were shared with other work, which weighs on "
+        "the performance score's blocking time.",
+        "",
+        "| page | performance | accessibility | best practices | SEO |",
+        "|---|---:|---:|---:|---:|",
+    ]
+    for name, path, scores, _ in rows:
+        lines.append(f"| {name} (`/{path}`) | " + " | ".join(f"{scores[c]:.2f}" for c in CATEGORIES) + " |")
+    notes = [(name, line) for name, _, _, missed in rows for line in missed]
+    if notes:
+        lines += ["", "Audits below 1:", ""] + [f"- {name}: {line}" for name, line in notes]
+    return "\n".join(lines) + "\n"
+
+
+if __name__ == "__main__":
+    sys.exit(main())
