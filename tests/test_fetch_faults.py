@@ -9,7 +9,6 @@ matters there is that the whole process gives up and exits.
 from __future__ import annotations
 
 import contextlib
-import gzip
 import io
 import json
 import shutil
@@ -103,29 +102,16 @@ def accepted(server: FaultServer, data: Path, *extra: str) -> Run:
 # --- Bounded time ----------------------------------------------------------------------
 
 
-def test_a_server_that_never_answers_is_given_up_on_at_the_timeout(data: Path) -> None:
+@pytest.mark.parametrize("fault", [hang, lambda: drip(GOOD, every=0.1)], ids=["silent", "trickling"])
+def test_a_server_that_stalls_is_given_up_on_at_the_timeout(data: Path, fault) -> None:
+    # Without the deadline the command would not end: a body of ~1 MB at ten bytes a second,
+    # each byte well within httpx's read timeout, takes days. The child is killed (and the
+    # test fails) if it is still running after a minute; the timeout asked for is 2 s.
     before = tree(data)
-    with FaultServer(hang()) as server:
-        started = time.monotonic()
+    with FaultServer(fault()) as server:
         result = run_cli("fetch", "--source", server.url, "--data", str(data), "--timeout", "2", timeout=60)
-        elapsed = time.monotonic() - started
     assert result.returncode == 2, result.stderr
     assert result.stderr.count("\n") == 1 and "gave up on" in result.stderr and "2s" in result.stderr
-    # 2 s of waiting plus the interpreter's start; without the deadline this would hang.
-    assert elapsed < 15
-    assert len(server.requests) >= 2, "a stuck connection is retried within the budget"
-    assert tree(data) == before
-
-
-def test_a_body_that_trickles_in_is_given_up_on_at_the_timeout(data: Path) -> None:
-    before = tree(data)
-    with FaultServer(drip(GOOD, every=0.1)) as server:
-        started = time.monotonic()
-        result = run_cli("fetch", "--source", server.url, "--data", str(data), "--timeout", "2", timeout=60)
-        elapsed = time.monotonic() - started
-    assert result.returncode == 2, result.stderr
-    assert result.stderr.count("\n") == 1 and "gave up on" in result.stderr and "2s" in result.stderr
-    assert elapsed < 15  # each byte comes well within httpx's read timeout: only the deadline stops it
     assert tree(data) == before
 
 
@@ -141,12 +127,13 @@ def test_a_timeout_that_is_not_a_sensible_duration_is_refused(data: Path, timeou
     assert "the timeout must be" in message and server.requests == []
 
 
-def test_the_deadline_holds_in_process_too() -> None:
+def test_a_stuck_connection_is_retried_until_the_deadline() -> None:
+    # Each attempt may wait a third of the budget, so a silent server is asked again; the
+    # message says the deadline, not the number of attempts, ended it.
     with FaultServer(hang()) as server:
-        started = time.monotonic()
-        with pytest.raises(FetchError, match="gave up on"):
-            fetch.fetch(server.url, timeout=1, sleep=lambda s: None)
-        assert time.monotonic() - started < 3
+        with pytest.raises(FetchError, match=r"gave up on \S+ after 3s \([23] attempts\): 127\.0\.0\.1:\d+ did not answer"):
+            fetch.fetch(server.url, timeout=3, sleep=lambda s: None)
+    assert len(server.requests) >= 2
 
 
 # --- Retries ---------------------------------------------------------------------------
