@@ -145,7 +145,7 @@ def test_adding_and_removing_models_with_back_and_forward(page, site_url, trio):
     page.click(f'#compare-table thead th:has(code:text-is("{trio[0].id}")) button.remove')
     assert column_ids(page) == [trio[1].id]
     page.go_back()
-    page.wait_for_function(f"() => document.querySelectorAll('#compare-table thead th').length === 2")
+    page.wait_for_function("() => document.querySelectorAll('#compare-table thead th').length === 2")
     assert column_ids(page) == [trio[0].id, trio[1].id]
     page.go_forward()
     page.wait_for_function("() => document.querySelectorAll('#compare-table thead th').length === 1")
