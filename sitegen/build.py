@@ -3,19 +3,21 @@ folder that is swapped in at the end."""
 
 from __future__ import annotations
 
+import pickle
 import time
 from datetime import datetime
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sitegen import compare, history, history_pages, listings, pages, parallel, store, syndication
+from sitegen import cache, compare, history, history_pages, listings, pages, parallel, store, syndication
 from sitegen.catalog import Catalog, Model, loads, parse_records
 from sitegen.history_pages import SiteHistory
 from sitegen.config import STATIC, BuildSettings, build_clock
-from sitegen.errors import CatalogError
+from sitegen.errors import BuildError, CatalogError
 from sitegen.render import Renderer
-from sitegen.writer import SiteFiles, staged
+from sitegen.cache import PageCache
+from sitegen.writer import SiteFiles, staged, untouched
 
 
 @dataclass
@@ -33,14 +35,14 @@ class BuildReport:
         )
 
 
-def read_catalog(path: Path) -> Catalog:
+def read_catalog_text(path: Path) -> str:
     try:
         text = store.read(path.parent, path.name)  # the committed file, even mid-commit
     except OSError as exc:
         raise CatalogError(f"cannot read {path}: {exc.strerror}") from None
     if text is None:
         raise CatalogError(f"no catalog at {path} (run 'sitegen fetch' first, or pass --catalog)")
-    return loads(text, source=str(path))
+    return text
 
 
 def read_history(data_dir: Path) -> SiteHistory:
@@ -58,23 +60,29 @@ def static_assets(root: Path = STATIC) -> list[tuple[str, bytes]]:
     ]
 
 
+def site_clock(catalog: Catalog, past: SiteHistory) -> datetime:
+    return build_clock(max(max((m.created for m in catalog.models), default=0), past.newest()))
+
+
 def render_site(catalog: Catalog, settings: BuildSettings, past: SiteHistory | None = None,
-                site: SiteFiles | None = None, workers: int = 1) -> SiteFiles:
+                site: SiteFiles | None = None, workers: int = 1, reuse: PageCache | None = None) -> SiteFiles:
     """Every file of the site, into ``site`` (by default a new one held in memory); model
-    pages in ``workers`` processes."""
+    pages in ``workers`` processes, except those ``reuse`` keeps from the last build."""
     models = catalog.models
     past = past or SiteHistory()
-    clock = build_clock(max(max((m.created for m in models), default=0), past.newest()))
+    clock = site_clock(catalog, past)
     renderer = Renderer(settings.base_url, clock)
     site = SiteFiles() if site is None else site
     pages.static_files(site, static_assets())
     extras = history_pages.model_extras(models, past, clock)
-    models_done = parallel.model_pages(site, renderer, models, extras, workers)
+    models_done = parallel.model_pages(site, renderer, models, extras, workers, reuse)
     try:
         _other_pages(site, renderer, settings, models, past, extras, clock)
-        models_done.wait()
+        made = models_done.wait()
     finally:
         models_done.cancel()
+    if reuse is not None:
+        reuse.record(made)
     pages.sitemap(site, settings.base_url, clock)
     return site
 
@@ -97,19 +105,45 @@ def _other_pages(site: SiteFiles, renderer: Renderer, settings: BuildSettings, m
 
 
 def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path | None = None,
-          jobs: int | None = None) -> BuildReport:
+          jobs: int | None = None, cache_dir: Path | None = None) -> BuildReport:
     """Build from ``catalog_path``; with ``data_dir``, also from its change log. ``jobs``
-    processes render the model pages (by default chosen by the catalog's size)."""
+    processes render the model pages (by default chosen by the catalog's size); with
+    ``cache_dir``, what the last build into ``out`` made from the same inputs is kept."""
     started = time.perf_counter()
-    catalog = read_catalog(catalog_path)
-    past = read_history(data_dir) if data_dir is not None else None
-    with staged(out) as staging:  # written as rendered, swapped in at the end
-        workers = parallel.worker_count(len(catalog.models), jobs)
-        site = render_site(catalog, settings, past, SiteFiles(staging), workers)
-    return BuildReport(
-        models=len(catalog.models),
-        pages=len(site.pages()),
-        files=len(site),
-        seconds=time.perf_counter() - started,
-        warnings=catalog.warnings,
-    )
+    text = read_catalog_text(catalog_path)
+    catalog = loads(text, source=str(catalog_path))
+    past = read_history(data_dir) if data_dir is not None else SiteHistory()
+    clock = site_clock(catalog, past)
+    report = BuildReport(len(catalog.models), 0, 0, 0.0, catalog.warnings)
+    if cache_dir is not None and out.resolve() in (cache_dir.resolve(), *cache_dir.resolve().parents):
+        raise BuildError(f"the cache folder {cache_dir} must be outside the output folder {out}")
+    state_file = cache.cache_file(cache_dir, out) if cache_dir is not None else None
+    code = cache.code_version() if state_file else ""
+    inputs = cache.digest(code, settings.base_url, str(settings.feed_size), clock.isoformat())
+    key = cache.digest(inputs, text, pickle.dumps(past, protocol=5))
+    previous = cache.load(state_file, out, code) if state_file else None
+    if previous is not None and previous.key == key and untouched(out, previous.files):
+        # Nothing changed and the site is still there as the last build left it.
+        report.pages = sum(1 for p in previous.files if p.endswith(".html"))
+        report.files = len(previous.files)
+    else:
+        with staged(out) as staging:  # written as rendered, swapped in at the end
+            reuse = PageCache(previous, staging, inputs) if state_file else None
+            workers = parallel.worker_count(len(catalog.models), jobs)
+            site = render_site(catalog, settings, past, SiteFiles(staging), workers, reuse)
+        report.pages, report.files = len(site.pages()), len(site)
+        if state_file and reuse is not None:
+            _save_state(state_file, out, code, key, site, reuse, report)
+    report.seconds = time.perf_counter() - started
+    return report
+
+
+def _save_state(path: Path, out: Path, code: str, key: str, site: SiteFiles, reuse: PageCache,
+                report: BuildReport) -> None:
+    files = dict(site.written)
+    files.update((rel, info) for rel, (_, info) in reuse.made.items())
+    state = cache.State(key, files, {rel: fingerprint for rel, (fingerprint, _) in reuse.made.items()})
+    try:
+        cache.save(path, out, code, state)
+    except OSError as exc:
+        report.warnings.append(f"cannot save the build cache in {path.parent}: {exc.strerror or exc}")

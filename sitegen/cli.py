@@ -12,6 +12,8 @@ from sitegen import __version__
 from sitegen.config import API_URL, DEFAULT_DATA, DEFAULT_OUT, DEFAULT_PORT, BuildSettings, normalize_base_url
 from sitegen.errors import SitegenError
 
+DEFAULT_CACHE = Path(".sitegen-cache")
+
 
 def _warn(message: str) -> None:
     print(f"warning: {message}", file=sys.stderr)
@@ -50,7 +52,7 @@ def cmd_build(args: argparse.Namespace) -> int:
     catalog = args.catalog or (args.data / "models.json")
     settings = BuildSettings(base_url=normalize_base_url(args.base_url))
     report = build(Path(catalog), args.out, settings, data_dir=None if args.catalog else args.data,
-                   jobs=args.jobs)
+                   jobs=args.jobs, cache_dir=None if args.no_cache else args.cache)
     for warning in report.warnings:
         _warn(warning)
     print(report.summary() + f" -> {args.out}")
@@ -111,6 +113,12 @@ def parser() -> argparse.ArgumentParser:
     build.add_argument("--jobs", type=_positive_int, metavar="N",
                        help="processes rendering the model pages (default: 2 for a large catalog "
                        "on a machine with two or more cores, else 1)")
+    cached = build.add_mutually_exclusive_group()
+    cached.add_argument("--cache", type=Path, default=DEFAULT_CACHE, metavar="DIR",
+                        help="keep what a rebuild can reuse in DIR, never inside the output folder "
+                        "(default: .sitegen-cache/)")
+    cached.add_argument("--no-cache", action="store_true",
+                        help="render everything, neither reading nor saving the cache")
     build.set_defaults(func=cmd_build)
 
     serve = commands.add_parser(

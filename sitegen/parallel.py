@@ -28,7 +28,7 @@ SHARDS_PER_WORKER = 4  # smaller shards even out the load between the workers
 class Chooser(Protocol):
     """Decides which pages still need rendering (the build cache) and says what was made."""
 
-    def __call__(self, model: Model, siblings: list[Model], alias: Model | None) -> bool: ...
+    def __call__(self, path: str, context: dict[str, Any]) -> bool: ...
 
     def settle(self, written: dict[str, tuple[int, int, int]]) -> dict[str, Any]: ...
 
@@ -103,12 +103,10 @@ def _render(job: _Job, shard: int) -> SiteFiles:
     part = SiteFiles(job.staging)
     mine = job.position
 
-    def wanted(model: Model, siblings: list[Model], alias: Model | None) -> bool:
-        if mine and mine[model.id] % job.shards != shard:
-            return False
-        return job.choose is None or job.choose(model, siblings, alias)
+    def wanted(model: Model) -> bool:
+        return mine[model.id] % job.shards == shard
 
-    pages.model_pages(part, job.renderer, job.models, job.extras, wanted)
+    pages.model_pages(part, job.renderer, job.models, job.extras, wanted if mine else None, job.choose)
     return part
 
 

@@ -214,3 +214,33 @@ def _swap(staging: Path, out: Path) -> None:
         os.replace(old, out)
         raise
     shutil.rmtree(old, ignore_errors=True)
+
+
+def untouched(out: Path, files: dict[str, tuple[int, int, int]]) -> bool:
+    """True if ``out`` holds exactly ``files`` (path -> size, mtime, inode), each still the
+    plain file with the mode a new file gets, and no other file or folder."""
+    mode = _new_file_mode()
+    if out.is_symlink() or not out.is_dir():
+        return False
+    folders = set()
+    for rel in files:
+        parts = rel.split("/")[:-1]
+        folders.update("/".join(parts[:end]) for end in range(1, len(parts) + 1))
+    seen = 0
+    for base, dirs, names in os.walk(out):
+        rel_base = os.path.relpath(base, out).replace(os.sep, "/")
+        rel_base = "" if rel_base == "." else rel_base + "/"
+        for name in dirs:
+            if rel_base + name not in folders or os.path.islink(os.path.join(base, name)):
+                return False
+        for name in names:
+            expected = files.get(rel_base + name)
+            if expected is None:
+                return False
+            info = os.lstat(os.path.join(base, name))
+            if (not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != mode
+                    or (info.st_size, info.st_mtime_ns, info.st_ino) != tuple(expected)):
+                return False
+            seen += 1
+    return seen == len(files)
+

@@ -1,0 +1,152 @@
+"""Incremental build state: which inputs made the site now in the output folder.
+
+One file per output folder records a key of every input of the last build (catalog, change
+log, settings, clock, and the bytes of the package, templates and static files), each model
+page's fingerprint (a hash of everything its template was given) and the size, modification
+time and inode of every file the build left in the output folder. The next build:
+
+- skips everything when the inputs' key matches and the output folder still holds exactly
+  those files, untouched;
+- otherwise keeps (hard-links, unread) each model page whose fingerprint matches and whose
+  old file is still the one recorded, and renders the rest.
+
+The file carries a format number and a SHA-256 checksum; one that is unreadable, corrupt,
+of another format or version, or made for another output folder is ignored, never trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import pickle
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import sitegen
+from sitegen.config import STATIC, TEMPLATES
+from sitegen.writer import Staging, site_path
+
+FORMAT = 1
+MAGIC = b"sitegen build cache\n"
+KEEP = 8  # output folders whose state one cache folder remembers
+Stat = tuple[int, int, int]  # size, mtime in ns, inode
+
+
+def digest(*parts: bytes | str) -> str:
+    h = hashlib.sha256()
+    for part in parts:
+        data = part.encode("utf-8", "surrogatepass") if isinstance(part, str) else part
+        h.update(len(data).to_bytes(8, "little"))
+        h.update(data)
+    return h.hexdigest()
+
+
+def code_version() -> str:
+    """A hash of the package's code, templates and static files: any edit invalidates."""
+    package = Path(sitegen.__file__).resolve().parent
+    parts: list[bytes | str] = [sitegen.__version__]
+    for root in (package, TEMPLATES, STATIC):
+        for path in sorted(root.rglob("*")):
+            if path.is_file() and "__pycache__" not in path.parts:
+                parts += [path.relative_to(root).as_posix(), path.read_bytes()]
+    return digest(*parts)
+
+
+def cache_file(folder: Path, out: Path) -> Path:
+    return folder / f"build-{digest(str(out.resolve()))[:16]}.cache"
+
+
+@dataclass
+class State:
+    key: str = ""  # every input of the build
+    files: dict[str, Stat] = field(default_factory=dict)  # the output folder after the build
+    pages: dict[str, str] = field(default_factory=dict)  # model page -> fingerprint
+
+
+def load(path: Path, out: Path, code: str) -> State | None:
+    """The state saved at ``path`` for ``out`` by this very code, or None."""
+    try:
+        blob = path.read_bytes()
+        if not blob.startswith(MAGIC):
+            return None
+        checksum, _, body = blob[len(MAGIC):].partition(b"\n")
+        if hashlib.sha256(body).hexdigest().encode() != checksum:
+            return None
+        data = json.loads(body)
+        if (data.get("format"), data.get("out"), data.get("code")) != (FORMAT, str(out.resolve()), code):
+            return None
+        files = {str(k): _stat(v) for k, v in data["files"].items()}
+        pages = {str(k): str(v) for k, v in data["pages"].items()}
+        return State(str(data["key"]), files, pages)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None
+
+
+def _stat(value: Any) -> Stat:
+    size, mtime, inode = value
+    if not all(type(n) is int for n in value):
+        raise TypeError("not a file status")
+    return size, mtime, inode
+
+
+def save(path: Path, out: Path, code: str, state: State) -> None:
+    """Write ``state`` atomically; raises OSError."""
+    body = json.dumps({"format": FORMAT, "out": str(out.resolve()), "code": code, "key": state.key,
+                       "files": state.files, "pages": state.pages}, sort_keys=True).encode()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp = tempfile.mkstemp(prefix=".build-", dir=path.parent)
+    try:
+        with open(fd, "wb") as handle:
+            handle.write(MAGIC + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
+        os.replace(temp, path)
+    except BaseException:
+        Path(temp).unlink(missing_ok=True)
+        raise
+    _prune(path.parent)
+
+
+def _prune(folder: Path) -> None:
+    """Keep the caches of the KEEP most recently built output folders."""
+    try:
+        found = sorted(folder.glob("build-*.cache"), key=lambda p: p.stat().st_mtime_ns, reverse=True)
+        for old in found[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:  # another build pruning at the same time
+        pass
+
+
+class PageCache:
+    """The ``stale`` hook of ``pages.model_pages``: links pages whose context is unchanged."""
+
+    def __init__(self, previous: State | None, staging: Staging | None, key: str) -> None:
+        self.previous = previous or State()
+        self.staging = staging
+        self.key = key
+        self.fingerprints: dict[str, str] = {}
+        self.kept: dict[str, Stat] = {}
+        self.made: dict[str, tuple[str, Stat]] = {}  # page -> fingerprint, file status
+
+    def __call__(self, path: str, context: dict[str, Any]) -> bool:
+        rel = site_path(path)
+        try:
+            fingerprint = digest(self.key, pickle.dumps(context, protocol=5))
+        except Exception:  # something unpicklable: always render it
+            return True
+        self.fingerprints[rel] = fingerprint
+        old = self.previous.files.get(rel)
+        if (self.staging is not None and old is not None and self.previous.pages.get(rel) == fingerprint
+                and self.staging.keep(rel, *old)):
+            self.kept[rel] = old
+            return False
+        return True
+
+    def settle(self, written: dict[str, Stat]) -> dict[str, tuple[str, Stat]]:
+        """Fingerprint and status of every page this process rendered or kept."""
+        found = {**written, **self.kept}
+        return {rel: (self.fingerprints[rel], info) for rel, info in found.items() if rel in self.fingerprints}
+
+    def record(self, made: dict[str, tuple[str, Stat]]) -> None:
+        self.made.update(made)
