@@ -348,7 +348,17 @@ def markdown(results: list[Result], runs: int, started: str, loads: tuple[str, s
     lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
     for target, measured, met in targets(results):
         lines.append(f"| {target} | {measured} | {'yes' if met else 'no'} |")
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + lighthouse_section()) + "\n"
+
+
+def lighthouse_section() -> list[str]:
+    """The latest Lighthouse scores (``bench/lighthouse.py --write bench/LIGHTHOUSE.md``),
+    kept in the results each time they are regenerated."""
+    scores = BENCH / "LIGHTHOUSE.md"
+    if not scores.exists():
+        return []
+    body = scores.read_text(encoding="utf-8").strip().splitlines()[1:]  # without its title
+    return ["", "## Lighthouse", "", "From [LIGHTHOUSE.md](LIGHTHOUSE.md):", *body]
 
 
 def main(argv: list[str] | None = None) -> int:
