@@ -56,6 +56,17 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_site(tmp_path_factory.mktemp("site") / "_site")
 
 
+# A GitHub Pages project address: a base URL with a path, so links that only work at a
+# domain's root show up as broken.
+PROJECT_BASE = "https://someone.github.io/repo/"
+
+
+@pytest.fixture(scope="session")
+def project_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The site built from the bundled data/ for ``PROJECT_BASE``."""
+    return build_site(tmp_path_factory.mktemp("project") / "_site", "--base-url", PROJECT_BASE)
+
+
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:  # noqa: A002
         pass

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import functools
 import http.server
+import json
 import re
 import struct
 import threading
@@ -17,17 +18,12 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from conftest import build_site
+from conftest import PROJECT_BASE as BASE
+from conftest import LATEST, build_site
 
-BASE = "https://someone.github.io/repo/"
 # Attributes that hold one URL, by element.
 URL_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "source": "src",
                   "iframe": "src", "form": "action", "use": "href", "image": "href"}
-
-
-@pytest.fixture(scope="session")
-def project_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_site(tmp_path_factory.mktemp("deploy") / "_site", "--base-url", BASE)
 
 
 def page_url(site: Path, file: Path) -> str:
@@ -171,12 +167,14 @@ class _PagesLikeHandler(http.server.SimpleHTTPRequestHandler):
 def test_a_missing_deep_address_shows_the_styled_404_page_with_working_links(tmp_path: Path, page) -> None:
     root = tmp_path / "pages"
     root.mkdir()
+    catalog = tmp_path / "catalog.json"  # a few real models: the 404 page is the same for any number
+    catalog.write_text(json.dumps({"data": json.loads(LATEST.read_bytes())["data"][:8]}), encoding="utf-8")
     handler = functools.partial(_PagesLikeHandler, directory=str(root))
     server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}/repo/"
     try:
-        build_site(root / "repo", "--base-url", base)
+        build_site(root / "repo", "--catalog", str(catalog), "--base-url", base)
         response = page.goto(base + "models/no-such-author/no-such-model/deeper/")
         assert response is not None and response.status == 404
         assert page.title().startswith("Page not found")

@@ -12,23 +12,15 @@ import lxml.etree
 import lxml.html
 import pytest
 
-from conftest import ROOT, run_cli
+from conftest import PROJECT_BASE, ROOT
 
 VNU = ROOT / ".ci/tools/node_modules/vnu-jar/build/dist/vnu.jar"
-# A base URL with a path: links that only work at a domain's root show up as broken.
+# A base URL with a path (for the checker's own tests): links that only work at a domain's
+# root show up as broken.
 BASE = "https://example.org/catalog/"
 LINK_ATTRIBUTES = {"a": "href", "link": "href", "script": "src", "img": "src", "iframe": "src",
                    "source": "src", "form": "action", "area": "href", "use": "href"}
 CSS_URL = re.compile(r"url\(\s*['\"]?([^'\")]+)['\"]?\s*\)")
-
-
-@pytest.fixture(scope="module")
-def bundled_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The site built from the bundled data/ folder, served from a sub-path."""
-    out = tmp_path_factory.mktemp("valid") / "_site"
-    result = run_cli("build", "--out", str(out), "--base-url", BASE)
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 def nu_errors(folder: Path) -> list[str]:
@@ -48,9 +40,9 @@ def nu_errors(folder: Path) -> list[str]:
     return errors
 
 
-def test_nu_html_checker_reports_no_error(bundled_site: Path) -> None:
-    assert len(list(bundled_site.rglob("*.html"))) > 400
-    errors = nu_errors(bundled_site)
+def test_nu_html_checker_reports_no_error(project_site: Path) -> None:
+    assert len(list(project_site.rglob("*.html"))) > 400
+    errors = nu_errors(project_site)
     assert not errors, f"{len(errors)} HTML error(s):\n" + "\n".join(errors[:40])
 
 
@@ -177,8 +169,8 @@ def broken_links(root: Path, base: str = BASE) -> tuple[int, list[str]]:
     return checked, broken
 
 
-def test_no_broken_internal_link(bundled_site: Path) -> None:
-    checked, broken = broken_links(bundled_site)
+def test_no_broken_internal_link(project_site: Path) -> None:
+    checked, broken = broken_links(project_site, PROJECT_BASE)
     assert checked > 10_000
     assert not broken, f"{len(broken)} broken link(s):\n" + "\n".join(broken[:40])
 
