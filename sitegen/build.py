@@ -119,7 +119,7 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
         raise BuildError(f"the cache folder {cache_dir} must be outside the output folder {out}")
     state_file = cache.cache_file(cache_dir, out) if cache_dir is not None else None
     code = cache.code_version() if state_file else ""
-    inputs = cache.digest(code, settings.base_url, str(settings.feed_size), clock.isoformat())
+    inputs = cache.digest(code, repr(settings), clock.isoformat())
     key = cache.digest(inputs, text, pickle.dumps(past, protocol=5))
     previous = cache.load(state_file, out, code) if state_file else None
     if previous is not None and previous.key == key and untouched(out, previous.files):

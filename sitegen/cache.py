@@ -134,8 +134,10 @@ class PageCache:
         try:
             fingerprint = digest(self.key, pickle.dumps(context, protocol=5))
         except Exception:  # something unpicklable: always render it
-            return True
+            fingerprint = ""
         self.fingerprints[rel] = fingerprint
+        if not fingerprint:
+            return True
         old = self.previous.files.get(rel)
         if (self.staging is not None and old is not None and self.previous.pages.get(rel) == fingerprint
                 and self.staging.keep(rel, *old)):
