@@ -167,14 +167,14 @@ def test_warnings_for_skipped_records_go_to_stderr_and_the_build_goes_on(tmp_pat
 # Fetch from a local file (the network side is tested elsewhere)
 
 
-def test_fetch_a_local_file_then_build_from_the_data_folder(tmp_path: Path) -> None:
+def test_fetch_a_local_file_then_build_from_the_data_folder(tmp_path: Path, small_catalog: Path) -> None:
     data = tmp_path / "data"
-    result = run_cli("fetch", "--source", str(SNAPSHOTS[0]), "--data", str(data))
+    result = run_cli("fetch", "--source", str(small_catalog), "--data", str(data))
     assert result.returncode == 0, result.stderr
-    assert "349 models" in result.stdout
+    assert "fetched 30 models" in result.stdout
     result = run_cli("build", "--data", str(data), "--out", str(tmp_path / "out"))
     assert result.returncode == 0, result.stderr
-    assert result.stdout.startswith("built 349 models into ")
+    assert result.stdout.startswith("built 30 models into ")
 
 
 # ---------------------------------------------------------------------------------------
