@@ -21,7 +21,7 @@ import pytest
 from sitegen.catalog import Model, loads
 from sitegen.charts import price_context
 from sitegen.finder import DATA_FILE, INDEX_ROWS, LIST_ROWS
-from tests.conftest import ROOT, build_site, serve_folder
+from conftest import ROOT, build_site, serve_folder
 
 sys.path.insert(0, str(ROOT / "bench"))
 import synth  # noqa: E402
