@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
-from sitegen.markup import description_html, is_plain, markdown_html, plain_html
+from sitegen.markup import clean_html, description_html, is_plain, markdown_html, plain_html
 
 FIXTURES = Path(__file__).parent / "fixtures"
 
@@ -28,6 +28,7 @@ prose = st.from_regex(
 def test_prose_renders_as_markdown_would(text: str) -> None:
     if is_plain(text):
         assert plain_html(text) == markdown_html(text)
+        assert clean_html(plain_html(text)) == plain_html(text)
 
 
 # Pieces that mean something to Markdown or HTML: entities, tags, autolinks, comments.
@@ -43,13 +44,15 @@ pieces = st.builds(lambda first, rest: first + "".join(rest), st.sampled_from(["
 def test_html_and_entities_render_as_markdown_would(text: str) -> None:
     assert is_plain(text)
     assert plain_html(text) == markdown_html(text)
+    assert clean_html(plain_html(text)) == plain_html(text)
 
 
 @settings(max_examples=600, deadline=None)
-@given(st.text(max_size=60))
+@given(st.text(max_size=60) | st.text(max_size=60).map("A".__add__))
 def test_any_text_called_plain_renders_as_markdown_would(text: str) -> None:
     if is_plain(text):
         assert plain_html(text) == markdown_html(text)
+        assert clean_html(plain_html(text)) == plain_html(text)
 
 
 def test_real_descriptions() -> None:
@@ -63,6 +66,7 @@ def test_real_descriptions() -> None:
     assert len(plain) > len(texts) / 2
     for text in plain:
         assert plain_html(text) == markdown_html(text)
+        assert description_html(text) == clean_html(markdown_html(text))
     assert not is_plain("Use **bold** here") and not is_plain("- a list item") and not is_plain("  Indented")
     assert is_plain("Fast & <b>safe</b>")
     assert description_html("Fast & <b>safe</b>") == "<p>Fast &amp; &lt;b&gt;safe&lt;/b&gt;</p>"
