@@ -3,7 +3,7 @@
 A table row is made once per model and build (``Rows``) and reused by the index, the "all
 models" pages and the author pages. The index holds the newest ``INDEX_ROWS`` rows as HTML;
 ``static/js/index.js`` reads them back to search, filter and sort. When the catalog is
-larger, the script loads every row from ``finder.json`` (``finder_data``) instead, and the
+larger, the script loads every row from ``finder.json`` (``Rows.data``) instead, and the
 "all models" pages keep each model reachable without JavaScript. Each row carries a few
 words from its description (``data-k``) so search finds "coding" or "multilingual" without
 shipping whole descriptions.
