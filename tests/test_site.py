@@ -131,7 +131,7 @@ def test_every_model_has_a_page_with_its_exact_prices(build: Callable[[Path], Si
         cells = {text(row.find("th")): [text(td) for td in row.findall("td")] for row in rows}
         for key in ("prompt", "completion"):
             row = cells[LABELS[key]]
-            assert row[0] == ("1M tokens" if key not in PER_UNIT else row[0])
+            assert row[0] == "1M tokens"  # input and output are priced per token
             assert_shown(row[1], key, record["pricing"][key], f"{where} table {key}")
             for i, tier in enumerate(overrides):
                 if key in tier:
