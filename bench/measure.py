@@ -57,12 +57,26 @@ def _tree_rss_kib(root: int) -> int:
                 grew = True
     total = 0
     for pid in tree:
-        try:
-            with open(f"/proc/{pid}/statm", "rb") as handle:
-                total += int(handle.read().split()[1]) * PAGE_KIB
-        except (OSError, IndexError, ValueError):
-            pass
+        total += _memory_kib(pid)
     return total
+
+
+def _memory_kib(pid: int) -> int:
+    """Proportional resident memory of ``pid``: a page shared by n processes (forked workers
+    share the parent's pages until they write them) counts 1/n in each, so the tree's sum
+    is the memory really used. Resident memory where the kernel lacks smaps_rollup."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup", "rb") as handle:
+            for line in handle:
+                if line.startswith(b"Pss:"):
+                    return int(line.split()[1])
+    except (OSError, IndexError, ValueError):
+        pass
+    try:
+        with open(f"/proc/{pid}/statm", "rb") as handle:
+            return int(handle.read().split()[1]) * PAGE_KIB
+    except (OSError, IndexError, ValueError):
+        return 0
 
 
 class _Sampler(threading.Thread):

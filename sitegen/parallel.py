@@ -16,11 +16,13 @@ from typing import Any, Protocol
 
 from sitegen import pages
 from sitegen.catalog import Model
+from sitegen.markup import description_html
 from sitegen.render import Renderer
 from sitegen.writer import SiteFiles, Staging
 
-# Below this many models forking two workers costs more than it saves (measured with
-# bench/run.py: about 0.1 s of start-up against about 0.4 ms a page on this machine).
+# Below this many models forking two workers costs more than it saves. Measured on a
+# shared 2-core machine: at 400 models two workers took about 0.3 s more CPU and wall time
+# than one process; at 4,000 they took less of both. 1,000 lies between, not finely tuned.
 THRESHOLD = 1000
 SHARDS_PER_WORKER = 4  # smaller shards even out the load between the workers
 
@@ -92,6 +94,8 @@ def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extras: dict[
         part = _render(job, 0)
         site.files.update(part.files)
         return Pending(choose.settle(part.written) if choose else {})
+    for text in {m.description for m in models}:  # once here, not again in each worker
+        description_html(text)
     job.shards = workers * SHARDS_PER_WORKER
     job.position = {m.id: n for n, m in enumerate(models)}
     _job = job
