@@ -27,11 +27,16 @@ class BuildReport:
     files: int
     seconds: float
     warnings: list[str]
+    reused: int | None = None  # model pages kept from the cache (None: no cache)
+    unchanged: bool = False  # nothing to do: the output already is this build's
 
     def summary(self) -> str:
+        cached = "" if self.reused is None else f"; {self.reused} model pages reused from the cache"
+        if self.unchanged:
+            cached = "; nothing changed"
         return (
             f"built {self.models} models into {self.pages} pages "
-            f"({self.files} files) in {self.seconds:.2f}s"
+            f"({self.files} files{cached}) in {self.seconds:.2f}s"
         )
 
 
@@ -72,6 +77,8 @@ def render_site(catalog: Catalog, settings: BuildSettings, past: SiteHistory | N
     past = past or SiteHistory()
     clock = site_clock(catalog, past)
     renderer = Renderer(settings.base_url, clock)
+    if reuse is not None:
+        reuse.depend_on(renderer.env.globals)
     site = SiteFiles() if site is None else site
     pages.static_files(site, static_assets())
     extras = history_pages.model_extras(models, past, clock)
@@ -126,6 +133,7 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
         # Nothing changed and the site is still there as the last build left it.
         report.pages = sum(1 for p in previous.files if p.endswith(".html"))
         report.files = len(previous.files)
+        report.unchanged = True
     else:
         with staged(out) as staging:  # written as rendered, swapped in at the end
             reuse = PageCache(previous, staging, inputs) if state_file else None
@@ -134,6 +142,7 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
         report.pages, report.files = len(site.pages()), len(site)
         if state_file and reuse is not None:
             _save_state(state_file, out, code, key, site, reuse, report)
+            report.reused = reuse.reused()
     report.seconds = time.perf_counter() - started
     return report
 

@@ -129,6 +129,13 @@ class PageCache:
         self.kept: dict[str, Stat] = {}
         self.made: dict[str, tuple[str, Stat]] = {}  # page -> fingerprint, file status
 
+    def depend_on(self, values: dict[str, Any]) -> None:
+        """Make every fingerprint cover ``values`` too (the template globals)."""
+        try:
+            self.key = digest(self.key, pickle.dumps(sorted(values.items()), protocol=5))
+        except Exception:  # cannot fingerprint them: render every page
+            self.previous = State()
+
     def __call__(self, path: str, context: dict[str, Any]) -> bool:
         rel = site_path(path)
         try:
@@ -152,3 +159,9 @@ class PageCache:
 
     def record(self, made: dict[str, tuple[str, Stat]]) -> None:
         self.made.update(made)
+
+    def reused(self) -> int:
+        """How many recorded pages are still the file the last build left (kept, unread)."""
+        old_pages, old_files = self.previous.pages, self.previous.files
+        return sum(1 for rel, (fingerprint, info) in self.made.items()
+                   if old_pages.get(rel) == fingerprint and old_files.get(rel) == info)

@@ -4,6 +4,7 @@ byte for byte a cold build's, whatever state the cache is in."""
 from __future__ import annotations
 
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -34,6 +35,12 @@ def cached(tmp_path: Path) -> tuple[Path, Path]:
     return out, cache
 
 
+def reused_pages(summary: str) -> int:
+    found = re.search(r"; (\d+) model pages reused from the cache\)", summary)
+    assert found, summary
+    return int(found.group(1))
+
+
 def cache_file(cache: Path) -> Path:
     (found,) = cache.iterdir()
     return found
@@ -43,7 +50,7 @@ def test_a_rebuild_from_the_cache_rewrites_nothing_and_equals_a_cold_build(cache
     out, cache = cached
     assert contents(snapshot(out)) == cold
     before = snapshot(out)
-    build(LATEST, out, "--cache", str(cache))
+    assert "; nothing changed)" in build(LATEST, out, "--cache", str(cache))
     after = snapshot(out)
     assert rewritten(before, after) == set()
     assert contents(after) == cold
@@ -54,8 +61,10 @@ def test_a_changed_price_renders_that_page_and_keeps_the_others(cached, tmp_path
     before = snapshot(out)
     catalog = tmp_path / "repriced.json"
     repriced_catalog(LATEST, catalog)
-    build(catalog, out, "--cache", str(cache))
+    reused = reused_pages(build(catalog, out, "--cache", str(cache)))
     after = snapshot(out)
+    models = len(json.loads(LATEST.read_bytes())["data"])
+    assert models - 10 < reused < models  # the repriced one and its siblings were rendered
     reference = tmp_path / "reference"
     build(catalog, reference, "--no-cache")
     assert contents(after) == contents(snapshot(reference))
@@ -70,7 +79,7 @@ def test_an_output_file_edited_since_the_last_build_is_rendered_again(cached, co
     page = out / "models" / "anthropic" / "claude-opus-5_batch" / "index.html"
     page.write_text("defaced", encoding="utf-8")
     (out / "stray.txt").write_text("not ours", encoding="utf-8")
-    build(LATEST, out, "--cache", str(cache))
+    assert "nothing changed" not in build(LATEST, out, "--cache", str(cache))
     assert contents(snapshot(out)) == cold
 
 
@@ -114,7 +123,7 @@ def test_a_corrupt_cache_is_ignored(cached, cold, tmp_path: Path, corrupt) -> No
     repriced_catalog(LATEST, catalog)
     build(catalog, out, "--no-cache")  # the output no longer matches what the cache says
     corrupt(cache_file(cache))
-    build(LATEST, out, "--cache", str(cache))
+    assert reused_pages(build(LATEST, out, "--cache", str(cache))) == 0
     assert contents(snapshot(out)) == cold
 
 
@@ -126,7 +135,7 @@ def test_a_template_change_invalidates_the_cache(tmp_path: Path) -> None:
     build(LATEST, out, "--cache", str(cache), cwd=source)
     template = source / "templates" / "base.html"  # the page skeleton every page extends
     template.write_text(template.read_text(encoding="utf-8") + "<!-- edited -->\n", encoding="utf-8")
-    build(LATEST, out, "--cache", str(cache), cwd=source)
+    assert reused_pages(build(LATEST, out, "--cache", str(cache), cwd=source)) == 0
     reference = tmp_path / "reference"
     build(LATEST, reference, "--no-cache", cwd=source)
     assert contents(snapshot(out)) == contents(snapshot(reference))
