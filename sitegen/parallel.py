@@ -9,6 +9,7 @@ output is byte for byte that of a one-process build.
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from dataclasses import dataclass
@@ -99,7 +100,9 @@ def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extras: dict[
     job.shards = workers * SHARDS_PER_WORKER
     job.position = {m.id: n for n, m in enumerate(models)}
     _job = job
+    gc.freeze()  # the garbage collector in a worker would otherwise copy every inherited page
     pool = multiprocessing.get_context("fork").Pool(workers)
+    gc.unfreeze()
     return Pending({}, pool, pool.map_async(_shard, range(job.shards), chunksize=1))
 
 
