@@ -21,7 +21,7 @@ import pytest
 from sitegen.catalog import Model, loads
 from sitegen.charts import price_context
 from sitegen.finder import DATA_FILE, INDEX_ROWS, LIST_ROWS
-from conftest import ROOT, build_site, serve_folder
+from conftest import ROOT, build_site, served
 
 sys.path.insert(0, str(ROOT / "bench"))
 import synth  # noqa: E402
@@ -49,10 +49,8 @@ def large_site(catalog_file: Path, tmp_path_factory: pytest.TempPathFactory) -> 
 
 @pytest.fixture(scope="module")
 def large_url(large_site: Path):
-    url, server = serve_folder(large_site)
-    yield url
-    server.shutdown()
-    server.server_close()
+    with served(large_site) as url:
+        yield url
 
 
 def test_index_serves_the_newest_rows_within_budget(large_site: Path, models):
