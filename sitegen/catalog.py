@@ -324,10 +324,13 @@ def _record_label(record: Any, index: int) -> str:
 
 def loads(text: str | bytes, source: str = "catalog") -> Catalog:
     """Decode and parse a catalog; a body that is not JSON is a CatalogError."""
+    return parse_payload(decode(text, source), source, clean=_may_hold_surrogates(text))
+
+
+def decode(text: str | bytes, source: str = "catalog") -> Any:
+    """The JSON value of ``text`` as sent, or a CatalogError saying why it is not JSON."""
     try:
-        payload = json.loads(text, parse_constant=_not_json)
-        if _may_hold_surrogates(text):
-            payload = _without_lone_surrogates(payload)
+        return json.loads(text, parse_constant=_not_json)
     except RecursionError:
         raise CatalogError(f"{source} is nested too deeply to be a catalog") from None
     except ValueError as exc:
@@ -340,6 +343,16 @@ def loads(text: str | bytes, source: str = "catalog") -> Catalog:
                 exc.pos >= len(exc.doc.rstrip()) or exc.msg.startswith("Unterminated string")):
             raise CatalogError(f"{source} ends before its JSON does (truncated after {len(text):,} bytes?)") from None
         raise CatalogError(f"{source} is not valid JSON ({exc})") from None
+
+
+def parse_payload(payload: Any, source: str = "catalog", clean: bool = True) -> Catalog:
+    """A decoded response as a Catalog. ``clean`` replaces lone surrogates (which no page
+    or feed can carry) in a copy; the payload itself is left as it was."""
+    try:
+        if clean:
+            payload = _without_lone_surrogates(payload)
+    except RecursionError:
+        raise CatalogError(f"{source} is nested too deeply to be a catalog") from None
     try:
         return parse_catalog(payload)
     except CatalogError as exc:

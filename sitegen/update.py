@@ -7,12 +7,11 @@ failed fetch leaves ``data/`` exactly as it was.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from sitegen import fetch, guard, history, store
-from sitegen.catalog import Model, loads
+from sitegen.catalog import Model, decode, loads, parse_payload
 from sitegen.config import now
 from sitegen.errors import HistoryError
 
@@ -41,8 +40,8 @@ def update(source: str, data_dir: Path, timeout: float, at: str | None = None,
     response = fetch.fetch(source, timeout=timeout, validators=cached)
     if response.not_modified:  # HTTP 304: the stored snapshot is current, nothing to write
         return UpdateReport(source=source, models=len(stored_models(data_dir)), changed=False, not_modified=True)
-    catalog = loads(response.body, source=source)
-    payload = json.loads(response.body)
+    payload = decode(response.body, source)  # decoded once: validated, then stored as sent
+    catalog = parse_payload(payload, source)
     store.recover(data_dir)
     previous = stored_models(data_dir)
     guard.check_shrink(previous, catalog.models, allow_shrink)
