@@ -31,7 +31,7 @@ def main() -> int:
     catalog, profile = args.work / "models.json", args.work / "build.prof"
     catalog.write_bytes(synth.dumps(synth.generate(args.size, args.seed)))
     subprocess.run([sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "sitegen", "build",
-                    "--catalog", str(catalog), "--out", str(args.work / "site"), "--base-url", BASE_URL],
+                    "--catalog", str(catalog), "--out", str(args.work / "site"), "--base-url", BASE_URL, "--jobs", "1", "--no-cache"],
                    cwd=ROOT, env=ENV, check=True)
     stats = pstats.Stats(str(profile))
     stats.sort_stats("cumulative").print_stats(args.top)
