@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import sys
 from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
@@ -53,18 +56,44 @@ def json_for_script(value: Any) -> str:
     )
 
 
+ENVIRONMENT = dict(
+    autoescape=True,
+    undefined=jinja2.StrictUndefined,
+    trim_blocks=True,
+    lstrip_blocks=True,
+    keep_trailing_newline=True,
+    auto_reload=False,  # compiled once per build: no stat() of the template per page
+)
+
+
+def compiled_templates(templates: Path) -> jinja2.BytecodeCache | None:
+    """Where compiled templates are kept between runs, the way Python keeps compiled
+    modules: in ``__pycache__`` beside them (or under ``PYTHONPYCACHEPREFIX``), not at all
+    under ``PYTHONDONTWRITEBYTECODE``. Compiling them costs more than a small build's
+    rendering. Jinja checks each entry against its template's source; the file names also
+    carry the jinja2 version and this environment's options, which change the compiled code."""
+    if sys.dont_write_bytecode:
+        return None
+    prefix = sys.pycache_prefix
+    folder = Path(prefix, *templates.resolve().parts[1:]) if prefix else templates / "__pycache__"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    if not os.access(folder, os.W_OK | os.X_OK):
+        return None
+    flavour = hashlib.sha256(repr((jinja2.__version__, sorted(ENVIRONMENT.items(), key=str))).encode()).hexdigest()
+    return jinja2.FileSystemBytecodeCache(str(folder), f"jinja-{flavour[:16]}-%s.cache")
+
+
 class Renderer:
     """Compiles the templates once and renders pages with the site's shared context."""
 
     def __init__(self, base_url: str, built_at: datetime, templates: Path = TEMPLATES):
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(str(templates)),
-            autoescape=True,
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-            keep_trailing_newline=True,
-            auto_reload=False,  # compiled once per build: no stat() of the template per page
+            bytecode_cache=compiled_templates(templates),
+            **ENVIRONMENT,  # type: ignore[arg-type]
         )
         self.env.filters.update(
             price=lambda model_or_prices, key: cat.format_price(
