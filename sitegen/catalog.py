@@ -2,7 +2,8 @@
 
 Validation happens at this boundary: a record that cannot be used is skipped with a warning
 that names it, a duplicate id keeps its first record, unknown fields are carried along
-untouched (``Model.raw``) and never fail the parse. Prices (``sitegen.prices``) and id -> URL
+untouched (``Model.raw``, kept as compact JSON text: a tenth of the memory of the decoded
+record, which matters at tens of thousands of models) and never fail the parse. Prices (``sitegen.prices``) and id -> URL
 paths (``sitegen.paths``) live in modules of their own; their names are importable from here too.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import json
 import math
 import re
+import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Iterable
@@ -59,7 +61,7 @@ class Tier:
     prices: dict[str, Decimal]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Model:
     id: str
     name: str
@@ -84,7 +86,12 @@ class Model:
     alias_target: str | None
     reasoning: dict[str, Any] | None
     supported_voices: tuple[str, ...]
-    raw: dict[str, Any] = field(repr=False, compare=False)
+    raw_text: str = field(repr=False, compare=False)  # the record as the API sent it, as JSON
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The record as the API sent it (a fresh copy on each call)."""
+        return json.loads(self.raw_text)
 
     @property
     def path(self) -> str:
@@ -176,9 +183,28 @@ def _opt_str(value: Any, limit: int = 200) -> str | None:
 
 
 def _str_list(value: Any) -> tuple[str, ...]:
+    """The strings of a list, once each; interned, as the same few names (parameters,
+    modalities) recur in every record."""
     if not isinstance(value, list):
         return ()
-    return tuple(dict.fromkeys(v for v in value if isinstance(v, str)))[:MAX_LIST]
+    return tuple(dict.fromkeys(sys.intern(v) for v in value if isinstance(v, str)))[:MAX_LIST]
+
+
+# Price strings already read: the same few ("0", "0.000001") recur across the catalog and
+# share one Decimal. Bounded, so a hostile catalog cannot grow it without end.
+_SEEN_PRICES: dict[str, Decimal] = {}
+_MAX_SEEN_PRICES = 10_000
+
+
+def _price(value: Any, where: str) -> Decimal | None:
+    if type(value) is not str:
+        return parse_price(value, where)
+    price = _SEEN_PRICES.get(value)
+    if price is None:
+        price = parse_price(value, where)
+        if price is not None and len(_SEEN_PRICES) < _MAX_SEEN_PRICES:
+            _SEEN_PRICES[value] = price
+    return price
 
 
 def _bounded(mapping: dict[str, Any]) -> dict[str, Any]:
@@ -193,9 +219,9 @@ def _prices(raw: Any, where: str) -> dict[str, Decimal]:
     for key, value in raw.items():
         if key == "overrides" or key == "min_prompt_tokens" or not isinstance(key, str):
             continue
-        price = parse_price(value, f"{where}.{key}")
+        price = _price(value, f"{where}.{key}")
         if price is not None:
-            prices[key[:60]] = price
+            prices[sys.intern(key[:60])] = price
         if len(prices) >= MAX_LIST:
             break
     return prices
@@ -263,7 +289,7 @@ def parse_model(record: Any) -> Model:
         alias_target=alias_slug,
         reasoning=_bounded(reasoning) if isinstance(reasoning, dict) else None,
         supported_voices=_str_list(record.get("supported_voices")),
-        raw=record,
+        raw_text=json.dumps(record, separators=(",", ":")),
     )
 
 
