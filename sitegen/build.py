@@ -40,7 +40,7 @@ class BuildReport:
         )
 
 
-def read_catalog_text(path: Path) -> str:
+def read_catalog_text(path: Path) -> bytes:
     try:
         text = store.read(path.parent, path.name)  # the committed file, even mid-commit
     except OSError as exc:
@@ -107,7 +107,7 @@ def _other_pages(site: SiteFiles, renderer: Renderer, settings: BuildSettings, m
     syndication.change_feed(site, models, past, settings.base_url, clock)
     syndication.changes_json(site, past)
     syndication.models_csv(site, models, settings.base_url)
-    pages.models_json(site, models, settings.base_url)
+    syndication.models_json(site, models, settings.base_url)
     site.add(".nojekyll", b"")
 
 
@@ -119,6 +119,8 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
     started = time.perf_counter()
     text = read_catalog_text(catalog_path)
     catalog = loads(text, source=str(catalog_path))
+    catalog_digest = cache.digest(text)
+    del text  # tens of megabytes at tens of thousands of models: not kept while rendering
     past = read_history(data_dir) if data_dir is not None else SiteHistory()
     clock = site_clock(catalog, past)
     report = BuildReport(len(catalog.models), 0, 0, 0.0, catalog.warnings)
@@ -127,7 +129,7 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
     state_file = cache.cache_file(cache_dir, out) if cache_dir is not None else None
     code = cache.code_version() if state_file else ""
     inputs = cache.digest(code, repr(settings), clock.isoformat())
-    key = cache.digest(inputs, text, pickle.dumps(past, protocol=5))
+    key = cache.digest(inputs, catalog_digest, pickle.dumps(past, protocol=5))
     previous = cache.load(state_file, out, code) if state_file else None
     if previous is not None and previous.key == key and untouched(out, previous.files):
         # Nothing changed and the site is still there as the last build left it.

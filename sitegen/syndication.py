@@ -9,7 +9,7 @@ import csv
 import io
 import json
 from datetime import datetime
-from typing import Callable, Sequence
+from typing import Callable, Iterator, Sequence
 from xml.sax.saxutils import escape as xml_escape
 
 from sitegen import catalog as cat
@@ -110,6 +110,22 @@ def changes_json(site: SiteFiles, past: SiteHistory) -> None:
 CSV_COLUMNS = ("id", "name", "author", "created", "context_length", "max_completion_tokens",
                "input_per_1m", "output_per_1m", "cache_read_per_1m", "input_modalities",
                "output_modalities", "capabilities", "free", "url")
+
+
+def models_json(site: SiteFiles, models: Sequence[Model], base_url: str) -> None:
+    """``models.json``: the API's records of the current models as it sent them, each with
+    the ``url`` of its page added, one record per line."""
+    def parts() -> Iterator[str]:
+        yield '{"data":['
+        for n, m in enumerate(models):
+            url = base_url + m.path
+            if '"url":' in m.raw_text:  # the record has a "url" of its own: ours replaces it
+                record = json.dumps(dict(m.raw, url=url), separators=(",", ":"))
+            else:  # a record always has an id, so it is never "{}"
+                record = m.raw_text[:-1] + ',"url":' + json.dumps(url) + "}"
+            yield ("\n" if n == 0 else ",\n") + record
+        yield "\n]}\n"
+    site.add_parts("models.json", parts())
 
 
 def models_csv(site: SiteFiles, models: Sequence[Model], base_url: str) -> None:

@@ -9,13 +9,14 @@ leaves the previous site exactly as it was and removes the half-written one.
 
 from __future__ import annotations
 
+import filecmp
 import os
 import shutil
 import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from sitegen.errors import BuildError
 
@@ -68,6 +69,15 @@ class SiteFiles:
             info = self.staging.write(path, data)
             self.written[path] = (info.st_size, info.st_mtime_ns, info.st_ino)
 
+    def add_parts(self, path: str, parts: Iterable[str]) -> None:
+        """Store a large file given in pieces, written as they come rather than joined first."""
+        path = self.claim(path)
+        if self.staging is None:
+            self.files[path] = "".join(parts).encode("utf-8")
+        else:
+            info = self.staging.write_parts(path, (part.encode("utf-8") for part in parts))
+            self.written[path] = (info.st_size, info.st_mtime_ns, info.st_ino)
+
     def __contains__(self, path: str) -> bool:
         return path in self._paths
 
@@ -107,6 +117,18 @@ class Staging:
         if self.previous is None or not _reuse(self.previous / rel, target, content, self.mode):
             with open(target, "wb") as handle:
                 handle.write(content)
+        return os.stat(target)
+
+    def write_parts(self, rel: str, parts: Iterable[bytes]) -> os.stat_result:
+        """Put the concatenated ``parts`` at ``rel``, one piece at a time; when the old site
+        has the same bytes there, its file takes the place of the new one."""
+        self._folder_for(rel)
+        target = self.root / rel
+        with open(target, "wb") as handle:
+            for part in parts:
+                handle.write(part)
+        if self.previous is not None:
+            _replace_if_same(self.previous / rel, target, self.mode)
         return os.stat(target)
 
     def keep(self, rel: str, size: int, mtime_ns: int, inode: int) -> bool:
@@ -197,6 +219,21 @@ def _reuse(old: Path, target: Path, content: bytes, mode: int) -> bool:
             target.unlink(missing_ok=True)
             return False
     return True
+
+
+def _replace_if_same(old: Path, target: Path, mode: int) -> None:
+    """Replace the written ``target`` with a hard link to ``old`` when ``old`` is a plain
+    file with the same bytes and mode (it then keeps its inode and time)."""
+    try:
+        info = os.lstat(old)
+        if (not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != mode
+                or info.st_size != os.stat(target).st_size or not filecmp.cmp(old, target, shallow=False)):
+            return
+        link = target.with_name(target.name + ".same")
+        os.link(old, link, follow_symlinks=False)
+    except OSError:
+        return
+    os.replace(link, target)
 
 
 def _swap(staging: Path, out: Path) -> None:
