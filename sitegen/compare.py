@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any
+from typing import Any, Iterator
 
 from sitegen import catalog as cat
 from sitegen.catalog import Model
@@ -148,11 +148,22 @@ def compare_data(models: list[Model]) -> dict[str, Any]:
     }
 
 
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def data_parts(models: list[Model]) -> Iterator[str]:
+    """``compare_data(models)`` as compact JSON, model by model: the text is never whole
+    in memory (tens of megabytes at tens of thousands of models)."""
+    before, after = _compact(compare_data([])).split('"models":[]')  # the one empty list
+    yield before + '"models":['
+    for n, model in enumerate(models):
+        yield ("," if n else "") + _compact(model_record(model))
+    yield "]" + after + "\n"
+
+
 def compare_page(site: SiteFiles, r: Renderer, models: list[Model]) -> None:
-    site.add(
-        DATA_FILE,
-        json.dumps(compare_data(models), ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n",
-    )
+    site.add_parts(DATA_FILE, data_parts(models))
     site.add(
         PAGE,
         r.page(
