@@ -15,7 +15,7 @@ import re
 import sys
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 from sitegen.errors import CatalogError
 from sitegen.paths import author_path, encode_path, model_path  # noqa: F401 (re-exported)
@@ -350,7 +350,59 @@ def _record_label(record: Any, index: int) -> str:
 
 def loads(text: str | bytes, source: str = "catalog") -> Catalog:
     """Decode and parse a catalog; a body that is not JSON is a CatalogError."""
-    return parse_payload(decode(text, source), source, clean=_may_hold_surrogates(text))
+    clean = _may_hold_surrogates(text)
+    streamed = _parse_streamed(text, clean)
+    if streamed is not None:
+        return streamed
+    return parse_payload(decode(text, source), source, clean=clean)
+
+
+class _NotPlain(Exception):
+    """The text is not a plain ``{"data": [records]}``: parse it the ordinary way."""
+
+
+_DATA_START = re.compile(r'[ \t\n\r]*\{[ \t\n\r]*"data"[ \t\n\r]*:[ \t\n\r]*\[[ \t\n\r]*')
+_BETWEEN = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*")
+_END = re.compile(r"[ \t\n\r]*\}[ \t\n\r]*\Z")
+
+
+def _parse_streamed(text: str | bytes, clean: bool) -> Catalog | None:
+    """A catalog of the usual shape, ``{"data": [record, ...]}``, read one record at a time
+    so the decoded records are never all in memory together (at 40,000 models they would
+    take over 150 MiB beside the models made from them). The Catalog is the one
+    ``parse_payload(decode(text))`` gives; None when the text has any other shape or fault,
+    which the ordinary path then reads or reports."""
+    try:
+        if isinstance(text, bytes):
+            if text[:3] == b"\xef\xbb\xbf":
+                return None
+            text = text.decode("utf-8")
+        start = _DATA_START.match(text)
+        if start is None:
+            return None
+        return parse_records(_records(text, start.end(), clean))
+    except (_NotPlain, CatalogError, UnicodeDecodeError, RecursionError):
+        return None
+
+
+def _records(text: str, pos: int, clean: bool) -> Iterator[Any]:
+    decoder = json.JSONDecoder(parse_constant=_not_json)
+    if text.startswith("]", pos):
+        raise _NotPlain  # an empty list: reported by the ordinary path
+    while True:
+        try:
+            record, pos = decoder.raw_decode(text, pos)
+        except ValueError:
+            raise _NotPlain from None
+        yield _without_lone_surrogates(record) if clean else record
+        between = _BETWEEN.match(text, pos)
+        if between is None:
+            raise _NotPlain
+        pos = between.end()
+        if between.group(1) == "]":
+            if _END.match(text, pos) is None:
+                raise _NotPlain
+            return
 
 
 def decode(text: str | bytes, source: str = "catalog") -> Any:

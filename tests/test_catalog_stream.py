@@ -1,0 +1,100 @@
+"""Reading a catalog record by record (``catalog.loads`` on the usual ``{"data": [...]}``
+shape) gives exactly what decoding the whole text and parsing it gives, on real snapshots,
+the hostile corpus and any text hypothesis makes; anything else takes the ordinary path."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from sitegen import catalog
+from sitegen.errors import CatalogError
+from test_fuzz import CATALOG, RECORD
+
+FIXTURES = Path(__file__).parent / "fixtures"
+HOSTILE = Path(__file__).parent / "hostile"
+FILES = sorted(FIXTURES.glob("openrouter-models-*.json")) + sorted(HOSTILE.glob("*.json"))
+
+
+def whole(text: str | bytes) -> catalog.Catalog | str:
+    """The ordinary path: decode everything, then parse (or the error it reports)."""
+    try:
+        return catalog.parse_payload(catalog.decode(text), clean=catalog._may_hold_surrogates(text))
+    except CatalogError as exc:
+        return f"error: {exc}"
+
+
+def streamed(text: str | bytes) -> catalog.Catalog | None:
+    return catalog._parse_streamed(text, catalog._may_hold_surrogates(text))
+
+
+def same(a: catalog.Catalog, b: catalog.Catalog) -> bool:
+    return (a.models == b.models and a.warnings == b.warnings
+            and [m.raw_text for m in a.models] == [m.raw_text for m in b.models])
+
+
+@pytest.mark.parametrize("path", FILES, ids=lambda p: p.name)
+def test_real_and_hostile_catalogs_read_record_by_record_as_a_whole(path: Path) -> None:
+    text = path.read_bytes()
+    expected = whole(text)
+    got = streamed(text)
+    if isinstance(expected, str):
+        assert got is None
+    else:
+        assert got is not None, "the usual shape should be read record by record"
+        assert same(got, expected)
+
+
+@pytest.mark.parametrize("text", [
+    b'{"data":[]}',  # empty: the ordinary path reports it
+    b'{"data":[{"id":"a/b"}],"data":null}',  # a second "data" wins in JSON
+    b'{"data":[{"id":"a/b"}],"more":1}',
+    b'{"data":[{"id":"a/b"},]}',
+    b'{"data":[{"id":"a/b"}]} trailing',
+    b'{"data":[{"id":"a/b","x":NaN}]}',
+    b'{"data":[{"id":"a/b"}]\xc2\xa0}',  # a no-break space is not JSON whitespace
+    b'\xef\xbb\xbf{"data":[{"id":"a/b"}]}',
+    '{"data":[{"id":"a/b"}]}'.encode("utf-16"),
+    b'{"data":[1,2]}',
+])
+def test_other_shapes_take_the_ordinary_path(text: bytes) -> None:
+    assert streamed(text) is None
+
+
+def test_catalog_errors_name_the_source_either_way() -> None:
+    with pytest.raises(CatalogError, match="^x.json: .*no usable model"):
+        catalog.loads(b'{"data":[1,2]}', source="x.json")
+
+
+SPACE = st.sampled_from(["", " ", "\n", "\t\r\n  "])
+
+
+@given(st.lists(RECORD | st.just({"id": "a/b"}), min_size=1, max_size=5), SPACE, SPACE, st.booleans())
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_any_records_read_record_by_record_as_a_whole(records, space, inner, indent) -> None:
+    text = json.dumps({"data": records}, indent=1 if indent else None).replace("[", "[" + inner, 1)
+    text = space + text + space
+    expected, got = whole(text), streamed(text)
+    if isinstance(expected, str):
+        assert got is None
+    else:
+        assert got is not None and same(got, expected)
+
+
+@given(CATALOG)
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_loads_agrees_with_the_ordinary_path(payload) -> None:
+    text = json.dumps(payload).encode()
+    expected = whole(text)
+    try:
+        got: catalog.Catalog | str = catalog.loads(text)
+    except CatalogError as exc:
+        got = f"error: {exc}"
+    if isinstance(expected, str):
+        assert got == expected
+    else:
+        assert not isinstance(got, str) and same(got, expected)
