@@ -87,6 +87,7 @@ class Model:
     reasoning: dict[str, Any] | None
     supported_voices: tuple[str, ...]
     raw_text: str = field(repr=False, compare=False)  # the record as the API sent it, as JSON
+    capability_keys: tuple[str, ...] = field(default=(), repr=False, compare=False)  # of CAPABILITIES
 
     @property
     def raw(self) -> dict[str, Any]:
@@ -143,8 +144,8 @@ class Model:
         return is_varies(self.prompt_price) or is_varies(self.completion_price)
 
     def capabilities(self) -> list[str]:
-        params = set(self.supported_parameters)
-        return [key for key, (_, names) in CAPABILITIES.items() if params.intersection(names)]
+        """The keys of ``CAPABILITIES`` the model's parameters show (worked out once, when parsed)."""
+        return list(self.capability_keys)
 
     @property
     def real_expiration(self) -> str | None:
@@ -265,6 +266,7 @@ def parse_model(record: Any) -> Model:
     instruct = _opt_str(arch.get("instruct_type"))
     default_parameters = record.get("default_parameters")
     reasoning = record.get("reasoning")
+    parameters = _str_list(record.get("supported_parameters"))
     return Model(
         id=model_id,
         name=name,
@@ -280,7 +282,7 @@ def parse_model(record: Any) -> Model:
         max_completion_tokens=_opt_int(top, "max_completion_tokens", "top_provider."),
         provider_context_length=_opt_int(top, "context_length", "top_provider."),
         is_moderated=moderated if isinstance(moderated, bool) else None,
-        supported_parameters=_str_list(record.get("supported_parameters")),
+        supported_parameters=parameters,
         default_parameters=_bounded(default_parameters) if isinstance(default_parameters, dict) else {},
         knowledge_cutoff=_opt_str(record.get("knowledge_cutoff"), 40),
         expiration_date=_opt_str(record.get("expiration_date"), 40),
@@ -290,7 +292,13 @@ def parse_model(record: Any) -> Model:
         reasoning=_bounded(reasoning) if isinstance(reasoning, dict) else None,
         supported_voices=_str_list(record.get("supported_voices")),
         raw_text=json.dumps(record, separators=(",", ":")),
+        capability_keys=_capabilities(parameters),
     )
+
+
+def _capabilities(parameters: tuple[str, ...]) -> tuple[str, ...]:
+    given = set(parameters)
+    return tuple(sys.intern(key) for key, (_, names) in CAPABILITIES.items() if given.intersection(names))
 
 
 def sort_key(model: Model) -> tuple[int, str]:
