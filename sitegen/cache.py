@@ -152,6 +152,16 @@ class PageCache:
             return False
         return True
 
+    def share(self, paths: list[str]) -> PageCache:
+        """A chooser for ``paths`` only, holding only their part of the last build's state
+        (to hand to another process)."""
+        files = [site_path(p) for p in paths]
+        part = PageCache(State(self.previous.key,
+                               {f: self.previous.files[f] for f in files if f in self.previous.files},
+                               {f: self.previous.pages[f] for f in files if f in self.previous.pages}),
+                         self.staging, self.key)
+        return part
+
     def settle(self, written: dict[str, Stat]) -> dict[str, tuple[str, Stat]]:
         """Fingerprint and status of every page this process rendered or kept."""
         found = {**written, **self.kept}

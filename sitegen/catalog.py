@@ -124,6 +124,12 @@ class Model:
         return tail.split(":", 1)[1] if ":" in tail else None
 
     @property
+    def base_id(self) -> str:
+        """The id without its variant suffix or alias '~': what a model's variants share."""
+        head, _, tail = self.id.lstrip("~").rpartition("/")
+        return f"{head}/{tail.split(':', 1)[0]}"
+
+    @property
     def is_alias(self) -> bool:
         return self.id.startswith("~")
 

@@ -1,31 +1,37 @@
-"""Model pages, the bulk of a build, rendered by forked worker processes on large catalogs.
+"""Model pages, the bulk of a build, rendered by worker processes on large catalogs.
 
 The parent claims every model page's path first (so collisions are refused exactly as in
-one process), then forks workers that inherit the renderer and the catalog and write their
-share straight into the staging folder, while the parent renders the index and feeds.
-Each page is rendered from the same inputs by the same code in whichever process, so the
-output is byte for byte that of a one-process build.
+one process), then hands the models out in shares to workers that write their pages
+straight into the staging folder, while the parent renders the index and feeds.
+
+The workers are fresh processes, forked from a small server process that has only imported
+sitegen, not from the build: a process forked from the build would inherit the whole
+catalog and, by merely touching it, soon hold a private copy of it. A share carries only
+what its pages need: its models, the models they name as variants or alias target (so each
+page sees the same neighbours as in one process), their history rows and their rendered
+descriptions. Each page is rendered from the same inputs by the same code in whichever
+process, so the output is byte for byte that of a one-process build.
 """
 
 from __future__ import annotations
 
-import gc
 import multiprocessing
 import os
+from collections import defaultdict
 from dataclasses import dataclass
-from typing import Any, Protocol
+from datetime import datetime
+from typing import Any, Iterator, Protocol
 
-from sitegen import pages
+from sitegen import markup, pages
 from sitegen.catalog import Model
-from sitegen.markup import description_html
 from sitegen.render import Renderer
 from sitegen.writer import SiteFiles, Staging
 
-# Below this many models forking two workers costs more than it saves. Measured on a
-# shared 2-core machine: at 400 models two workers took about 0.3 s more CPU and wall time
-# than one process; at 4,000 they took less of both. 1,000 lies between, not finely tuned.
+# Below this many models starting workers costs more than it saves. Measured on a shared
+# 2-core machine: at 400 models two workers took about 0.3 s more CPU and wall time than one
+# process; at 4,000 they took less of both. 1,000 lies between, not finely tuned.
 THRESHOLD = 1000
-SHARDS_PER_WORKER = 4  # smaller shards even out the load between the workers
+SHARDS_PER_WORKER = 4  # smaller shares even out the load and the memory a worker holds
 
 
 class Chooser(Protocol):
@@ -34,6 +40,8 @@ class Chooser(Protocol):
     def __call__(self, path: str, context: dict[str, Any]) -> bool: ...
 
     def settle(self, written: dict[str, tuple[int, int, int]]) -> dict[str, Any]: ...
+
+    def share(self, paths: list[str]) -> Chooser: ...
 
 
 def worker_count(models: int, jobs: int | None) -> int:
@@ -44,81 +52,106 @@ def worker_count(models: int, jobs: int | None) -> int:
 
 
 @dataclass
-class _Job:
-    staging: Staging | None
-    renderer: Renderer
-    models: list[Model]
+class _Share:
+    """One worker task: the pages of ``own`` (ids), among ``models``."""
+
+    base_url: str
+    built_at: datetime
+    staging: Staging
+    models: list[Model]  # in catalog order: the share's own models and their neighbours
+    own: frozenset[str]
     extras: dict[str, Any]
+    descriptions: dict[str, str]
     choose: Chooser | None
-    position: dict[str, int]
-    shards: int
-
-
-_job: _Job | None = None  # what forked workers inherit
 
 
 class Pending:
     """Model pages being rendered elsewhere; ``wait`` returns what the chooser recorded."""
 
-    def __init__(self, done: dict[str, Any], pool: Any = None, result: Any = None) -> None:
-        self.done, self.pool, self.result = done, pool, result
+    def __init__(self, done: dict[str, Any], pool: Any = None, results: list[Any] | None = None) -> None:
+        self.done, self.pool, self.results = done, pool, results or []
 
     def wait(self) -> dict[str, Any]:
-        global _job
         if self.pool is not None:
             try:
-                for part in self.result.get():
-                    self.done.update(part)
+                for result in self.results:
+                    self.done.update(result.get())
                 self.pool.close()
             finally:
-                self.pool.terminate()
-                self.pool.join()
-                self.pool, _job = None, None
+                self.cancel()
         return self.done
 
     def cancel(self) -> None:
-        global _job
         if self.pool is not None:
             self.pool.terminate()
             self.pool.join()
-            self.pool, _job = None, None
+            self.pool = None
 
 
 def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extras: dict[str, Any],
                 workers: int = 1, choose: Chooser | None = None) -> Pending:
     """Start rendering a page per model into ``site``'s staging folder."""
-    global _job
     for model in models:
         site.claim(model.path)
-    job = _Job(site.staging, r, models, extras, choose, {}, 1)
     if workers <= 1 or site.staging is None:
-        part = _render(job, 0)
+        part = SiteFiles(site.staging)
+        pages.model_pages(part, r, models, extras, stale=choose)
         site.files.update(part.files)
         return Pending(choose.settle(part.written) if choose else {})
-    for text in {m.description for m in models}:  # once here, not again in each worker
-        description_html(text)
-    job.shards = workers * SHARDS_PER_WORKER
-    job.position = {m.id: n for n, m in enumerate(models)}
-    _job = job
-    gc.freeze()  # the garbage collector in a worker would otherwise copy every inherited page
-    pool = multiprocessing.get_context("fork").Pool(workers)
-    gc.unfreeze()
-    return Pending({}, pool, pool.map_async(_shard, range(job.shards), chunksize=1))
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload([__name__])
+    pool = context.Pool(workers)
+    try:
+        results = [pool.apply_async(_render_share, (share,))
+                   for share in _shares(site.staging, r, models, extras, choose, workers * SHARDS_PER_WORKER)]
+    except BaseException:
+        pool.terminate()
+        pool.join()
+        raise
+    return Pending({}, pool, results)
 
 
-def _render(job: _Job, shard: int) -> SiteFiles:
-    part = SiteFiles(job.staging)
-    mine = job.position
+def _shares(staging: Staging, r: Renderer, models: list[Model], extras: dict[str, Any],
+            choose: Chooser | None, count: int) -> Iterator[_Share]:
+    """The models in ``count`` runs of the catalog, each with what its pages need. Made one
+    at a time, so the first worker starts while the later shares are still put together."""
+    position = {m.id: n for n, m in enumerate(models)}
+    variants: dict[str, list[int]] = defaultdict(list)
+    for n, m in enumerate(models):
+        variants[m.base_id].append(n)
+    size = -(-len(models) // count)
+    for start in range(0, len(models), size):
+        own = models[start:start + size]
+        needed = set(range(start, start + len(own)))
+        for m in own:
+            needed.update(variants[m.base_id])
+            if m.alias_target in position:
+                needed.add(position[m.alias_target])
+        chosen = [models[n] for n in sorted(needed)]
+        yield _Share(
+            base_url=r.env.globals["base_url"],
+            built_at=r.env.globals["built_at"],
+            staging=staging,
+            models=chosen,
+            own=frozenset(m.id for m in own),
+            extras={m.id: extras[m.id] for m in own if m.id in extras},
+            descriptions=markup.rendered({m.description for m in chosen}),
+            choose=choose.share([m.path for m in own]) if choose is not None else None,
+        )
 
-    def wanted(model: Model) -> bool:
-        return mine[model.id] % job.shards == shard
 
-    pages.model_pages(part, job.renderer, job.models, job.extras, wanted if mine else None, job.choose)
-    return part
+_renderers: dict[tuple[str, datetime], Renderer] = {}  # in a worker: one per site
 
 
-def _shard(shard: int) -> dict[str, Any]:
-    """In a worker: render one share of the pages, return what the chooser recorded."""
-    assert _job is not None
-    part = _render(_job, shard)
-    return _job.choose.settle(part.written) if _job.choose else {}
+def _render_share(share: _Share) -> dict[str, Any]:
+    """In a worker: render the pages of one share, return what the chooser recorded."""
+    markup.remember(share.descriptions)
+    key = (share.base_url, share.built_at)
+    if key not in _renderers:
+        _renderers.clear()
+        _renderers[key] = Renderer(share.base_url, share.built_at)
+    part = SiteFiles(share.staging)
+    own = share.own
+    pages.model_pages(part, _renderers[key], share.models, share.extras,
+                      wanted=lambda m: m.id in own, stale=share.choose)
+    return share.choose.settle(part.written) if share.choose else {}
