@@ -1,4 +1,4 @@
-"""Run a command as a child process and measure its wall time and peak memory.
+"""Run a command as a child process and measure its wall time, CPU time and peak memory.
 
 Peak memory is the larger of the command's own ``ru_maxrss`` and the summed resident memory
 of it and all its descendants, sampled every 20 ms from ``/proc``, so a build that forks
@@ -34,9 +34,14 @@ class CommandFailed(RuntimeError):
     pass
 
 
-def _tree_rss_kib(root: int) -> int:
-    """Resident memory of ``root`` and its descendants, in KiB (0 once they are gone)."""
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _tree_rss_kib(root: int, cpu: dict[int, float] | None = None) -> int:
+    """Resident memory of ``root`` and its descendants, in KiB (0 once they are gone); with
+    ``cpu``, also notes each one's CPU seconds so far (pid -> user + system)."""
     parents: dict[int, int] = {}
+    ticks: dict[int, int] = {}
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
             continue
@@ -47,6 +52,7 @@ def _tree_rss_kib(root: int) -> int:
             continue
         fields = stat[stat.rfind(b")") + 2:].split()
         parents[int(entry.name)] = int(fields[1])
+        ticks[int(entry.name)] = int(fields[11]) + int(fields[12])  # utime + stime
     tree = {root}
     grew = True
     while grew:
@@ -58,6 +64,8 @@ def _tree_rss_kib(root: int) -> int:
     total = 0
     for pid in tree:
         total += _memory_kib(pid)
+        if cpu is not None and pid != root:
+            cpu[pid] = max(cpu.get(pid, 0.0), ticks[pid] / TICKS)
     return total
 
 
@@ -84,11 +92,12 @@ class _Sampler(threading.Thread):
         super().__init__(daemon=True)
         self.pid = pid
         self.peak = 0
+        self.cpu: dict[int, float] = {}  # CPU seconds of each process seen in the tree
         self.done = threading.Event()
 
     def run(self) -> None:
         while not self.done.wait(0.02):
-            self.peak = max(self.peak, _tree_rss_kib(self.pid))
+            self.peak = max(self.peak, _tree_rss_kib(self.pid, self.cpu))
 
 
 def run(cmd: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None) -> Sample:
@@ -108,10 +117,14 @@ def run(cmd: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None 
         if proc.returncode != 0:
             errors.seek(0)
             raise CommandFailed(f"{' '.join(cmd)} exited {proc.returncode}: {errors.read()[-2000:].decode(errors='replace')}")
+        # CPU: what the kernel reports for the processes that were waited for, or, when
+        # higher, the sum sampled from /proc, which also counts processes nobody waited
+        # for (workers of a fork server): at most one sampling interval short for each.
+        sampled = sum(sampler.cpu.values())
         if timed:
             user, system, maxrss = usage_file.read().split()[-3:]
-            return Sample(seconds, float(user) + float(system), max(int(maxrss), sampler.peak))
-    return Sample(seconds, usage.ru_utime + usage.ru_stime, max(usage.ru_maxrss, sampler.peak))
+            return Sample(seconds, max(float(user) + float(system), sampled), max(int(maxrss), sampler.peak))
+    return Sample(seconds, max(usage.ru_utime + usage.ru_stime, sampled), max(usage.ru_maxrss, sampler.peak))
 
 
 def summary(samples: list[Sample]) -> Sample:
