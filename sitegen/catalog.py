@@ -88,6 +88,8 @@ class Model:
     supported_voices: tuple[str, ...]
     raw_text: str = field(repr=False, compare=False)  # the record as the API sent it, as JSON
     capability_keys: tuple[str, ...] = field(default=(), repr=False, compare=False)  # of CAPABILITIES
+    # The part of the id before the first '/', without the alias '~' (worked out once).
+    author: str = field(default="unknown", repr=False, compare=False)
 
     @property
     def raw(self) -> dict[str, Any]:
@@ -97,12 +99,6 @@ class Model:
     @property
     def path(self) -> str:
         return model_path(self.id)
-
-    @property
-    def author(self) -> str:
-        """The part of the id before the first '/', without the alias '~'."""
-        head = self.id.lstrip("~").split("/", 1)[0]
-        return head or "unknown"
 
     @property
     def author_display(self) -> str:
@@ -299,6 +295,7 @@ def parse_model(record: Any) -> Model:
         supported_voices=_str_list(record.get("supported_voices")),
         raw_text=json.dumps(record, separators=(",", ":")),
         capability_keys=_capabilities(parameters),
+        author=sys.intern(model_id.lstrip("~").split("/", 1)[0] or "unknown"),
     )
 
 
