@@ -6,42 +6,18 @@ touches the disk.
 
 from __future__ import annotations
 
-import json
 from collections import defaultdict
 from dataclasses import replace
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 from xml.sax.saxutils import escape as xml_escape
 
 from sitegen import catalog as cat
-from sitegen import feeds, jsontext
+from sitegen import feeds, jsontext, model_page
 from sitegen.catalog import Model
-from sitegen.markup import description_html, plain_text
-from sitegen.render import Renderer, fmt_tokens
+from sitegen.markup import description_html
+from sitegen.render import Renderer
 from sitegen.writer import SiteFiles
-
-
-def model_context(model: Model, built_at: datetime) -> dict[str, Any]:
-    """Values a model page needs beyond the model itself."""
-    body = json.dumps({"model": model.id, "messages": [{"role": "user", "content": "Hello!"}]}, ensure_ascii=False)
-    keys = [k for k in cat.PRICE_KINDS if k in model.prices or any(k in t.prices for t in model.tiers)]
-    extra = sorted({k for k in model.prices if k not in cat.PRICE_KINDS}
-                   | {k for t in model.tiers for k in t.prices if k not in cat.PRICE_KINDS})
-    return {
-        "curl_body": body.replace("'", "'\\''"),
-        "python_id": json.dumps(model.id, ensure_ascii=False),
-        "raw_json": jsontext.pretty(model.raw)[:200_000],
-        "price_rows": [_price_row(model, k) for k in keys + extra],
-        "expiry_soon": (built_at + timedelta(days=30)).strftime("%Y-%m-%d"),
-    }
-
-
-def _price_row(model: Model, key: str) -> tuple[str, str | None, str, list[str]]:
-    """A row of the pricing table: label, the API's key when it has no label of its own,
-    unit, and the price as shown for the base price and each tier."""
-    label, unit = cat.PRICE_KINDS.get(key, (key, cat.TOKEN_UNIT))
-    cells = [cat.format_price(key, prices.get(key)) for prices in [model.prices, *(t.prices for t in model.tiers)]]
-    return label, None if key in cat.PRICE_KINDS else key, unit, cells
 
 
 def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extra: dict[str, Any] | None = None,
@@ -50,7 +26,7 @@ def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extra: dict[s
     """A page per model. ``wanted(model)`` may leave some to another process;
     ``stale(path, context)`` may skip a page whose context the build cache says is unchanged."""
     by_id = {m.id: m for m in models}
-    built_at = r.env.globals["built_at"]
+    horizon = model_page.expiry_horizon(r.env.globals["built_at"])
     variants: dict[str, list[Model]] = defaultdict(list)
     for m in models:
         variants[_base_id(m.id)].append(m)
@@ -59,32 +35,16 @@ def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extra: dict[s
             continue
         siblings = [v for v in variants[_base_id(model.id)] if v.id != model.id]
         alias = by_id.get(model.alias_target) if model.alias_target else None
-        context = dict(
-            model=model,
-            siblings=siblings,
-            alias=alias,
-            title=model.name,
-            description=_meta_description(model),
-            **model_context(model, built_at),
-            **(extra or {}).get(model.id, {}),
-        )
-        if stale is not None and not stale(model.path, context):
-            continue
-        site.add(model.path, r.page("model.html", model.path, **context))
+        context = dict(model=model, siblings=siblings, alias=alias, **(extra or {}).get(model.id, {}))
+        path = model.path
+        if stale is not None and not stale(path, context):
+            continue  # the values below follow from the context: the cache's fingerprint covers them
+        site.add(path, r.page("model.html", path, **context, **model_page.values(model, siblings, horizon)))
 
 
 def _base_id(model_id: str) -> str:
     head, _, tail = model_id.lstrip("~").rpartition("/")
     return f"{head}/{tail.split(':', 1)[0]}"
-
-
-def _meta_description(model: Model) -> str:
-    facts = [f"{model.name}: input {cat.format_price('prompt', model.prompt_price)}, "
-             f"output {cat.format_price('completion', model.completion_price)} per 1M tokens"]
-    if model.context_length:
-        facts.append(f"{fmt_tokens(model.context_length)} context")
-    summary = ", ".join(facts) + "."
-    return f"{summary} {plain_text(model.description, 180)}".strip()[:300]
 
 
 def not_found_page(site: SiteFiles, r: Renderer) -> None:
