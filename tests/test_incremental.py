@@ -106,3 +106,31 @@ def test_site_files_refuse_a_file_where_pages_need_a_folder() -> None:
             site.add(path, "clash")
     site.add("models/b/", "another page")
     assert sorted(site.files) == ["models/a/index.html", "models/b/index.html"]
+
+
+def test_workers_with_the_cache_rewrite_only_changed_files_and_equal_a_cold_build(tmp_path: Path) -> None:
+    """Two worker processes, each handed its share of the cache's state, keep every page
+    whose inputs did not change and render the rest: the site equals a one-process cold
+    build."""
+    out, cache = tmp_path / "_site", tmp_path / "cache"
+    workers = ("--jobs", "2", "--cache", str(cache))
+    first = run_cli("build", "--catalog", str(LATEST), "--out", str(out), *workers)
+    assert first.returncode == 0, first.stderr
+    before = snapshot(out)
+    catalog = tmp_path / "models.json"
+    model_id = repriced_catalog(LATEST, catalog)
+    again = run_cli("build", "--catalog", str(catalog), "--out", str(out), *workers)
+    assert again.returncode == 0, again.stderr
+    after = snapshot(out)
+
+    cold = tmp_path / "cold"
+    one = run_cli("build", "--catalog", str(catalog), "--out", str(cold), "--jobs", "1", "--no-cache")
+    assert one.returncode == 0, one.stderr
+    assert contents(after) == contents(snapshot(cold))
+    changed = {path for path, (_, _, data) in after.items() if before.get(path, (0, 0, None))[2] != data}
+    assert "models/anthropic/claude-opus-5_batch/index.html" in changed, model_id
+    assert rewritten(before, after) == changed
+    pages = sum(1 for path in after if path.startswith("models/"))
+    rendered = sum(1 for path in changed if path.startswith("models/"))  # the model and its variants
+    assert 1 < rendered < 5
+    assert f"{pages - rendered} model pages reused from the cache" in again.stdout
