@@ -6,11 +6,11 @@ access here.
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from datetime import datetime
 from typing import Callable, Iterator, Sequence
-from xml.sax.saxutils import escape as xml_escape
 
 from sitegen import catalog as cat
 from sitegen import feeds
@@ -20,6 +20,12 @@ from sitegen.history_pages import SiteHistory, describe_event
 from sitegen.pages import model_feed_item
 from sitegen.render import fmt_date
 from sitegen.writer import SiteFiles
+
+def _text(value: str) -> str:
+    """Text inside an HTML element: '&', '<' and '>' escaped (what xml.sax.saxutils.escape
+    does, without importing urllib and http on every build)."""
+    return html.escape(value, quote=False)
+
 
 RECENT_CHANGES = 500  # events in changes.xml and changes.json; the full log is data/changes.jsonl
 KIND_TITLES = {"added": "Added", "removed": "Removed", "repriced": "Price change", "changed": "Changed"}
@@ -65,12 +71,12 @@ def change_item(event: Event, model: Model | None, base_url: str) -> feeds.FeedI
     kind = "repriced" if event.repriced else event.kind
     name = model.name if model else event.id
     link = base_url + (model.path if model else "changes/")
-    parts = [f"<p>{KIND_TITLES[kind]}: <code>{xml_escape(event.id)}</code> on {event.day}.</p>"]
+    parts = [f"<p>{KIND_TITLES[kind]}: <code>{_text(event.id)}</code> on {event.day}.</p>"]
     if event.kind == "changed":
-        parts.append("<ul>" + "".join(f"<li>{xml_escape(text)}</li>" for text in describe_event(event)) + "</ul>")
+        parts.append("<ul>" + "".join(f"<li>{_text(text)}</li>" for text in describe_event(event)) + "</ul>")
         rows = "".join(
-            f"<tr><td><code>{xml_escape(path)}</code></td><td>{xml_escape(json.dumps(old))}</td>"
-            f"<td>{xml_escape(json.dumps(new))}</td></tr>"
+            f"<tr><td><code>{_text(path)}</code></td><td>{_text(json.dumps(old))}</td>"
+            f"<td>{_text(json.dumps(new))}</td></tr>"
             for path, (old, new) in sorted((event.changes or {}).items())
         )
         parts.append(f"<table><tr><th>Field</th><th>Old</th><th>New</th></tr>{rows}</table>")
