@@ -16,6 +16,7 @@ ALLOWED_TAGS = {
 }
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
+LINK_REL = "nofollow noopener noreferrer"  # on every link of a description
 # Descriptions are written for openrouter.ai: their relative links ("/deepseek/deepseek-r1")
 # mean pages there, not on this site.
 DESCRIPTION_BASE = "https://openrouter.ai/"
@@ -79,7 +80,11 @@ def _description_html(text: str) -> str:
     if is_plain(text):
         return plain_html(text)  # already clean: one paragraph of escaped text
     simple = simple_html(text)
-    return clean_html(markdown_html(text) if simple is None else simple)
+    if simple is None:
+        return clean_html(markdown_html(text))
+    # Links to other sites are already as the sanitizer writes them; a path on openrouter.ai
+    # is made absolute by the sanitizer.
+    return clean_html(simple) if 'href="/' in simple else simple
 
 
 def is_plain(text: str) -> bool:
@@ -140,7 +145,7 @@ def simple_html(text: str) -> str | None:
             end = inline.end()
             if inline["label"] is not None:
                 url = html.escape(inline["bracketed"] or inline["url"], quote=False)
-                out.append(f'<a href="{url}">{html.escape(inline["label"], quote=False)}</a>')
+                out.append(f'<a href="{url}" rel="{LINK_REL}">{html.escape(inline["label"], quote=False)}</a>')
             elif inline["strong"] is not None:
                 out.append(f"<strong>{html.escape(inline['strong'], quote=False)}</strong>")
             else:
@@ -171,7 +176,7 @@ def clean_html(fragment: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         url_schemes=ALLOWED_SCHEMES,
         url_relative=("rewrite_with_base", DESCRIPTION_BASE),
-        link_rel="nofollow noopener noreferrer",
+        link_rel=LINK_REL,
         strip_comments=True,
     )
 
