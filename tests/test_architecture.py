@@ -20,6 +20,7 @@ MODULES = {f"sitegen.{p.stem}": p for p in sorted(PACKAGE.glob("*.py")) if p.ste
 LIBRARY_HOMES = {
     "httpx": "sitegen.fetch",
     "jinja2": "sitegen.render",
+    "markupsafe": "sitegen.render",  # jinja2's escaping
     "markdown": "sitegen.markup",
     "nh3": "sitegen.markup",
     "feedgen": "sitegen.feeds",
