@@ -10,9 +10,9 @@ so the build cache's fingerprint of that context still covers the page.
 
 from __future__ import annotations
 
-import json
 from datetime import datetime, timedelta
 from decimal import Decimal
+from json.encoder import encode_basestring as json_string  # json.dumps of a str, in C
 from typing import Any
 from urllib.parse import quote
 
@@ -46,6 +46,7 @@ def values(model: Model, siblings: list[Model], horizon: str) -> dict[str, Any]:
     prices = model.prices
     prompt, completion = prices.get("prompt"), prices.get("completion")
     expires = model.real_expiration
+    id_json = json_string(model.id)
     return {
         "title": model.name,
         "description": meta_description(model),
@@ -90,8 +91,8 @@ def values(model: Model, siblings: list[Model], horizon: str) -> dict[str, Any]:
         "parameters": sorted(model.supported_parameters, key=str.lower),
         "variant_rows": [(v.path, v.name, v.id, price_text("prompt", v.prompt_price),
                           price_text("completion", v.completion_price)) for v in siblings],
-        "curl_body": _curl_body(model.id),
-        "python_id": json.dumps(model.id, ensure_ascii=False),
+        "curl_body": _curl_body(id_json),
+        "python_id": id_json,
         "raw_json": jsontext.pretty(model.raw)[:RAW_JSON_LIMIT],
     }
 
@@ -113,10 +114,8 @@ def _provider_context(model: Model) -> str | None:
 
 def _price_keys(model: Model) -> list[str]:
     """Known price kinds in display order, then any others the API sent, by name."""
-    keys = [k for k in cat.PRICE_KINDS if k in model.prices or any(k in t.prices for t in model.tiers)]
-    extra = sorted({k for k in model.prices if k not in cat.PRICE_KINDS}
-                   | {k for t in model.tiers for k in t.prices if k not in cat.PRICE_KINDS})
-    return keys + extra
+    present = set(model.prices).union(*(t.prices for t in model.tiers))
+    return [k for k in cat.PRICE_KINDS if k in present] + sorted(present.difference(cat.PRICE_KINDS))
 
 
 def _price_heads(model: Model) -> tuple[str, list[str]]:
@@ -160,7 +159,8 @@ def _default_parameters(params: dict[str, Any]) -> list[str]:
     return [f"{k}={v}" for k, v in sorted(params.items(), key=lambda item: item[0].lower())]
 
 
-def _curl_body(model_id: str) -> str:
-    """The request body of the curl example, quoted for a single-quoted shell string."""
-    body = json.dumps({"model": model_id, "messages": [{"role": "user", "content": "Hello!"}]}, ensure_ascii=False)
+def _curl_body(id_json: str) -> str:
+    """The request body of the curl example (as ``json.dumps`` writes it), quoted for a
+    single-quoted shell string."""
+    body = '{"model": ' + id_json + ', "messages": [{"role": "user", "content": "Hello!"}]}'
     return body.replace("'", "'\\''")

@@ -42,10 +42,17 @@ def fmt_tokens(value: int | None) -> str:
     return str(value)
 
 
+_DAYS: dict[int, str] = {}  # day number -> date: a catalog's models share few days
+
+
 def fmt_date(timestamp: int | None) -> str:
     if not timestamp:
         return "—"
-    return datetime.fromtimestamp(timestamp, tz=timezone.utc).strftime("%Y-%m-%d")
+    day = timestamp // 86400
+    text = _DAYS.get(day)
+    if text is None:
+        text = _DAYS[day] = datetime.fromtimestamp(day * 86400, tz=timezone.utc).strftime("%Y-%m-%d")
+    return text
 
 
 def safe(html: str) -> Markup:
@@ -172,6 +179,7 @@ class Renderer:
             author_path=cat.author_path,
         )
         self._cache: dict[str, jinja2.Template] = {}
+        self._chrome: dict[tuple[str, str], tuple[Markup, Markup, Markup]] = {}
 
     def template(self, name: str) -> jinja2.Template:
         if name not in self._cache:
@@ -183,12 +191,26 @@ class Renderer:
         folder, or a file name). Links inside are relative to ``root``, or absolute under
         the base URL when the page can be served from any address (the 404 page)."""
         base_url = self.env.globals["base_url"]
+        root = base_url if absolute else relative_root(path)
+        head, top, foot = self.chrome(root, path.partition("/")[0])
         return self.template(template).render(
             path=path,
-            root=base_url if absolute else relative_root(path),
+            root=root,
             canonical=base_url + path,
+            chrome_head=head,
+            chrome_top=top,
+            chrome_foot=foot,
             **context,
         )
+
+    def chrome(self, root: str, section: str) -> tuple[Markup, Markup, Markup]:
+        """The head links, masthead and footer (``_chrome.html``) of a page under ``root``
+        in ``section``, rendered once for each distinct pair."""
+        key = (root, section)
+        if key not in self._chrome:
+            parts = self.template("_chrome.html").module
+            self._chrome[key] = (parts.head(root), parts.masthead(root, section), parts.footer(root))  # type: ignore[attr-defined]
+        return self._chrome[key]
 
 
 def decimal_default(value: Any) -> Any:
