@@ -9,8 +9,11 @@ sitegen, not from the build: a process forked from the build would inherit the w
 catalog and, by merely touching it, soon hold a private copy of it. A share carries only
 what its pages need: its models, the models they name as variants or alias target (so each
 page sees the same neighbours as in one process), their history rows and their rendered
-descriptions. Each page is rendered from the same inputs by the same code in whichever
-process, so the output is byte for byte that of a one-process build.
+descriptions. Whichever process starts a share first claims it: the workers take them
+from the front, and the parent, once its own pages are done, takes any still waiting from
+the back, so no core idles while the other works through the queue. Each page is rendered
+from the same inputs by the same code in whichever process, so the output is byte for byte
+that of a one-process build.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ from sitegen.writer import SiteFiles, Staging
 # 2-core machine: at 400 models two workers took about 0.3 s more CPU and wall time than one
 # process; at 4,000 they took less of both. 1,000 lies between, not finely tuned.
 THRESHOLD = 1000
-SHARDS_PER_WORKER = 4  # smaller shares even out the load and the memory a worker holds
+SHARDS_PER_WORKER = 8  # smaller shares even out the load and the memory a worker holds
 
 
 class Chooser(Protocol):
@@ -55,6 +58,7 @@ def worker_count(models: int, jobs: int | None) -> int:
 class _Share:
     """One worker task: the pages of ``own`` (ids), among ``models``."""
 
+    number: int  # its place in the claims
     base_url: str
     built_at: datetime
     staging: Staging
@@ -66,14 +70,20 @@ class _Share:
 
 
 class Pending:
-    """Model pages being rendered elsewhere; ``wait`` returns what the chooser recorded."""
+    """Model pages being rendered elsewhere; ``wait`` renders here the shares no worker has
+    started yet, and returns what the chooser recorded."""
 
-    def __init__(self, done: dict[str, Any], pool: Any = None, results: list[Any] | None = None) -> None:
+    def __init__(self, done: dict[str, Any], pool: Any = None, results: list[Any] | None = None,
+                 shares: list[_Share] | None = None, claims: Any = None, renderer: Renderer | None = None) -> None:
         self.done, self.pool, self.results = done, pool, results or []
+        self.shares, self.claims, self.renderer = shares or [], claims, renderer
 
     def wait(self) -> dict[str, Any]:
         if self.pool is not None:
             try:
+                for share in reversed(self.shares):
+                    if self.renderer is not None and _claim(self.claims, share.number):
+                        self.done.update(_render(share, self.renderer))
                 for result in self.results:
                     self.done.update(result.get())
                 self.pool.close()
@@ -98,17 +108,21 @@ def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extras: dict[
         pages.model_pages(part, r, models, extras, stale=choose)
         site.files.update(part.files)
         return Pending(choose.settle(part.written) if choose else {})
+    count = workers * SHARDS_PER_WORKER
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
-    pool = context.Pool(workers)
+    claims = context.Array("b", count)  # 1 once some process has started that share
+    pool = context.Pool(workers, initializer=_start_worker, initargs=(claims,))
+    shares, results = [], []
     try:
-        results = [pool.apply_async(_render_share, (share,))
-                   for share in _shares(site.staging, r, models, extras, choose, workers * SHARDS_PER_WORKER)]
+        for share in _shares(site.staging, r, models, extras, choose, count):
+            shares.append(share)
+            results.append(pool.apply_async(_render_share, (share,)))
     except BaseException:
         pool.terminate()
         pool.join()
         raise
-    return Pending({}, pool, results)
+    return Pending({}, pool, results, shares, claims, r)
 
 
 def _shares(staging: Staging, r: Renderer, models: list[Model], extras: dict[str, Any],
@@ -120,7 +134,7 @@ def _shares(staging: Staging, r: Renderer, models: list[Model], extras: dict[str
     for n, m in enumerate(models):
         variants[m.base_id].append(n)
     size = -(-len(models) // count)
-    for start in range(0, len(models), size):
+    for number, start in enumerate(range(0, len(models), size)):
         own = models[start:start + size]
         needed = set(range(start, start + len(own)))
         for m in own:
@@ -129,6 +143,7 @@ def _shares(staging: Staging, r: Renderer, models: list[Model], extras: dict[str
                 needed.add(position[m.alias_target])
         chosen = [models[n] for n in sorted(needed)]
         yield _Share(
+            number=number,
             base_url=r.env.globals["base_url"],
             built_at=r.env.globals["built_at"],
             staging=staging,
@@ -140,18 +155,40 @@ def _shares(staging: Staging, r: Renderer, models: list[Model], extras: dict[str
         )
 
 
-_renderers: dict[tuple[str, datetime], Renderer] = {}  # in a worker: one per site
+def _claim(claims: Any, number: int) -> bool:
+    """Claim share ``number`` for this process; False if another has it already."""
+    with claims.get_lock():
+        if claims[number]:
+            return False
+        claims[number] = 1
+        return True
+
+
+def _render(share: _Share, renderer: Renderer) -> dict[str, Any]:
+    part = SiteFiles(share.staging)
+    own = share.own
+    pages.model_pages(part, renderer, share.models, share.extras, wanted=lambda m: m.id in own, stale=share.choose)
+    return share.choose.settle(part.written) if share.choose else {}
+
+
+# In a worker: the claims, and a renderer per site.
+_claims: Any = None
+_renderers: dict[tuple[str, datetime], Renderer] = {}
+
+
+def _start_worker(claims: Any) -> None:
+    global _claims
+    _claims = claims
 
 
 def _render_share(share: _Share) -> dict[str, Any]:
-    """In a worker: render the pages of one share, return what the chooser recorded."""
+    """In a worker: render the pages of one share unless the parent took it, and return
+    what the chooser recorded."""
+    if not _claim(_claims, share.number):
+        return {}
     markup.remember(share.descriptions)
     key = (share.base_url, share.built_at)
     if key not in _renderers:
         _renderers.clear()
         _renderers[key] = Renderer(share.base_url, share.built_at)
-    part = SiteFiles(share.staging)
-    own = share.own
-    pages.model_pages(part, _renderers[key], share.models, share.extras,
-                      wanted=lambda m: m.id in own, stale=share.choose)
-    return share.choose.settle(part.written) if share.choose else {}
+    return _render(share, _renderers[key])
