@@ -26,3 +26,28 @@ def test_jobs_must_be_a_positive_number(tmp_path: Path) -> None:
         assert result.returncode == 2
         assert "--jobs" in result.stderr
     assert not (tmp_path / "out").exists()
+
+
+def test_shares_taken_by_the_parent_or_the_workers_give_the_same_pages(tmp_path: Path) -> None:
+    """Waiting at once makes the parent claim the shares no worker has started yet; the
+    staged pages equal one process's whichever process rendered each share."""
+    from conftest import LATEST
+    from sitegen import parallel
+    from sitegen.catalog import loads
+    from sitegen.config import build_clock
+    from sitegen.render import Renderer
+    from sitegen.writer import SiteFiles, Staging
+
+    models = loads(LATEST.read_bytes()).models
+    renderer = Renderer("https://example.org/", build_clock(0))
+    staged = {}
+    for jobs in (1, 2):
+        out = tmp_path / f"jobs-{jobs}"
+        staging = Staging(out)
+        pending = parallel.model_pages(SiteFiles(staging), renderer, models, {}, jobs)
+        if jobs > 1:
+            assert len(pending.shares) == 2 * parallel.SHARDS_PER_WORKER
+        pending.wait()
+        staged[jobs] = tree(staging.root)
+    assert len(staged[1]) == len(models)
+    assert staged[2] == staged[1]
