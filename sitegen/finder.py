@@ -1,12 +1,12 @@
 """The models tables and what the index's finder needs: rows, filter choices, search words.
 
 A table row is made once per model and build (``Rows``) and reused by the index, the "all
-models" pages and the author pages. The index holds the newest ``INDEX_ROWS`` rows as HTML;
-``static/js/index.js`` reads them back to search, filter and sort. When the catalog is
-larger, the script loads every row from ``finder.json`` (``Rows.data``) instead, and the
-"all models" pages keep each model reachable without JavaScript. Each row carries a few
-words from its description (``data-k``) so search finds "coding" or "multilingual" without
-shipping whole descriptions.
+models" pages and the author pages. The index holds the newest ``INDEX_ROWS`` rows as HTML,
+enough for the first screens while the page stays quick to draw; ``static/js/index.js``
+loads every row from ``finder.json`` (``Rows.data``) to search, filter and sort the whole
+catalog, and the "all models" pages keep each model reachable without JavaScript. Each
+row carries a few words from its description (``data-k``) so search finds "coding" or
+"multilingual" without shipping whole descriptions.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from sitegen.markup import plain_text
 from sitegen.render import fmt_date, fmt_tokens
 
 MAX_WORDS = 12
-INDEX_ROWS = 1000  # rows the index serves as HTML; at 40,000 models it stays near 1 MB
+INDEX_ROWS = 100  # rows the index serves as HTML; the finder loads the rest from finder.json
 LIST_ROWS = 500  # rows of each "all models" page
 DATA_FILE = "finder.json"
 SHORT_CAPS = {"tools": "Tools", "structured": "Structured", "reasoning": "Reasoning", "web": "Web search",
@@ -93,13 +93,18 @@ class Rows:
         self._facts = {m.id: _facts(m) for m in models}
         self._parts = {m.id: self._row_parts(m, self._facts[m.id]) for m in models}
 
-    def html(self, models: list[Model], root: str, show_author: bool = True, terms: dict[str, str] | None = None) -> str:
+    def html(self, models: list[Model], root: str, show_author: bool = True, terms: dict[str, str] | None = None,
+             pick: bool = False) -> str:
+        """Table rows; with ``pick``, each starts with a box to pick the model for comparison,
+        hidden unless scripts run (the index's finder), so the script adds no cell to a row."""
         out = []
         for m in models:
             head, author, tail = self._parts[m.id]
             words = f' data-k="{escape(terms[m.id])}"' if terms is not None else ""
+            box = (f'<td class="pick"><input type="checkbox" value="{escape(m.id)}" aria-label="Compare {escape(m.name)}"></td>'
+                   if pick else "")
             cell = f'<td><a href="{root}{author}</a></td>' if show_author else ""
-            out.append(f'<tr{words}><th scope="row"><a href="{root}{head}</th>{cell}{tail}</tr>\n')
+            out.append(f'<tr{words}>{box}<th scope="row"><a href="{root}{head}</th>{cell}{tail}</tr>\n')
         return "".join(out)
 
     def _row_parts(self, m: Model, facts: list[Any]) -> tuple[str, str, str]:

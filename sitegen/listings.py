@@ -44,7 +44,7 @@ def index_page(site: SiteFiles, r: Renderer, models: list[Model], rows: finder.R
             "",
             models=models,
             shown=len(shown),
-            rows=rows.html(shown, "", terms=context["terms"]),
+            rows=rows.html(shown, "", terms=context["terms"], pick=True),
             pager=pager,
             data_src=finder.DATA_FILE if len(shown) < len(models) else "",
             stats=_stats(models),

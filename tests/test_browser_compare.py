@@ -11,7 +11,7 @@ import pytest
 
 from sitegen.catalog import Model, format_usd, loads
 from tests.conftest import ROOT
-from tests.test_browser_index import open_index, serious_violations
+from tests.test_browser_index import layout_shifts, open_index, serious_violations, start_using
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +63,8 @@ def costs(page) -> list[dict]:
 
 def open_compare(page, site_url: str, query: str) -> None:
     page.goto(site_url + "compare/" + query)
-    page.wait_for_selector("#compare-table thead th, #empty:not([hidden])")
+    page.wait_for_selector("#compare-table thead th, #empty:not([hidden])", state="attached")
+    start_using(page)
 
 
 def check_costs(page, trio: list[Model], usage: tuple[int, int, int, int]) -> list[Decimal]:
@@ -192,6 +193,20 @@ def test_without_javascript_the_page_says_what_it_needs(browser, site_url, trio)
         assert notice.is_visible() and "JavaScript" in notice.inner_text()
         assert notice.locator("a").get_attribute("href") == "../"
         assert tab.is_hidden("#app")
+    finally:
+        context.close()
+
+
+@pytest.mark.parametrize("query", ["?models=MODELS", ""])
+def test_filling_the_comparison_moves_nothing(browser, site_url, trio, query):
+    """The page is laid out from the first paint as the script leaves it: the comparison
+    (or, with no model named, the suggestions) in place before the data arrives."""
+    context = browser.new_context(viewport={"width": 412, "height": 823}, is_mobile=True, has_touch=True)
+    try:
+        tab = context.new_page()
+        tab.goto(site_url + "compare/" + query.replace("MODELS", ",".join(m.id for m in trio)))
+        tab.wait_for_selector("#compare-table tr.cost-row td" if query else "#empty:not([hidden])", state="attached")
+        assert layout_shifts(tab) == []
     finally:
         context.close()
 

@@ -1,6 +1,8 @@
 """The index's finder in a real browser: search, sort, filters, the address as state,
 picking models to compare, accessibility and phone width.
 
+The index serves the newest ``INDEX_ROWS`` models as rows; the finder loads the whole
+catalog from finder.json and lists a result ``INDEX_ROWS`` rows at a time ("Show … more").
 Expected rows are worked out here from the snapshot with exact Decimal prices, never read
 back from the page's own script.
 """
@@ -15,6 +17,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from sitegen.catalog import Model, loads
+from sitegen.finder import INDEX_ROWS
 from tests.conftest import ROOT
 
 MILLION = Decimal(1_000_000)
@@ -26,12 +29,31 @@ def models() -> list[Model]:
 
 
 def open_index(page, site_url: str, query: str = "") -> None:
+    """Open the index and wait until the finder has the whole catalog and shows its view."""
     page.goto(site_url + query)
     page.wait_for_selector("#filters:not([hidden])")
+    page.wait_for_function("() => /^(All|Showing) /.test(document.getElementById('shown').textContent)")
+    start_using(page)
+
+
+def start_using(page) -> None:
+    """Press a key as a visitor starts to use the page, which draws the long parts below
+    the fold (site.js)."""
+    page.keyboard.press("Shift")
+    page.wait_for_selector('[data-draw="near"].drawn', state="attached")
 
 
 def visible_ids(page) -> list[str]:
     return page.eval_on_selector_all("#models tbody tr:not([hidden]) th code", "els => els.map(e => e.textContent)")
+
+
+def every_id(page) -> list[str]:
+    """The whole result, listed by pressing "Show … more" until it is all there."""
+    while page.is_visible("#more"):
+        listed = len(visible_ids(page))
+        page.click("#more")
+        page.wait_for_function("n => document.querySelectorAll('#models tbody tr').length > n", arg=listed)
+    return visible_ids(page)
 
 
 def query(page) -> dict[str, list[str]]:
@@ -49,7 +71,8 @@ def per_million(price: Decimal | None) -> Decimal | None:
 
 def test_search_narrows_rows_lands_in_the_url_and_survives_reload(page, site_url, models):
     open_index(page, site_url)
-    assert len(visible_ids(page)) == len(models)
+    assert shown_count(page) == len(models)
+    assert visible_ids(page) == [m.id for m in models[:INDEX_ROWS]]
     page.fill("#q", "claude")
     page.wait_for_function("() => location.search.includes('q=claude')")
     ids = visible_ids(page)
@@ -110,34 +133,35 @@ def test_sorting_by_value_both_ways(page, site_url, models, column, value):
     assert query(page)["sort"] == [column]
     assert page.get_attribute(f'th[data-sort="{column}"]', "aria-sort") == "ascending"
     assert page.get_attribute('th[data-sort="added"]', "aria-sort") is None
-    assert visible_ids(page) == expected_order(models, value, descending=False)
+    assert len(visible_ids(page)) == INDEX_ROWS  # a chunk at a time
+    assert every_id(page) == expected_order(models, value, descending=False)
     button.click()
     assert query(page)["sort"] == ["-" + column]
     assert page.get_attribute(f'th[data-sort="{column}"]', "aria-sort") == "descending"
     # Stable sorts: a descending sort keeps ties in page order too.
     order = {m.id: i for i, m in enumerate(models)}
     known = sorted((m for m in models if value(m) is not None), key=lambda m: (-value(m), order[m.id]))
-    assert visible_ids(page) == [m.id for m in known] + [m.id for m in models if value(m) is None]
+    assert every_id(page) == [m.id for m in known] + [m.id for m in models if value(m) is None]
     assert page.errors == []
 
 
 def test_sorting_text_columns_and_default_order(page, site_url, models):
     open_index(page, site_url, "?sort=name")
+    every_id(page)
     names = page.eval_on_selector_all("#models tbody tr th a", "els => els.map(e => e.textContent.toLowerCase())")
     assert len(names) == len(models)
     initials = [n[0] for n in names if n[0].isalpha()]
     assert initials == sorted(initials)
     assert page.get_attribute('th[data-sort="name"]', "aria-sort") == "ascending"
-    page.goto(site_url + "?sort=nonsense")
-    page.wait_for_selector("#filters:not([hidden])")
-    assert visible_ids(page) == [m.id for m in models]  # newest first, as served
+    open_index(page, site_url, "?sort=nonsense")
+    assert every_id(page) == [m.id for m in models]  # newest first, as served
     assert page.get_attribute('th[data-sort="added"]', "aria-sort") == "descending"
 
 
 def check_filter(page, expected: list[str], param: str, value: str) -> None:
     assert value in query(page).get(param, []), page.url
-    assert sorted(visible_ids(page)) == sorted(expected)
     assert shown_count(page) == len(expected)
+    assert sorted(every_id(page)) == sorted(expected)
 
 
 def test_each_filter(page, site_url, models):
@@ -180,7 +204,8 @@ def test_each_filter(page, site_url, models):
 
     page.click('#filters button[type="reset"]')
     page.wait_for_function("() => location.search === ''")
-    assert len(visible_ids(page)) == len(models)
+    assert shown_count(page) == len(models)
+    assert every_id(page) == [m.id for m in models]
     assert page.errors == []
 
 
@@ -204,7 +229,8 @@ def test_back_and_forward_walk_through_views(page, site_url, models):
     assert not page.is_checked('#filters input[name="free"]')
     page.go_back()
     page.wait_for_function("() => location.search === ''")
-    assert len(visible_ids(page)) == len(models)
+    assert shown_count(page) == len(models)
+    assert visible_ids(page) == [m.id for m in models[:INDEX_ROWS]]
     page.go_forward()
     page.wait_for_function("() => location.search.includes('cap=tools') && !location.search.includes('free')")
     assert visible_ids(page) == tools
@@ -235,7 +261,7 @@ def test_journey_cheapest_with_tools_image_input_and_128k(page, browser, site_ur
     assert visible_ids(page)[0] == answer.id
     # The chart dims every point the filters leave out.
     lit = page.eval_on_selector_all(".chart-svg .points a:not(.off)", "els => els.map(a => a.getAttribute('href'))")
-    shown = {m.path for m in models if m.id in set(visible_ids(page))}
+    shown = {m.path for m in models if m.id in set(every_id(page))}
     assert lit
     assert set(lit) == {m.path for m in models if m.path in shown and m.prompt_price and m.prompt_price > 0 and m.context_length}
     shared = page.url
@@ -245,10 +271,9 @@ def test_journey_cheapest_with_tools_image_input_and_128k(page, browser, site_ur
     other = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         friend = other.new_page()
-        friend.goto(shared)
-        friend.wait_for_selector("#filters:not([hidden])")
+        open_index(friend, shared)
         assert visible_ids(friend)[0] == answer.id
-        assert visible_ids(friend) == visible_ids(page)
+        assert every_id(friend) == every_id(page)
         assert friend.is_checked('#filters input[name="cap"][value="tools"]')
     finally:
         other.close()
@@ -276,15 +301,86 @@ def test_picked_models_lead_to_the_compare_page(page, site_url, models):
     assert page.errors == []
 
 
-def test_without_javascript_the_whole_table_is_there(browser, site, site_url, models):
+def test_a_model_the_index_does_not_serve_is_found_once_the_catalog_loads(page, site_url, models):
+    oldest = models[-1]
+    assert len(models) > INDEX_ROWS
+    open_index(page, site_url)
+    assert oldest.id not in visible_ids(page)
+    assert page.locator(f'#models tbody tr:has(code:text-is("{oldest.id}"))').count() == 0  # not served
+    page.fill("#q", oldest.id)
+    page.wait_for_function("id => [...document.querySelectorAll('#models tbody th code')].some(c => c.textContent === id)",
+                           arg=oldest.id)
+    row = page.locator(f'#models tbody tr:has(code:text-is("{oldest.id}"))')
+    assert row.locator("th a").get_attribute("href") == oldest.path
+    row.locator("td.pick input").check()
+    assert page.locator("#compare-go").inner_text() == "Compare (1)"
+    assert page.errors == []
+
+
+def test_loading_draws_no_row_until_the_table_comes_near(browser, site_url):
+    """The rows below the fold are left undrawn while the page loads, and drawn once the
+    visitor scrolls (or types, or points)."""
+    context = browser.new_context(viewport={"width": 412, "height": 823}, is_mobile=True, has_touch=True)
+    try:
+        tab = context.new_page()
+        tab.goto(site_url)
+        tab.wait_for_function("() => /^All /.test(document.getElementById('shown').textContent)")
+        tab.wait_for_timeout(300)  # a few frames: the observer has seen the table is far
+        drawn = "() => document.querySelector('#models tbody tr').checkVisibility({contentVisibilityAuto: true})"
+        assert tab.evaluate(drawn) is False
+        tab.mouse.wheel(0, 600)
+        tab.wait_for_function(drawn)
+        assert tab.evaluate("document.querySelector('#models').getBoundingClientRect().height") > 1000
+    finally:
+        context.close()
+
+
+def layout_shifts(page) -> list[float]:
+    """The layout shifts the page has had so far, as the browser scores them."""
+    return page.evaluate("""() => new Promise((done) => {
+        new PerformanceObserver((list) => done(list.getEntries().map((e) => e.value))).observe({type: "layout-shift", buffered: true});
+        setTimeout(() => done([]), 500);
+    })""")
+
+
+def test_loading_the_finder_moves_nothing(browser, site_url):
+    context = browser.new_context(viewport={"width": 412, "height": 823}, is_mobile=True, has_touch=True)
+    try:
+        tab = context.new_page()
+        tab.goto(site_url + "?cap=tools")
+        tab.wait_for_function("() => /^Showing /.test(document.getElementById('shown').textContent)")
+        assert layout_shifts(tab) == []
+    finally:
+        context.close()
+
+
+def test_without_javascript_every_model_is_reachable(browser, site, site_url, models):
+    """The index serves the newest rows and links the "all models" pages, which list every
+    model, newest first."""
     context = browser.new_context(java_script_enabled=False)
     try:
         tab = context.new_page()
         tab.goto(site_url + "?cap=tools")
-        assert tab.locator("#models tbody tr").count() == len(models)
+        ids = tab.eval_on_selector_all("#models tbody th code", "els => els.map(e => e.textContent)")
+        assert ids == [m.id for m in models[:INDEX_ROWS]]
         assert tab.is_hidden("#filters")
         assert tab.is_visible("#models tbody tr >> nth=0")
+        assert tab.is_hidden("#models tbody td.pick >> nth=0") and tab.is_hidden("#models thead th.pick")
         assert tab.locator(".chart-svg .points a").count() > 0
+        listed: list[str] = []
+        with tab.expect_navigation():
+            tab.click("#partial a")
+        while True:
+            listed += tab.eval_on_selector_all("table.models tbody th code", "els => els.map(e => e.textContent)")
+            older = tab.locator('nav.pager a[rel="next"]')
+            if not older.count():
+                break
+            with tab.expect_navigation():
+                older.first.click()
+        assert listed == [m.id for m in models]
+        with tab.expect_navigation():
+            tab.locator(f'table.models tbody th a:text-is("{models[-1].name}")').click()
+        assert tab.url == site_url + models[-1].path
     finally:
         context.close()
 

@@ -13,7 +13,7 @@ import pytest
 
 from sitegen.catalog import PRICE_KINDS, TOKEN_UNIT, Model, author_path, loads, model_path
 from sitegen.charts import price_context
-from sitegen.finder import search_words
+from sitegen.finder import DATA_FILE, INDEX_ROWS, search_words
 from tests.conftest import ROOT
 
 MILLION = Decimal(1_000_000)
@@ -30,11 +30,14 @@ def index(site: Path):
     return lxml.html.fromstring((site / "index.html").read_bytes())
 
 
-def test_every_model_is_a_row_with_exact_sort_values(index, models):
+def test_the_newest_models_are_rows_with_exact_sort_values(index, models):
     rows = index.xpath('//table[@id="models"]/tbody/tr')
-    assert [r.xpath("string(th/code)") for r in rows] == [m.id for m in models]
+    assert len(models) > INDEX_ROWS
+    assert [r.xpath("string(th/code)") for r in rows] == [m.id for m in models[:INDEX_ROWS]]
     for row, m in zip(rows, models):
-        cells = row.xpath("td")
+        box = row.xpath('td[@class="pick"]/input')[0]  # shown when the finder's script runs
+        assert (box.get("type"), box.get("value"), box.get("aria-label")) == ("checkbox", m.id, f"Compare {m.name}")
+        cells = row.xpath('td[not(@class="pick")]')
         context, prompt, completion = (c.get("data-v") for c in cells[1:4])
         assert context == (str(m.context_length) if m.context_length else "")
         for value, price in ((prompt, m.prompt_price), (completion, m.completion_price)):
@@ -42,15 +45,25 @@ def test_every_model_is_a_row_with_exact_sort_values(index, models):
         assert cells[-1].get("data-v") == str(m.created)
         assert set(cells[-2].get("data-v").split()) == set(m.capabilities())
         assert row.get("data-k") == search_words(m)
-        assert row.xpath("td[1]/a/@href") == [author_path(m.author)]
+        assert cells[0].xpath("a/@href") == [author_path(m.author)]
 
 
 def test_rows_stay_light(site: Path, models):
     """Each row carries its cells and a few search words, never the whole description."""
     html = (site / "index.html").read_text()
     body = html[html.index("<tbody>"): html.index("</tbody>")]
-    assert len(body) / len(models) < 900
+    assert len(body) / body.count("<tr") < 900
     assert all(len(search_words(m).split()) <= 12 for m in models)
+
+
+def test_finder_data_holds_every_model_and_the_index_links_it(site: Path, index, models):
+    data = json.loads((site / DATA_FILE).read_text())
+    assert [row[0] for row in data["rows"]] == [m.id for m in models]
+    assert [row[-1] for row in data["rows"]] == [search_words(m) for m in models]
+    table = index.get_element_by_id("models")
+    assert table.get("data-src") == DATA_FILE and table.get("data-total") == str(len(models))
+    # Sorting is the script's: served disabled, so the header is the same with or without it.
+    assert len(index.xpath('//table[@id="models"]/thead//button[@class="sort"][@disabled]')) == 9
 
 
 def test_search_words_skip_what_the_name_already_says(models):
@@ -127,7 +140,7 @@ def test_compare_page_works_without_a_query_and_links_its_data(site: Path):
     app = page.get_element_by_id("app")
     assert app.get("data-src") == "../compare.json" and app.get("hidden") == ""
     assert page.get_element_by_id("needs-js").xpath("a/@href") == ["../"]
-    assert page.xpath('//script/@src') == ["../static/js/compare.js", "../static/js/site.js"]
+    assert page.xpath('//script/@src') == ["../static/js/has-js.js", "../static/js/compare.js", "../static/js/site.js"]
     assert page.xpath('//*[@style]') == []
     example = page.get_element_by_id("example").get("href")
     ids = example.removeprefix("?models=").split(",")

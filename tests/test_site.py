@@ -25,6 +25,7 @@ import pytest
 
 from conftest import SNAPSHOTS, run_cli
 from sitegen.catalog import model_path
+from sitegen.finder import INDEX_ROWS
 from test_validity import broken_links
 
 BASE = "https://example.org/catalog/"
@@ -192,16 +193,25 @@ def test_relative_links_in_descriptions_point_to_openrouter(build: Callable[[Pat
 # Index
 
 
+def listed_rows(site: Site) -> list[tuple[str, Any]]:
+    """Every model's table row with the page it is on: the index's rows when it serves them
+    all, else those of the "all models" pages it links (it serves only the newest)."""
+    index = site.tree("index.html")
+    pages = index.xpath("//nav[@class='pager']//a/@href") or [""]
+    return [(page, row) for page in pages for row in site.tree(page).xpath("//table[contains(@class, 'models')]/tbody/tr")]
+
+
 @each_snapshot
 def test_index_has_one_row_per_model_newest_first(build: Callable[[Path], Site], snapshot: Path) -> None:
     site = build(snapshot)
-    index = site.tree("index.html")
-    rows = index.xpath("//table[contains(@class, 'models')]/tbody/tr")
+    served = site.tree("index.html").xpath("//table[contains(@class, 'models')]/tbody/tr/th/code/text()")
+    assert served == [r["id"] for r in site.newest_first[:INDEX_ROWS]]
+    rows = listed_rows(site)
     assert len(rows) == len(site.records)
-    for row, record in zip(rows, site.newest_first):
+    for (page, row), record in zip(rows, site.newest_first):
         link = row.find("./th/a")
         assert text(link) == " ".join(record["name"].split())
-        target = urljoin(BASE, link.get("href"))
+        target = urljoin(BASE + page, link.get("href"))
         assert target == BASE + model_path(record["id"])
         assert (site.root / model_path(record["id"]) / "index.html").is_file()
         cells = row.findall("td")
@@ -217,7 +227,7 @@ def test_index_has_one_row_per_model_newest_first(build: Callable[[Path], Site],
 
 def test_index_rows_carry_author_context_modalities_and_capabilities(build: Callable[[Path], Site]) -> None:
     site = build(SNAPSHOTS[-1])
-    rows = site.tree("index.html").xpath("//table[contains(@class, 'models')]/tbody/tr")
+    rows = [row for _, row in listed_rows(site)]
     tools = 0
     for row, record in zip(rows, site.newest_first):
         cells = row.findall("td")

@@ -186,6 +186,7 @@
   }
 
   function render() {
+    document.documentElement.classList.remove("no-picks"); // the states below take over from it
     const known = state.ids.filter((id) => byId.has(id)).map((id) => byId.get(id));
     const unknown = state.ids.filter((id) => !byId.has(id));
     const warn = $("unknown");
@@ -321,20 +322,28 @@
     render();
   });
 
+  // Each step in a task of its own, so none blocks the page for long: read the data, then
+  // lay out the comparison. The "Add a model" suggestions list every model once needed.
+  const later = (value) => new Promise((resolve) => setTimeout(() => resolve(value)));
+  const suggest = () => data && !$("model-list").firstChild &&
+    $("model-list").append(...data.models.map((m) => el("option", { value: m.id }, m.name)));
+  $("add-input").addEventListener("focus", suggest);
   showUsage();
   fetch(app.dataset.src)
     .then((response) => {
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       return response.json();
     })
+    .then(later)
     .then((json) => {
       data = json;
       byId = new Map(data.models.map((m) => [m.id, m]));
-      $("model-list").append(...data.models.map((m) => el("option", { value: m.id }, m.name)));
       render();
+      if (document.activeElement === $("add-input")) suggest();
     })
     .catch((error) => {
       const warn = $("unknown");
+      if (!data) table.parentElement.hidden = true;
       warn.hidden = false;
       warn.textContent = `The model data could not be loaded (${error.message}). Reload the page to try again.`;
     });

@@ -1,10 +1,13 @@
 // The index's finder: search, filters, sorting and picking models to compare.
-// The table is complete without this script when the catalog is small; it only picks and
-// orders rows, and keeps the whole view in the address (?q=…&cap=tools&sort=-input) so a
-// link reproduces it. When the index holds only the newest models (data-src on the table),
-// the script loads every row from that file on our own site and works over all of them.
+// The page is complete without this script: it only picks and orders rows, and keeps the
+// whole view in the address (?q=…&cap=tools&sort=-input) so a link reproduces it. When the
+// index holds only the newest models (data-src on the table), the script loads every row
+// from that file on our own site and works over all of them.
+// Start-up changes nothing the page has drawn: the pick boxes, the "no match" note and the
+// "more" button are served (hidden until scripts run), and the catalog loads at once only
+// when the address asks for a view; otherwise when the browser is idle or on first use.
 "use strict";
-(async () => {
+(() => {
   const table = document.getElementById("models");
   const form = document.getElementById("filters");
   if (!table || !form) return;
@@ -51,9 +54,9 @@
   // Facts read back from a served row.
   function fromRow(tr) {
     const c = tr.cells;
-    const link = c[0].querySelector("a");
+    const link = c[col.name].querySelector("a");
     return {
-      id: c[0].querySelector("code").textContent,
+      id: c[col.name].querySelector("code").textContent,
       name: link.textContent,
       href: link.getAttribute("href"),
       author: c[col.author].textContent.trim(),
@@ -93,6 +96,12 @@
   function makeRow(f) {
     const tr = document.createElement("tr");
     tr.dataset.k = f.words;
+    const pick = cell("td", null, "pick");
+    const box = cell("input", null);
+    box.type = "checkbox";
+    box.value = f.id;
+    box.setAttribute("aria-label", "Compare " + f.name);
+    pick.append(box);
     const head = cell("th", null);
     head.scope = "row";
     const link = cell("a", f.name);
@@ -109,7 +118,7 @@
       caps.append(cell("span", f.cells.labels[key], "cap"));
     });
     const day = Number(f.added) ? new Date(Number(f.added) * 1000).toISOString().slice(0, 10) : "—";
-    tr.append(head, author, cell("td", f.cells.contextText, "num", f.context), price(f.input, f.cells.inputText),
+    tr.append(pick, head, author, cell("td", f.cells.contextText, "num", f.context), price(f.input, f.cells.inputText),
       price(f.output, f.cells.outputText), cell("td", f.reads, "mods"), cell("td", f.writes, "mods"), caps,
       cell("td", day, "date", f.added));
     return tr;
@@ -119,14 +128,21 @@
   let rows = served.map((tr, order) => record(order, fromRow(tr), tr));
   const CHUNK = Math.max(served.length, 100);
   let partial = false;
-  if (table.dataset.src) {
-    try {
-      const byId = new Map(rows.map((r) => [r.id, r.tr]));
-      rows = (await load(table.dataset.src)).map((f, order) => record(order, f, byId.get(f.id)));
-      partial = true;
-    } catch (error) {
-      console.warn("The finder works over the served rows only:", error);
+  // Every row of the catalog, once: until then the finder works over the served rows.
+  let loading = null;
+  function loadAll() {
+    if (!loading) {
+      loading = !table.dataset.src ? Promise.resolve() : load(table.dataset.src).then((list) => {
+        const byId = new Map(rows.map((r) => [r.id, r.tr]));
+        rows = list.map((f, order) => record(order, f, byId.get(f.id)));
+        partial = true;
+        if (picks.length) {
+          picks = picks.filter((id) => rows.some((r) => r.id === id));
+          showPicks();
+        }
+      }, (error) => console.warn("The finder works over the served rows only:", error));
     }
+    return loading;
   }
 
   // State <-> address.
@@ -214,11 +230,7 @@
   const points = new Map();
   for (const a of document.querySelectorAll(".chart-svg .points a")) points.set(a.getAttribute("href"), a);
 
-  const none = document.createElement("p");
-  none.className = "none";
-  none.hidden = true;
-  none.textContent = "No model matches all of these filters. Remove one, or reset them.";
-  table.parentElement.after(none);
+  const none = document.getElementById("none");
 
   // On a phone the filters fold away behind a button.
   const toggle = document.getElementById("filters-toggle");
@@ -228,12 +240,8 @@
   });
 
   // With every row loaded, a long result is shown a chunk at a time.
-  const more = document.createElement("button");
-  more.type = "button";
-  more.className = "ghost more";
-  more.hidden = true;
-  none.after(more);
-  let limit = partial ? CHUNK : Infinity;
+  const more = document.getElementById("more");
+  let limit = Infinity;
   more.addEventListener("click", () => {
     limit += CHUNK;
     apply(current);
@@ -243,6 +251,7 @@
   let current = null;
   function apply(state) {
     current = state;
+    if (partial && limit === Infinity) limit = CHUNK;
     const terms = state.q.toLowerCase().split(/\s+/).filter(Boolean);
     const found = [];
     for (const row of rows) {
@@ -259,19 +268,25 @@
       tbody.replaceChildren(...visible.map(rowOf));
     }
     for (const th of heads) {
-      if (th.dataset.sort === key) th.setAttribute("aria-sort", desc ? "descending" : "ascending");
+      const order = th.dataset.sort === key ? (desc ? "descending" : "ascending") : null;
+      if (th.getAttribute("aria-sort") === order) continue;
+      if (order) th.setAttribute("aria-sort", order);
       else th.removeAttribute("aria-sort");
     }
     const active = state.in.length + state.out.length + state.cap.length +
       ["maxin", "ctx", "author", "free", "novar"].filter((f) => state[f]).length;
-    toggle.textContent = active ? `Filters (${active})` : "Filters";
+    const label = active ? `Filters (${active})` : "Filters";
+    if (toggle.textContent !== label) toggle.textContent = label;
     const count = found.length;
-    shown.textContent = count === rows.length ? `All ${count} models` : `Showing ${count} of ${rows.length} models`;
-    if (visible.length < count) shown.textContent += ` (the first ${visible.length} listed)`;
+    const text = (count === rows.length ? `All ${count} models` : `Showing ${count} of ${rows.length} models`) +
+      (visible.length < count ? ` (the first ${visible.length} listed)` : "");
+    if (shown.textContent !== text) shown.textContent = text;
     more.hidden = visible.length >= count;
-    more.textContent = `Show ${Math.min(CHUNK, count - visible.length)} more`;
+    if (!more.hidden) more.textContent = `Show ${Math.min(CHUNK, count - visible.length)} more`;
     none.hidden = count > 0;
   }
+  // Views wait for the whole catalog (at once when it is loaded already).
+  const show = (state) => loadAll().then(() => apply(state));
 
   let lastKind = null;
   function commit(kind, state) {
@@ -284,22 +299,15 @@
     }
     lastKind = kind;
     if (partial) limit = CHUNK;
-    apply(parse(search));
+    show(parse(search));
   }
 
-  // Sort buttons in the column headers.
+  // Sort buttons in the column headers, served disabled.
   for (const th of heads) {
     const key = th.dataset.sort;
-    if (!key) continue;
-    const button = document.createElement("button");
-    button.type = "button";
-    button.className = "sort";
-    button.append(...th.childNodes);
-    const mark = document.createElement("span");
-    mark.className = "sort-mark";
-    mark.setAttribute("aria-hidden", "true");
-    button.append(mark);
-    th.append(button);
+    const button = th.querySelector("button.sort");
+    if (!key || !button) continue;
+    button.disabled = false;
     button.addEventListener("click", () => {
       const active = th.getAttribute("aria-sort");
       commit("sort", { ...readForm(), sort: active === "ascending" ? "-" + key : key });
@@ -332,7 +340,7 @@
     const state = parse(location.search);
     writeForm(state);
     lastKind = null;
-    apply(state);
+    show(state);
   });
   addEventListener("keydown", (event) => {
     const t = event.target;
@@ -362,30 +370,23 @@
       sessionStorage.setItem("picks", picks.join("\n"));
     } catch { /* storage may be off */ }
   }
-  const pickHead = document.createElement("th");
-  pickHead.scope = "col";
-  pickHead.className = "pick";
-  pickHead.innerHTML = '<span class="visually-hidden">Pick to compare</span>';
-  table.tHead.rows[0].prepend(pickHead);
-  table.classList.add("picking");
+  // A row's box shows whether it is picked (changed only when it differs, so a served row
+  // that is not picked is left as drawn).
   function decorate(row, tr) {
-    const cell = document.createElement("td");
-    cell.className = "pick";
-    const box = document.createElement("input");
-    box.type = "checkbox";
-    box.value = row.id;
-    box.checked = picks.includes(row.id);
-    tr.classList.toggle("picked", box.checked);
-    box.setAttribute("aria-label", "Compare " + row.name);
-    box.addEventListener("change", () => {
-      picks = box.checked ? [...picks.filter((id) => id !== row.id), row.id] : picks.filter((id) => id !== row.id);
-      tr.classList.toggle("picked", box.checked);
-      showPicks();
-    });
-    cell.append(box);
-    tr.prepend(cell);
+    const box = tr.cells[0].firstChild;
+    const on = picks.includes(row.id);
+    if (box.checked !== on) box.checked = on;
+    if (on) tr.classList.add("picked");
     return tr;
   }
+  tbody.addEventListener("change", (event) => {
+    const box = event.target;
+    if (!box.matches("td.pick input")) return;
+    const id = box.value;
+    picks = box.checked ? [...picks.filter((p) => p !== id), id] : picks.filter((p) => p !== id);
+    box.closest("tr").classList.toggle("picked", box.checked);
+    showPicks();
+  });
   for (const row of rows) if (row.tr) decorate(row, row.tr);
   document.getElementById("clear-picks").addEventListener("click", () => {
     picks = [];
@@ -396,12 +397,19 @@
     }
     showPicks();
   });
-  picks = picks.filter((id) => rows.some((r) => r.id === id));
-  showPicks();
+  if (!table.dataset.src) picks = picks.filter((id) => rows.some((r) => r.id === id));
+  if (picks.length) showPicks();
 
   form.hidden = false;
   document.getElementById("quick")?.removeAttribute("hidden");
   const initial = parse(location.search);
   writeForm(initial);
-  apply(initial);
+  // The served rows are the default view: the catalog can wait for an idle moment or the
+  // first use of the finder; a view in the address needs it now.
+  if (serialize(initial)) show(initial);
+  else {
+    current = initial;
+    form.addEventListener("focusin", loadAll, { once: true });
+    (window.requestIdleCallback || setTimeout)(() => show(current));
+  }
 })();

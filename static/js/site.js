@@ -1,5 +1,26 @@
-// Progressive enhancement for every page: copy buttons. The page is complete without it.
+// Progressive enhancement for every page: copy buttons, and drawing long parts below the
+// fold only when needed. The page is complete without it.
 "use strict";
+
+// Parts marked data-draw="near" are left undrawn while the page loads (site.css, on pages
+// that mark themselves scripted with has-js.js) and drawn once they come near the screen or
+// the visitor first scrolls, types or points: loading lays out nothing no one sees yet.
+{
+  const parts = document.querySelectorAll('[data-draw="near"]');
+  const WAKE = ["scroll", "keydown", "pointerdown", "focusin"];
+  let near = null;
+  const draw = () => {
+    for (const part of parts) part.classList.add("drawn");
+    near?.disconnect();
+    for (const type of WAKE) removeEventListener(type, draw, true);
+  };
+  if (parts.length && window.IntersectionObserver) {
+    for (const type of WAKE) addEventListener(type, draw, { capture: true, passive: true });
+    near = new IntersectionObserver((seen) => seen.some((e) => e.isIntersecting) && draw(), { rootMargin: "0px" });
+    for (const part of parts) near.observe(part);
+  } else draw();
+}
+
 for (const button of document.querySelectorAll("button[data-copy]")) {
   // data-copy="url" copies the page's own address: the current view of the index or compare page.
   const url = button.dataset.copy === "url";
