@@ -6,11 +6,11 @@ touches the disk.
 
 from __future__ import annotations
 
+import html
 from collections import defaultdict
 from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
-from xml.sax.saxutils import escape as xml_escape
 
 from sitegen import catalog as cat
 from sitegen import feeds, jsontext, model_page
@@ -29,11 +29,11 @@ def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extra: dict[s
     horizon = model_page.expiry_horizon(r.env.globals["built_at"])
     variants: dict[str, list[Model]] = defaultdict(list)
     for m in models:
-        variants[_base_id(m.id)].append(m)
+        variants[m.base_id].append(m)
     for model in models:
         if wanted is not None and not wanted(model):
             continue
-        siblings = [v for v in variants[_base_id(model.id)] if v.id != model.id]
+        siblings = [v for v in variants[model.base_id] if v.id != model.id]
         alias = by_id.get(model.alias_target) if model.alias_target else None
         context = dict(model=model, siblings=siblings, alias=alias, **(extra or {}).get(model.id, {}))
         path = model.path
@@ -42,9 +42,9 @@ def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extra: dict[s
         site.add(path, r.page("model.html", path, **context, **model_page.values(model, siblings, horizon)))
 
 
-def _base_id(model_id: str) -> str:
-    head, _, tail = model_id.lstrip("~").rpartition("/")
-    return f"{head}/{tail.split(':', 1)[0]}"
+def escape_text(value: str) -> str:
+    """Text inside an element: '&', '<' and '>' escaped."""
+    return html.escape(value, quote=False)
 
 
 def not_found_page(site: SiteFiles, r: Renderer) -> None:
@@ -65,9 +65,9 @@ def model_feed_item(model: Model, base_url: str) -> feeds.FeedItem:
         facts.append(f"<strong>Context</strong> {model.context_length:,} tokens")
     facts.append(
         "<strong>Modalities</strong> "
-        + xml_escape(", ".join(model.input_modalities) or "—")
+        + escape_text(", ".join(model.input_modalities) or "—")
         + " → "
-        + xml_escape(", ".join(model.output_modalities) or "—")
+        + escape_text(", ".join(model.output_modalities) or "—")
     )
     html = "<p>" + " · ".join(facts) + "</p>" + description_html(model.description)
     return feeds.FeedItem(
@@ -110,7 +110,7 @@ def sitemap(site: SiteFiles, base_url: str, lastmod: datetime) -> None:
         if path == "404.html":
             continue
         loc = path[: -len("index.html")] if path.endswith("index.html") else path
-        urls.append(f"<url><loc>{xml_escape(base_url + loc)}</loc><lastmod>{day}</lastmod></url>")
+        urls.append(f"<url><loc>{escape_text(base_url + loc)}</loc><lastmod>{day}</lastmod></url>")
     body = "\n".join(urls)
     site.add(
         "sitemap.xml",

@@ -6,7 +6,6 @@ access here.
 from __future__ import annotations
 
 import csv
-import html
 import io
 import json
 from datetime import datetime
@@ -17,15 +16,9 @@ from sitegen import feeds
 from sitegen.catalog import Model
 from sitegen.history import Event, parse_time
 from sitegen.history_pages import SiteHistory, describe_event
-from sitegen.pages import model_feed_item
+from sitegen.pages import escape_text, model_feed_item
 from sitegen.render import fmt_date
 from sitegen.writer import SiteFiles
-
-def _text(value: str) -> str:
-    """Text inside an HTML element: '&', '<' and '>' escaped (what xml.sax.saxutils.escape
-    does, without importing urllib and http on every build)."""
-    return html.escape(value, quote=False)
-
 
 RECENT_CHANGES = 500  # events in changes.xml and changes.json; the full log is data/changes.jsonl
 KIND_TITLES = {"added": "Added", "removed": "Removed", "repriced": "Price change", "changed": "Changed"}
@@ -71,12 +64,12 @@ def change_item(event: Event, model: Model | None, base_url: str) -> feeds.FeedI
     kind = "repriced" if event.repriced else event.kind
     name = model.name if model else event.id
     link = base_url + (model.path if model else "changes/")
-    parts = [f"<p>{KIND_TITLES[kind]}: <code>{_text(event.id)}</code> on {event.day}.</p>"]
+    parts = [f"<p>{KIND_TITLES[kind]}: <code>{escape_text(event.id)}</code> on {event.day}.</p>"]
     if event.kind == "changed":
-        parts.append("<ul>" + "".join(f"<li>{_text(text)}</li>" for text in describe_event(event)) + "</ul>")
+        parts.append("<ul>" + "".join(f"<li>{escape_text(text)}</li>" for text in describe_event(event)) + "</ul>")
         rows = "".join(
-            f"<tr><td><code>{_text(path)}</code></td><td>{_text(json.dumps(old))}</td>"
-            f"<td>{_text(json.dumps(new))}</td></tr>"
+            f"<tr><td><code>{escape_text(path)}</code></td><td>{escape_text(json.dumps(old))}</td>"
+            f"<td>{escape_text(json.dumps(new))}</td></tr>"
             for path, (old, new) in sorted((event.changes or {}).items())
         )
         parts.append(f"<table><tr><th>Field</th><th>Old</th><th>New</th></tr>{rows}</table>")
