@@ -39,7 +39,9 @@ def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extra: dict[s
         path = model.path
         if stale is not None and not stale(path, context):
             continue  # the values below follow from the context: the cache's fingerprint covers them
-        site.add(path, r.page("model.html", path, **context, **model_page.values(model, siblings, horizon)))
+        values = model_page.values(model, siblings, horizon)
+        values.update(context)
+        site.add(path, r.render("model.html", path, values))
 
 
 def escape_text(value: str) -> str:
