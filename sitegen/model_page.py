@@ -13,14 +13,14 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from decimal import Decimal
 from json.encoder import encode_basestring as json_string  # json.dumps of a str, in C
-from typing import Any
+from typing import Any, Sequence
 from urllib.parse import quote
 
 from sitegen import catalog as cat
 from sitegen import jsontext
 from sitegen.catalog import Model
 from sitegen.markup import description_html, plain_text
-from sitegen.render import fmt_date, fmt_int, fmt_tokens, safe
+from sitegen.render import element_text, fmt_date, fmt_int, fmt_tokens, safe
 
 RAW_JSON_LIMIT = 200_000  # characters of the raw JSON block
 _prices: dict[tuple[str, Decimal], str] = {}
@@ -79,7 +79,7 @@ def values(model: Model, siblings: list[Model], horizon: str) -> dict[str, Any]:
         "about": safe(description_html(model.description)) if model.description else None,
         "price_heads": _price_heads(model),
         "price_rows": [_price_row(model, key) for key in _price_keys(model)],
-        "modalities": (("Input", model.input_modalities), ("Output", model.output_modalities)),
+        "modalities": (("Input", _with_last(model.input_modalities)), ("Output", _with_last(model.output_modalities))),
         "moderated": _moderated(model.is_moderated),
         "tokenizer": model.tokenizer or "—",
         "instruct_type": model.instruct_type or "—",
@@ -87,13 +87,13 @@ def values(model: Model, siblings: list[Model], horizon: str) -> dict[str, Any]:
         "voices": ", ".join(model.supported_voices),
         "slug": model.canonical_slug,
         "hugging_face": model.hugging_face_id,
-        "default_parameters": _default_parameters(model.default_parameters),
+        "default_parameters": _with_last(_default_parameters(model.default_parameters)),
         "parameters": sorted(model.supported_parameters, key=str.lower),
         "variant_rows": [(v.path, v.name, v.id, price_text("prompt", v.prompt_price),
                           price_text("completion", v.completion_price)) for v in siblings],
-        "curl_body": _curl_body(id_json),
-        "python_id": id_json,
-        "raw_json": jsontext.pretty(model.raw)[:RAW_JSON_LIMIT],
+        "curl_body": element_text(_curl_body(id_json)),
+        "python_id": element_text(id_json),
+        "raw_json": element_text(jsontext.pretty(model.raw)[:RAW_JSON_LIMIT]),
     }
 
 
@@ -152,6 +152,13 @@ def _reasoning(reasoning: dict[str, Any]) -> str:
     if isinstance(efforts, (list, dict)):  # JSON's iterables other than a string
         text += "; efforts: " + ", ".join(map(str, efforts))
     return text
+
+
+def _with_last(items: Sequence[str]) -> list[tuple[str, bool]]:
+    """Each item and whether it is the last (the template separates the others), which
+    spares the template Jinja's loop object."""
+    last = len(items) - 1
+    return [(item, n == last) for n, item in enumerate(items)]
 
 
 def _default_parameters(params: dict[str, Any]) -> list[str]:

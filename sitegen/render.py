@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import html
 import json
 import os
 import sys
@@ -55,9 +56,15 @@ def fmt_date(timestamp: int | None) -> str:
     return text
 
 
-def safe(html: str) -> Markup:
-    """Mark ``html`` as already safe (sanitized or escaped): templates emit it as it is."""
-    return Markup(html)
+def element_text(text: str) -> Markup:
+    """``text`` escaped for the content of an element (never for an attribute's value): only
+    ``&``, ``<`` and ``>`` are replaced, so code and JSON keep their quotes as typed."""
+    return Markup(html.escape(text, quote=False))
+
+
+def safe(fragment: str) -> Markup:
+    """Mark ``fragment`` as HTML already safe (sanitized or escaped): templates emit it as it is."""
+    return Markup(fragment)
 
 
 def json_for_script(value: Any) -> str:
