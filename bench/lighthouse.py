@@ -1,6 +1,6 @@
 """Lighthouse scores of the built site: the index, a model page and the compare page.
 
-    python3 bench/lighthouse.py [--site FOLDER] [--runs 1] [--write bench/LIGHTHOUSE.md]
+    python3 bench/lighthouse.py [--site FOLDER] [--runs 3] [--write bench/LIGHTHOUSE.md]
 
 Builds the bundled data/ into a temporary folder (or takes ``--site``), serves it on
 127.0.0.1 the way GitHub Pages does (gzip for text files), and runs npm ``lighthouse@12.2.3``
@@ -89,6 +89,12 @@ def audit(url: str, report: Path) -> dict:
     return json.loads(report.read_text())
 
 
+def observed_paint(result: dict) -> float:
+    """When the first contentful paint was seen in the trace (ms): headless Chromium on a busy
+    machine sometimes presents the first frame a second late, and the simulated metrics follow."""
+    return result["audits"]["metrics"]["details"]["items"][0]["observedFirstContentfulPaint"]
+
+
 def shortfalls(result: dict) -> list[str]:
     """The weighted audits that cost points, as 'category: audit (value)'."""
     found = []
@@ -110,7 +116,7 @@ def pages(site: Path) -> list[tuple[str, str]]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--site", type=Path, help="a built site (default: build data/ into a temporary folder)")
-    parser.add_argument("--runs", type=int, default=1, help="runs per page; the median score is kept (default: 1)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per page; the median score is kept (default: 3)")
     parser.add_argument("--write", type=Path, help="also write the scores as Markdown to this file")
     args = parser.parse_args(argv)
     if not LIGHTHOUSE.exists():
@@ -129,9 +135,14 @@ def main(argv: list[str] | None = None) -> int:
             for name, path in pages(site):
                 runs = [audit(base + path, Path(scratch) / f"report-{len(rows)}-{i}.json") for i in range(args.runs)]
                 scores = {c: statistics.median(r["categories"][c]["score"] for r in runs) for c in CATEGORIES}
-                missed = shortfalls(runs[-1])
-                rows.append((name, path, scores, missed))
+                # What kept the median run below 1 (the runs differ mostly in performance).
+                median = sorted(runs, key=lambda r: r["categories"]["performance"]["score"])[len(runs) // 2]
+                missed = shortfalls(median)
+                each = [(r["categories"]["performance"]["score"], observed_paint(r)) for r in runs]
+                rows.append((name, path, scores, missed, each))
                 print(f"{name:<20} " + "  ".join(f"{c} {scores[c]:.2f}" for c in CATEGORIES), flush=True)
+                print(f"{'':<20} performance of each run (first paint seen at): "
+                      + ", ".join(f"{score:.2f} ({paint:.0f} ms)" for score, paint in each))
                 for line in missed:
                     print(f"{'':<20} {line}")
         finally:
@@ -156,11 +167,16 @@ def markdown(rows: list, runs: int) -> str:
         "| page | performance | accessibility | best practices | SEO |",
         "|---|---:|---:|---:|---:|",
     ]
-    for name, path, scores, _ in rows:
+    for name, path, scores, _, _ in rows:
         lines.append(f"| {name} (`/{path}`) | " + " | ".join(f"{scores[c]:.2f}" for c in CATEGORIES) + " |")
-    notes = [(name, line) for name, _, _, missed in rows for line in missed]
+    lines += ["", "Performance of each run, with when its first contentful paint was seen in the trace "
+              "(headless Chromium on a busy machine sometimes presents the first frame about a second late; "
+              "the simulated paint metrics of that run follow):", ""]
+    lines += [f"- {name}: " + ", ".join(f"{score:.2f} ({paint:.0f} ms)" for score, paint in each)
+              for name, _, _, _, each in rows]
+    notes = [(name, line) for name, _, _, missed, _ in rows for line in missed]
     if notes:
-        lines += ["", "Audits below 1:", ""] + [f"- {name}: {line}" for name, line in notes]
+        lines += ["", "Audits below 1 in the median run:", ""] + [f"- {name}: {line}" for name, line in notes]
     return "\n".join(lines) + "\n"
 
 
