@@ -138,10 +138,16 @@ def visible_ids(page) -> list[str]:
     return page.eval_on_selector_all("#models tbody tr:not([hidden]) th code", "els => els.map(e => e.textContent)")
 
 
+def wait_for_the_catalog(page) -> None:
+    """Wait until the finder has loaded the whole catalog and shows its view."""
+    page.wait_for_selector("#filters:not([hidden])")
+    page.wait_for_function("() => /^(All|Showing) /.test(document.getElementById('shown').textContent)")
+
+
 def test_finder_finds_a_model_the_index_does_not_serve(page, large_url, models):
     old = models[-1]  # the oldest: far outside the served rows
     page.goto(large_url)
-    page.wait_for_selector("#filters:not([hidden])")
+    wait_for_the_catalog(page)
     assert page.inner_text("#shown").startswith(f"All {SIZE} models")
     assert len(visible_ids(page)) == INDEX_ROWS
     page.fill("#q", old.id)
@@ -154,7 +160,7 @@ def test_finder_finds_a_model_the_index_does_not_serve(page, large_url, models):
     row.locator("td.pick input").check()
     assert page.locator("#compare-go").inner_text() == "Compare (1)"
     page.reload()
-    page.wait_for_selector("#filters:not([hidden])")
+    wait_for_the_catalog(page)
     assert old.id in visible_ids(page)
     assert page.errors == []
 
@@ -164,7 +170,7 @@ def test_filters_and_sorting_cover_the_whole_catalog(page, large_url, models):
     author = models[-1].author
     expected = [m.id for m in models if m.author == author]
     page.goto(large_url + f"?author={author}&sort=input")
-    page.wait_for_selector("#filters:not([hidden])")
+    wait_for_the_catalog(page)
     ids = visible_ids(page)
     assert 0 < len(expected) <= INDEX_ROWS
     assert sorted(ids) == sorted(expected)
@@ -172,7 +178,7 @@ def test_filters_and_sorting_cover_the_whole_catalog(page, large_url, models):
     assert [per_million[i] for i in priced] == sorted(per_million[i] for i in priced)
     assert page.inner_text("#shown").startswith(f"Showing {len(expected)} of {SIZE}")
     page.goto(large_url + "?sort=-context")
-    page.wait_for_selector("#filters:not([hidden])")
+    wait_for_the_catalog(page)
     top = max((m.context_length or 0) for m in models)
     first = page.eval_on_selector("#models tbody tr td.num", "td => td.dataset.v")
     assert int(first) == top
