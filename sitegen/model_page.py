@@ -56,11 +56,11 @@ def values(model: Model, siblings: list[Model], horizon: str) -> dict[str, Any]:
         "name": model.name,
         "model_id": model.id,
         "compare_query": quote(model.id, safe="/"),  # as Jinja's urlencode filter writes it
-        "free": prompt == 0 and completion == 0,
+        "free": model.is_free,
         "variant": model.variant,
         "is_alias": model.is_alias,
         "alias_target": model.alias_target,
-        "varies": cat.is_varies(prompt) or cat.is_varies(completion),
+        "varies": model.has_varying_price,
         "capability_labels": [cat.CAPABILITIES[key][0] for key in model.capabilities()],
         "expires": expires,
         "expires_soon": expires is not None and expires <= horizon,
