@@ -3,7 +3,6 @@ folder that is swapped in at the end."""
 
 from __future__ import annotations
 
-import pickle
 import time
 from datetime import datetime
 from dataclasses import dataclass
@@ -13,7 +12,7 @@ from typing import Any
 from sitegen import cache, compare, history, history_pages, listings, pages, parallel, store, syndication
 from sitegen.catalog import Catalog, Model, loads, parse_records
 from sitegen.history_pages import SiteHistory
-from sitegen.config import STATIC, BuildSettings, build_clock
+from sitegen.config import STATIC, BuildSettings, build_clock, clock_setting
 from sitegen.errors import BuildError, CatalogError
 from sitegen.render import Renderer
 from sitegen.cache import PageCache
@@ -55,6 +54,13 @@ def read_history(data_dir: Path) -> SiteHistory:
     events = history.loads(store.read_log(data_dir), source=str(data_dir / store.LOG))
     records = store.read_retired(data_dir)
     return SiteHistory(events, parse_records(records).models if records else [])
+
+
+def history_digest(data_dir: Path | None) -> str:
+    """A digest of the change log and retired records as stored (nothing parsed)."""
+    if data_dir is None:
+        return ""
+    return cache.digest(store.read(data_dir, store.LOG) or b"", store.read(data_dir, store.RETIRED) or b"-")
 
 
 def static_assets(root: Path = STATIC) -> list[tuple[str, bytes]]:
@@ -117,34 +123,34 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
     processes render the model pages (by default chosen by the catalog's size); with
     ``cache_dir``, what the last build into ``out`` made from the same inputs is kept."""
     started = time.perf_counter()
-    text = read_catalog_text(catalog_path)
-    catalog = loads(text, source=str(catalog_path))
-    catalog_digest = cache.digest(text)
-    del text  # tens of megabytes at tens of thousands of models: not kept while rendering
-    past = read_history(data_dir) if data_dir is not None else SiteHistory()
-    clock = site_clock(catalog, past)
-    report = BuildReport(len(catalog.models), 0, 0, 0.0, catalog.warnings)
     if cache_dir is not None and out.resolve() in (cache_dir.resolve(), *cache_dir.resolve().parents):
         raise BuildError(f"the cache folder {cache_dir} must be outside the output folder {out}")
+    text = read_catalog_text(catalog_path)
     state_file = cache.cache_file(cache_dir, out) if cache_dir is not None else None
     code = cache.code_version() if state_file else ""
-    inputs = cache.digest(code, repr(settings), clock.isoformat())
-    key = cache.digest(inputs, catalog_digest, pickle.dumps(past, protocol=5))
+    # Every input as stored: the same bytes parse to the same catalog, history and clock, so
+    # an unchanged build is recognised before anything is parsed.
+    key = cache.digest(code, repr(settings), clock_setting(), cache.digest(text), history_digest(data_dir))
     previous = cache.load(state_file, out, code) if state_file else None
     if previous is not None and previous.key == key and untouched(out, previous.files):
         # Nothing changed and the site is still there as the last build left it.
-        report.pages = sum(1 for p in previous.files if p.endswith(".html"))
-        report.files = len(previous.files)
-        report.unchanged = True
-    else:
-        with staged(out) as staging:  # written as rendered, swapped in at the end
-            reuse = PageCache(previous, staging, inputs) if state_file else None
-            workers = parallel.worker_count(len(catalog.models), jobs)
-            site = render_site(catalog, settings, past, SiteFiles(staging), workers, reuse)
-        report.pages, report.files = len(site.pages()), len(site)
-        if state_file and reuse is not None:
-            _save_state(state_file, out, code, key, site, reuse, report)
-            report.reused = reuse.reused()
+        pages = sum(1 for p in previous.files if p.endswith(".html"))
+        return BuildReport(previous.models, pages, len(previous.files), time.perf_counter() - started,
+                           previous.warnings, unchanged=True)
+    catalog = loads(text, source=str(catalog_path))
+    del text  # tens of megabytes at tens of thousands of models: not kept while rendering
+    past = read_history(data_dir) if data_dir is not None else SiteHistory()
+    clock = site_clock(catalog, past)
+    inputs = cache.digest(code, repr(settings), clock.isoformat())
+    report = BuildReport(len(catalog.models), 0, 0, 0.0, catalog.warnings)
+    with staged(out) as staging:  # written as rendered, swapped in at the end
+        reuse = PageCache(previous, staging, inputs) if state_file else None
+        workers = parallel.worker_count(len(catalog.models), jobs)
+        site = render_site(catalog, settings, past, SiteFiles(staging), workers, reuse)
+    report.pages, report.files = len(site.pages()), len(site)
+    if state_file and reuse is not None:
+        _save_state(state_file, out, code, key, site, reuse, report)
+        report.reused = reuse.reused()
     report.seconds = time.perf_counter() - started
     return report
 
@@ -153,7 +159,8 @@ def _save_state(path: Path, out: Path, code: str, key: str, site: SiteFiles, reu
                 report: BuildReport) -> None:
     files = dict(site.written)
     files.update((rel, info) for rel, (_, info) in reuse.made.items())
-    state = cache.State(key, files, {rel: fingerprint for rel, (fingerprint, _) in reuse.made.items()})
+    state = cache.State(key, files, {rel: fingerprint for rel, (fingerprint, _) in reuse.made.items()},
+                        report.models, report.warnings)
     try:
         cache.save(path, out, code, state)
     except OSError as exc:

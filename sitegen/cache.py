@@ -29,7 +29,7 @@ import sitegen
 from sitegen.config import STATIC, TEMPLATES
 from sitegen.writer import Staging, site_path
 
-FORMAT = 1
+FORMAT = 2
 MAGIC = b"sitegen build cache\n"
 KEEP = 8  # output folders whose state one cache folder remembers
 Stat = tuple[int, int, int]  # size, mtime in ns, inode
@@ -64,6 +64,8 @@ class State:
     key: str = ""  # every input of the build
     files: dict[str, Stat] = field(default_factory=dict)  # the output folder after the build
     pages: dict[str, str] = field(default_factory=dict)  # model page -> fingerprint
+    models: int = 0  # what the build reported, to report again when nothing changed
+    warnings: list[str] = field(default_factory=list)
 
 
 def load(path: Path, out: Path, code: str) -> State | None:
@@ -80,7 +82,7 @@ def load(path: Path, out: Path, code: str) -> State | None:
             return None
         files = {str(k): _stat(v) for k, v in data["files"].items()}
         pages = {str(k): str(v) for k, v in data["pages"].items()}
-        return State(str(data["key"]), files, pages)
+        return State(str(data["key"]), files, pages, int(data["models"]), [str(w) for w in data["warnings"]])
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return None
 
@@ -95,7 +97,8 @@ def _stat(value: Any) -> Stat:
 def save(path: Path, out: Path, code: str, state: State) -> None:
     """Write ``state`` atomically; raises OSError."""
     body = json.dumps({"format": FORMAT, "out": str(out.resolve()), "code": code, "key": state.key,
-                       "files": state.files, "pages": state.pages}, sort_keys=True).encode()
+                       "files": state.files, "pages": state.pages, "models": state.models,
+                       "warnings": state.warnings}, sort_keys=True).encode()
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=".build-", dir=path.parent)
     try:

@@ -39,6 +39,11 @@ class BuildSettings:
     feed_size: int = FEED_SIZE
 
 
+def clock_setting() -> str:
+    """What the environment says the clock is (``SOURCE_DATE_EPOCH``, "" when unset)."""
+    return os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+
+
 def build_clock(fallback: int | None) -> datetime:
     """The build's single notion of "now".
 
@@ -46,7 +51,7 @@ def build_clock(fallback: int | None) -> datetime:
     data, such as the newest model or change), so the same data always renders the same bytes.
     The wall clock is never read.
     """
-    env = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
+    env = clock_setting()
     if env:
         try:
             return datetime.fromtimestamp(int(env), tz=timezone.utc)

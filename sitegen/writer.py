@@ -271,20 +271,28 @@ def untouched(out: Path, files: dict[str, tuple[int, int, int]]) -> bool:
         parts = rel.split("/")[:-1]
         folders.update("/".join(parts[:end]) for end in range(1, len(parts) + 1))
     seen = 0
-    for base, dirs, names in os.walk(out):
-        rel_base = os.path.relpath(base, out).replace(os.sep, "/")
-        rel_base = "" if rel_base == "." else rel_base + "/"
-        for name in dirs:
-            if rel_base + name not in folders or os.path.islink(os.path.join(base, name)):
-                return False
-        for name in names:
-            expected = files.get(rel_base + name)
-            if expected is None:
-                return False
-            info = os.lstat(os.path.join(base, name))
-            if (not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != mode
-                    or (info.st_size, info.st_mtime_ns, info.st_ino) != tuple(expected)):
-                return False
-            seen += 1
+    pending = [("", str(out))]
+    while pending:
+        rel_base, folder = pending.pop()
+        try:
+            entries = os.scandir(folder)
+        except OSError:
+            return False
+        with entries:
+            for entry in entries:
+                rel = rel_base + entry.name
+                if entry.is_dir(follow_symlinks=False):
+                    if rel not in folders:
+                        return False
+                    pending.append((rel + "/", entry.path))
+                    continue
+                expected = files.get(rel)  # a file, or a symlink in a folder's place: never expected
+                if expected is None:
+                    return False
+                info = entry.stat(follow_symlinks=False)
+                if (not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != mode
+                        or (info.st_size, info.st_mtime_ns, info.st_ino) != tuple(expected)):
+                    return False
+                seen += 1
     return seen == len(files)
 
