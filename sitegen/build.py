@@ -94,7 +94,6 @@ def render_site(catalog: Catalog, settings: BuildSettings, past: SiteHistory | N
         made = models_done.wait()
     finally:
         models_done.cancel()
-    compare.compare_page(site, renderer, models, models_done.records)
     if reuse is not None:
         reuse.record(made)
     pages.sitemap(site, settings.base_url, clock)
@@ -106,6 +105,7 @@ def _other_pages(site: SiteFiles, renderer: Renderer, settings: BuildSettings, m
     history_pages.retired_pages(site, renderer, past, extras)
     history_pages.changes_page(site, renderer, models, past)
     authors = listings.listing_pages(site, renderer, models)
+    compare.compare_page(site, renderer, models)
     pages.not_found_page(site, renderer)
     pages.new_model_feeds(site, models, settings.base_url, clock, settings.feed_size)
     syndication.author_feeds(site, authors, settings.base_url, clock, settings.feed_size)

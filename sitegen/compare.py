@@ -152,25 +152,18 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def record_text(model: Model) -> str:
-    """A model's entry in ``compare.json``, as its text there."""
-    return _compact(model_record(model))
-
-
-def data_parts(models: list[Model], known: dict[str, str] | None = None) -> Iterator[str]:
+def data_parts(models: list[Model]) -> Iterator[str]:
     """``compare_data(models)`` as compact JSON, model by model: the text is never whole
-    in memory (tens of megabytes at tens of thousands of models). ``known`` holds entries
-    made already (``record_text``, by the processes rendering the model pages)."""
-    known = known or {}
+    in memory (tens of megabytes at tens of thousands of models)."""
     before, after = _compact(compare_data([])).split('"models":[]')  # the one empty list
     yield before + '"models":['
     for n, model in enumerate(models):
-        yield ("," if n else "") + (known.get(model.id) or record_text(model))
+        yield ("," if n else "") + _compact(model_record(model))
     yield "]" + after + "\n"
 
 
-def compare_page(site: SiteFiles, r: Renderer, models: list[Model], known: dict[str, str] | None = None) -> None:
-    site.add_parts(DATA_FILE, data_parts(models, known))
+def compare_page(site: SiteFiles, r: Renderer, models: list[Model]) -> None:
+    site.add_parts(DATA_FILE, data_parts(models))
     site.add(
         PAGE,
         r.page(

@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterator, Protocol
 
-from sitegen import compare, markup, pages
+from sitegen import markup, pages
 from sitegen.catalog import Model
 from sitegen.render import Renderer
 from sitegen.writer import SiteFiles, Staging
@@ -71,32 +71,25 @@ class _Share:
 
 class Pending:
     """Model pages being rendered elsewhere; ``wait`` renders here the shares no worker has
-    started yet, and returns what the chooser recorded. The processes also make each
-    model's entry of compare.json while they hold it (``records``, once waited for)."""
+    started yet, and returns what the chooser recorded."""
 
     def __init__(self, done: dict[str, Any], pool: Any = None, results: list[Any] | None = None,
                  shares: list[_Share] | None = None, claims: Any = None, renderer: Renderer | None = None) -> None:
         self.done, self.pool, self.results = done, pool, results or []
         self.shares, self.claims, self.renderer = shares or [], claims, renderer
-        self.records: dict[str, str] = {}
 
     def wait(self) -> dict[str, Any]:
         if self.pool is not None:
             try:
                 for share in reversed(self.shares):
                     if self.renderer is not None and _claim(self.claims, share.number):
-                        self._take(_render(share, self.renderer))
+                        self.done.update(_render(share, self.renderer))
                 for result in self.results:
-                    self._take(result.get())
+                    self.done.update(result.get())
                 self.pool.close()
             finally:
                 self.cancel()
         return self.done
-
-    def _take(self, made: tuple[dict[str, Any], dict[str, str]]) -> None:
-        done, records = made
-        self.done.update(done)
-        self.records.update(records)
 
     def cancel(self) -> None:
         if self.pool is not None:
@@ -171,13 +164,11 @@ def _claim(claims: Any, number: int) -> bool:
         return True
 
 
-def _render(share: _Share, renderer: Renderer) -> tuple[dict[str, Any], dict[str, str]]:
-    """The pages of a share, and its models' entries of compare.json."""
+def _render(share: _Share, renderer: Renderer) -> dict[str, Any]:
     part = SiteFiles(share.staging)
     own = share.own
     pages.model_pages(part, renderer, share.models, share.extras, wanted=lambda m: m.id in own, stale=share.choose)
-    records = {m.id: compare.record_text(m) for m in share.models if m.id in own}
-    return share.choose.settle(part.written) if share.choose else {}, records
+    return share.choose.settle(part.written) if share.choose else {}
 
 
 # In a worker: the claims, and a renderer per site.
@@ -190,11 +181,11 @@ def _start_worker(claims: Any) -> None:
     _claims = claims
 
 
-def _render_share(share: _Share) -> tuple[dict[str, Any], dict[str, str]]:
+def _render_share(share: _Share) -> dict[str, Any]:
     """In a worker: render the pages of one share unless the parent took it, and return
-    what the chooser recorded and the models' compare.json entries."""
+    what the chooser recorded."""
     if not _claim(_claims, share.number):
-        return {}, {}
+        return {}
     markup.remember(share.descriptions)
     key = (share.base_url, share.built_at)
     if key not in _renderers:
