@@ -49,18 +49,18 @@ def read_catalog_text(path: Path) -> bytes:
     return text
 
 
-def read_history(data_dir: Path) -> SiteHistory:
-    """The change log and the last records of retired models (both optional)."""
-    events = history.loads(store.read_log(data_dir), source=str(data_dir / store.LOG))
-    records = store.read_retired(data_dir)
-    return SiteHistory(events, parse_records(records).models if records else [])
-
-
-def history_digest(data_dir: Path | None) -> str:
-    """A digest of the change log and retired records as stored (nothing parsed)."""
+def read_history_files(data_dir: Path | None) -> tuple[bytes, bytes | None]:
+    """The change log and the retired models' records as stored (both optional)."""
     if data_dir is None:
-        return ""
-    return cache.digest(store.read(data_dir, store.LOG) or b"", store.read(data_dir, store.RETIRED) or b"-")
+        return b"", None
+    return store.read(data_dir, store.LOG) or b"", store.read(data_dir, store.RETIRED)
+
+
+def parse_history(data_dir: Path, log: bytes, retired: bytes | None) -> SiteHistory:
+    """The change log's events and the last records of retired models."""
+    events = history.loads(log.decode("utf-8"), source=str(data_dir / store.LOG))
+    records = store.parse_retired(retired, data_dir)
+    return SiteHistory(events, parse_records(records).models if records else [])
 
 
 def static_assets(root: Path = STATIC) -> list[tuple[str, bytes]]:
@@ -126,11 +126,12 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
     if cache_dir is not None and out.resolve() in (cache_dir.resolve(), *cache_dir.resolve().parents):
         raise BuildError(f"the cache folder {cache_dir} must be outside the output folder {out}")
     text = read_catalog_text(catalog_path)
+    log, retired = read_history_files(data_dir)
     state_file = cache.cache_file(cache_dir, out) if cache_dir is not None else None
     code = cache.code_version() if state_file else ""
     # Every input as stored: the same bytes parse to the same catalog, history and clock, so
     # an unchanged build is recognised before anything is parsed.
-    key = cache.digest(code, repr(settings), clock_setting(), cache.digest(text), history_digest(data_dir))
+    key = cache.digest(code, repr(settings), clock_setting(), cache.digest(text), log, retired or b"-")
     previous = cache.load(state_file, out, code) if state_file else None
     if previous is not None and previous.key == key and untouched(out, previous.files):
         # Nothing changed and the site is still there as the last build left it.
@@ -139,7 +140,7 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
                            previous.warnings, unchanged=True)
     catalog = loads(text, source=str(catalog_path))
     del text  # tens of megabytes at tens of thousands of models: not kept while rendering
-    past = read_history(data_dir) if data_dir is not None else SiteHistory()
+    past = parse_history(data_dir, log, retired) if data_dir is not None else SiteHistory()
     clock = site_clock(catalog, past)
     inputs = cache.digest(code, repr(settings), clock.isoformat())
     report = BuildReport(len(catalog.models), 0, 0, 0.0, catalog.warnings)

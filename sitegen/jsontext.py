@@ -2,8 +2,8 @@
 sort_keys=True, indent=N)`` writes, at a fraction of its cost.
 
 The standard library writes indented JSON with its pure-Python encoder (its C encoder
-only knows the compact form), which made the raw JSON on every model page and the
-``models.json`` export a tenth of a build. Parsed JSON holds only dicts with string
+only knows the compact form), which made the raw JSON block on every model page a large
+part of a build. Parsed JSON holds only dicts with string
 keys, lists, strings, numbers, booleans and null; anything else goes to ``json.dumps``.
 """
 

@@ -13,7 +13,7 @@ from datetime import datetime, timezone
 from typing import Any, Callable, Iterable
 
 from sitegen import catalog as cat
-from sitegen import feeds, jsontext, model_page
+from sitegen import feeds, model_page
 from sitegen.catalog import Model
 from sitegen.markup import description_html
 from sitegen.render import Renderer
@@ -98,11 +98,6 @@ def new_model_feeds(site: SiteFiles, models: list[Model], base_url: str, updated
 
 # ---------------------------------------------------------------------------------------
 # Machine-readable files
-
-
-def models_json(site: SiteFiles, models: list[Model], base_url: str) -> None:
-    data = [dict(m.raw, url=base_url + m.path) for m in models]
-    site.add("models.json", jsontext.pretty({"data": data}, indent=1) + "\n")
 
 
 def sitemap(site: SiteFiles, base_url: str, lastmod: datetime) -> None:

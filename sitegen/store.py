@@ -129,7 +129,11 @@ def read_log(data_dir: Path) -> str:
 
 def read_retired(data_dir: Path) -> list[Any]:
     """The last known API records of models no longer listed."""
-    content = read(data_dir, RETIRED)
+    return parse_retired(read(data_dir, RETIRED), data_dir)
+
+
+def parse_retired(content: bytes | None, data_dir: Path) -> list[Any]:
+    """The records in the retired file's ``content`` (None: no such file)."""
     if content is None:
         return []
     try:
