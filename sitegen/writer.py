@@ -9,6 +9,7 @@ leaves the previous site exactly as it was and removes the half-written one.
 
 from __future__ import annotations
 
+import contextlib
 import filecmp
 import os
 import shutil
@@ -102,19 +103,30 @@ class Staging:
         self.previous = out if out.is_dir() and not out.is_symlink() else None
         self.mode = _new_file_mode()
         self.root = Path(tempfile.mkdtemp(prefix=f".{out.name}-new-", dir=out.parent))
+        # The folders as text: joining a page's path to a Path object costs more than writing it.
+        self._root = str(self.root) + os.sep
+        self._previous = None if self.previous is None else str(self.previous) + os.sep
         self._made: set[str] = set()
+        self._scratch: str | None = None
+
+    def scratch(self) -> str:
+        """A working folder for the build beside the staged site, never published: removed
+        when the site is swapped in or discarded."""
+        if self._scratch is None:
+            self._scratch = tempfile.mkdtemp(prefix=f".{self.out.name}-work-", dir=self.out.parent)
+        return self._scratch
 
     def _folder_for(self, rel: str) -> None:
         folder = rel.rpartition("/")[0]
         if folder and folder not in self._made:
-            (self.root / folder).mkdir(parents=True, exist_ok=True)
+            os.makedirs(self._root + folder, exist_ok=True)
             self._made.add(folder)
 
     def write(self, rel: str, content: bytes) -> os.stat_result:
         """Put ``content`` at ``rel``; returns the staged file's status."""
         self._folder_for(rel)
-        target = self.root / rel
-        if self.previous is not None and _reuse(self.previous / rel, target, content, self.mode):
+        target = self._root + rel
+        if self._previous is not None and _reuse(self._previous + rel, target, content, self.mode):
             return os.stat(target)
         # Plain system calls: a file object costs more than the write of a page.
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o666)
@@ -161,9 +173,15 @@ class Staging:
     def swap(self) -> None:
         self.root.chmod(0o755)
         _swap(self.root, self.out)
+        self._clean()
 
     def discard(self) -> None:
         shutil.rmtree(self.root, ignore_errors=True)
+        self._clean()
+
+    def _clean(self) -> None:
+        if self._scratch is not None:
+            shutil.rmtree(self._scratch, ignore_errors=True)
 
 
 @contextmanager
@@ -201,7 +219,7 @@ def _new_file_mode() -> int:
     return 0o666 & ~mask
 
 
-def _reuse(old: Path, target: Path, content: bytes, mode: int) -> bool:
+def _reuse(old: str, target: str, content: bytes, mode: int) -> bool:
     """Hard-link ``old`` as ``target`` if it is a plain file holding exactly ``content``
     with the mode a new file would get; False (nothing done) otherwise."""
     try:
@@ -223,7 +241,8 @@ def _reuse(old: Path, target: Path, content: bytes, mode: int) -> bool:
         try:
             shutil.copy2(old, target, follow_symlinks=False)
         except OSError:
-            target.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                os.unlink(target)
             return False
     return True
 
