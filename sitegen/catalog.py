@@ -11,9 +11,10 @@ from __future__ import annotations
 
 import json
 import math
+import operator
 import re
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
@@ -156,6 +157,14 @@ class Model:
             return None
         return self.expiration_date
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its fields, rebuilt by its constructor: the default for a frozen slotted
+        dataclass looks its fields up again for every model, which made handing models to
+        worker processes cost more than rendering some of their pages."""
+        return Model, _model_fields(self)
+
+
+_model_fields = operator.attrgetter(*(f.name for f in fields(Model)))
 
 @dataclass
 class Catalog:
