@@ -16,6 +16,7 @@ from sitegen.config import STATIC, BuildSettings, build_clock, clock_setting
 from sitegen.errors import BuildError, CatalogError
 from sitegen.render import Renderer
 from sitegen.cache import PageCache
+from sitegen.extracts import Extracts
 from sitegen.writer import SiteFiles, staged, untouched
 
 
@@ -88,7 +89,7 @@ def render_site(catalog: Catalog, settings: BuildSettings, past: SiteHistory | N
     site = SiteFiles() if site is None else site
     pages.static_files(site, static_assets())
     extras = history_pages.model_extras(models, past, clock)
-    models_done = parallel.model_pages(site, renderer, models, extras, workers, reuse)
+    models_done, extracts = parallel.model_pages(site, renderer, models, extras, workers, reuse)
     try:
         _other_pages(site, renderer, settings, models, past, extras, clock)
         made = models_done.wait()
@@ -96,6 +97,7 @@ def render_site(catalog: Catalog, settings: BuildSettings, past: SiteHistory | N
         models_done.cancel()
     if reuse is not None:
         reuse.record(made)
+    _catalog_pages(site, renderer, models, extracts)
     pages.sitemap(site, settings.base_url, clock)
     return site
 
@@ -104,17 +106,22 @@ def _other_pages(site: SiteFiles, renderer: Renderer, settings: BuildSettings, m
                  past: SiteHistory, extras: dict[str, Any], clock: datetime) -> None:
     history_pages.retired_pages(site, renderer, past, extras)
     history_pages.changes_page(site, renderer, models, past)
-    authors = listings.listing_pages(site, renderer, models)
-    compare.compare_page(site, renderer, models)
     pages.not_found_page(site, renderer)
     pages.new_model_feeds(site, models, settings.base_url, clock, settings.feed_size)
-    syndication.author_feeds(site, authors, settings.base_url, clock, settings.feed_size)
+    syndication.author_feeds(site, listings.by_author(models), settings.base_url, clock, settings.feed_size)
     syndication.interest_feeds(site, models, settings.base_url, clock, settings.feed_size)
     syndication.change_feed(site, models, past, settings.base_url, clock)
     syndication.changes_json(site, past)
-    syndication.models_csv(site, models, settings.base_url)
     syndication.models_json(site, models, settings.base_url)
     site.add(".nojekyll", b"")
+
+
+def _catalog_pages(site: SiteFiles, renderer: Renderer, models: list[Model], extracts: Extracts) -> None:
+    """What lists the whole catalog, from the models' extracts: the index, "all models" and
+    author pages, finder.json, compare.json and models.csv."""
+    listings.listing_pages(site, renderer, models, extracts.rows(), extracts.texts("finder"))
+    compare.compare_page(site, renderer, models, extracts.texts("compare"))
+    syndication.models_csv(site, extracts.texts("csv"))
 
 
 def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path | None = None,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
-from typing import Any, Iterator
+from typing import Any, Iterable, Iterator
 
 from sitegen import catalog as cat
 from sitegen.catalog import Model
@@ -152,18 +152,25 @@ def _compact(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
 
 
-def data_parts(models: list[Model]) -> Iterator[str]:
-    """``compare_data(models)`` as compact JSON, model by model: the text is never whole
-    in memory (tens of megabytes at tens of thousands of models)."""
+def extract(models: Iterable[Model]) -> str:
+    """The ``compare.json`` entries of ``models``, as text (for ``data_parts``)."""
+    return ",".join(_compact(model_record(m)) for m in models)
+
+
+def data_parts(entries: Iterable[str]) -> Iterator[str]:
+    """``compare_data`` as compact JSON, given the models' entries as ``extract`` made them,
+    in catalog order: the text is never whole in memory (tens of megabytes at tens of
+    thousands of models)."""
     before, after = _compact(compare_data([])).split('"models":[]')  # the one empty list
     yield before + '"models":['
-    for n, model in enumerate(models):
-        yield ("," if n else "") + _compact(model_record(model))
+    for n, text in enumerate(t for t in entries if t):
+        yield ("," if n else "") + text
     yield "]" + after + "\n"
 
 
-def compare_page(site: SiteFiles, r: Renderer, models: list[Model]) -> None:
-    site.add_parts(DATA_FILE, data_parts(models))
+def compare_page(site: SiteFiles, r: Renderer, models: list[Model], entries: Iterable[str]) -> None:
+    """The compare page, and ``compare.json`` from the models' ``entries`` (``extract``)."""
+    site.add_parts(DATA_FILE, data_parts(entries))
     site.add(
         PAGE,
         r.page(

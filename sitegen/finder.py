@@ -3,7 +3,7 @@
 A table row is made once per model and build (``Rows``) and reused by the index, the "all
 models" pages and the author pages. The index holds the newest ``INDEX_ROWS`` rows as HTML,
 enough for the first screens while the page stays quick to draw; ``static/js/index.js``
-loads every row from ``finder.json`` (``Rows.data``) to search, filter and sort the whole
+loads every row from ``finder.json`` (``data_parts``) to search, filter and sort the whole
 catalog, and the "all models" pages keep each model reachable without JavaScript. Each
 row carries a few words from its description (``data-k``) so search finds "coding" or
 "multilingual" without shipping whole descriptions.
@@ -11,16 +11,17 @@ row carries a few words from its description (``data-k``) so search finds "codin
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from html import escape
-from typing import Any
+from typing import Any, Iterable, Iterator, NamedTuple
 
 from sitegen import catalog as cat
 from sitegen.catalog import Model
 from sitegen.charts import price_context
 from sitegen.markup import plain_text
-from sitegen.render import fmt_date, fmt_tokens
+from sitegen.render import fmt_date, fmt_tokens, json_for_script
 
 MAX_WORDS = 12
 INDEX_ROWS = 100  # rows the index serves as HTML; the finder loads the rest from finder.json
@@ -63,7 +64,6 @@ def index_context(models: list[Model]) -> dict[str, Any]:
     authors = Counter(m.author for m in models)
     display = {m.author: m.author_display for m in reversed(models)}
     return {
-        "terms": {m.id: search_words(m) for m in models},
         "input_modalities": _modalities(m.input_modalities for m in models),
         "output_modalities": _modalities(m.output_modalities for m in models),
         "author_choices": sorted(((a, display[a], n) for a, n in authors.items()), key=lambda t: t[1].lower()),
@@ -84,52 +84,90 @@ def _modalities(groups: Any) -> list[str]:
 class Rows:
     """Each model's table row, made once and reused by every table that lists it.
 
-    A row is kept in parts whose links are relative to the site root, so one set of parts
-    serves pages at any depth, with or without the author column and search words; the
-    same facts make the row's entry in ``finder.json`` (``data``)."""
+    A row is kept in parts whose links are relative to the site root (``row_parts``), so
+    one set of parts serves pages at any depth, with or without the author column and
+    search words. The parts are made where the model's page is made (a worker process on
+    a large catalog) and handed over as text (``parts_text``)."""
 
-    def __init__(self, models: list[Model]):
-        self._authors = {m.author: cat.author_path(m.author) for m in models}
-        self._facts = {m.id: _facts(m) for m in models}
-        self._parts = {m.id: self._row_parts(m, self._facts[m.id]) for m in models}
+    def __init__(self, parts: dict[str, RowParts]):
+        self._parts = parts
 
-    def html(self, models: list[Model], root: str, show_author: bool = True, terms: dict[str, str] | None = None,
+    @classmethod
+    def of(cls, models: Iterable[Model]) -> Rows:
+        return cls({m.id: row_parts(m) for m in models})
+
+    def add_text(self, text: str) -> None:
+        """Take the parts written by ``parts_text``."""
+        for line in text.split("\n")[:-1]:  # JSON keeps line breaks escaped; splitlines would not
+            parts = json.loads(line)
+            self._parts[parts[0]] = RowParts(*parts[1:])
+
+    def words(self, model: Model) -> str:
+        return self._parts[model.id].words
+
+    def html(self, models: list[Model], root: str, show_author: bool = True, words: bool = False,
              pick: bool = False) -> str:
-        """Table rows; with ``pick``, each starts with a box to pick the model for comparison,
-        hidden unless scripts run (the index's finder), so the script adds no cell to a row."""
+        """Table rows; with ``words``, each carries its search words; with ``pick``, each
+        starts with a box to pick the model for comparison, hidden unless scripts run (the
+        index's finder), so the script adds no cell to a row."""
         out = []
         for m in models:
-            head, author, tail = self._parts[m.id]
-            words = f' data-k="{escape(terms[m.id])}"' if terms is not None else ""
+            parts = self._parts[m.id]
+            k = f' data-k="{escape(parts.words)}"' if words else ""
             box = (f'<td class="pick"><input type="checkbox" value="{escape(m.id)}" aria-label="Compare {escape(m.name)}"></td>'
                    if pick else "")
-            cell = f'<td><a href="{root}{author}</a></td>' if show_author else ""
-            out.append(f'<tr{words}>{box}<th scope="row"><a href="{root}{head}</th>{cell}{tail}</tr>\n')
+            cell = f'<td><a href="{root}{parts.author}</a></td>' if show_author else ""
+            out.append(f'<tr{k}>{box}<th scope="row"><a href="{root}{parts.head}</th>{cell}{parts.tail}</tr>\n')
         return "".join(out)
 
-    def _row_parts(self, m: Model, facts: list[Any]) -> tuple[str, str, str]:
-        _, name, path, author, context, context_text, prompt, prompt_text, completion, completion_text, \
-            reads, writes, caps, created = facts
-        labels = " ".join(f'<span class="cap">{SHORT_CAPS[k]}</span>' for k in caps.split())
-        tail = (
-            f'<td class="num" data-v="{context or ""}">{context_text}</td>'
-            f"{_price_cell(prompt, prompt_text)}{_price_cell(completion, completion_text)}"
-            f'<td class="mods">{escape(reads)}</td><td class="mods">{escape(writes)}</td>'
-            f'<td data-v="{caps}">{labels}</td><td class="date" data-v="{created}">{fmt_date(created)}</td>'
-        )
-        return (f'{escape(path)}">{escape(name)}</a><code>{escape(m.id)}</code>',
-                f'{escape(self._authors[author])}">{escape(author)}', tail)
 
-    def data(self, models: list[Model], terms: dict[str, str]) -> dict[str, Any]:
-        """Every row as data, for the finder when the index holds only the newest rows.
+class RowParts(NamedTuple):
+    head: str  # the name cell's link (after its opening '<a href="' and the root)
+    author: str  # the author cell's link, likewise
+    tail: str  # the cells after the author
+    words: str  # search words (``search_words``)
 
-        A row is ``[id, name, path, author, context, context text, input, input text,
-        output, output text, reads, writes, capabilities, created, search words]``; prices
-        are exact per-1M decimal strings ("" when they vary or are missing), as in the
-        rows' data-v; the path is "" when it is the id under models/ with ":" as "_".
-        ``authors`` maps each author to its page, ``caps`` each capability to its label."""
-        return {"authors": self._authors, "caps": SHORT_CAPS,
-                "rows": [_short_path(self._facts[m.id]) + [terms[m.id]] for m in models]}
+
+def row_parts(m: Model) -> RowParts:
+    _, name, path, author, context, context_text, prompt, prompt_text, completion, completion_text, \
+        reads, writes, caps, created = facts = _facts(m)
+    labels = " ".join(f'<span class="cap">{SHORT_CAPS[k]}</span>' for k in caps.split())
+    tail = (
+        f'<td class="num" data-v="{context or ""}">{context_text}</td>'
+        f"{_price_cell(prompt, prompt_text)}{_price_cell(completion, completion_text)}"
+        f'<td class="mods">{escape(reads)}</td><td class="mods">{escape(writes)}</td>'
+        f'<td data-v="{caps}">{labels}</td><td class="date" data-v="{created}">{fmt_date(created)}</td>'
+    )
+    return RowParts(f'{escape(path)}">{escape(name)}</a><code>{escape(m.id)}</code>',
+                    f'{escape(cat.author_path(author))}">{escape(author)}', tail, search_words(m))
+
+
+def extract(models: Iterable[Model]) -> tuple[str, str]:
+    """The table row parts (for ``Rows.add_text``) and the ``finder.json`` rows (for
+    ``data_parts``) of ``models``, as text."""
+    parts, rows = [], []
+    for m in models:
+        row = row_parts(m)
+        parts.append(json.dumps([m.id, *row], ensure_ascii=False, separators=(",", ":")) + "\n")
+        rows.append(json_for_script(_short_path(_facts(m)) + [row.words]))
+    return "".join(parts), ",".join(rows)
+
+
+def data_parts(models: Iterable[Model], rows: Iterable[str]) -> Iterator[str]:
+    """``finder.json``: every row as data, for the finder when the index holds only the
+    newest rows. ``rows`` are the texts ``extract`` made, in catalog order.
+
+    A row is ``[id, name, path, author, context, context text, input, input text,
+    output, output text, reads, writes, capabilities, created, search words]``; prices
+    are exact per-1M decimal strings ("" when they vary or are missing), as in the
+    rows' data-v; the path is "" when it is the id under models/ with ":" as "_".
+    ``authors`` maps each author to its page, ``caps`` each capability to its label."""
+    authors = {m.author: cat.author_path(m.author) for m in models}
+    before, after = json_for_script({"authors": authors, "caps": SHORT_CAPS, "rows": []}).split('"rows":[]')
+    yield before + '"rows":['
+    for n, text in enumerate(t for t in rows if t):
+        yield ("," if n else "") + text
+    yield "]" + after + "\n"
 
 
 def _facts(m: Model) -> list[Any]:

@@ -10,33 +10,41 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from typing import Iterable
 
 from sitegen import catalog as cat
 from sitegen import finder
 from sitegen.catalog import Model
-from sitegen.render import Renderer, json_for_script, relative_root
+from sitegen.render import Renderer, relative_root
 from sitegen.writer import SiteFiles
 
 
-def listing_pages(site: SiteFiles, r: Renderer, models: list[Model], index_rows: int = finder.INDEX_ROWS,
-                  list_rows: int = finder.LIST_ROWS) -> dict[str, list[Model]]:
-    """The index, the "all models" pages and the author pages; returns models by author."""
-    rows = finder.Rows(models)
+def listing_pages(site: SiteFiles, r: Renderer, models: list[Model], rows: finder.Rows, data: Iterable[str],
+                  index_rows: int = finder.INDEX_ROWS, list_rows: int = finder.LIST_ROWS) -> None:
+    """The index, the "all models" pages and the author pages, from each model's ``rows``
+    and its ``finder.json`` row in ``data`` (texts of ``finder.extract``)."""
     pager = all_pages(site, r, models, rows, index_rows, list_rows)
-    index_page(site, r, models, rows, index_rows, pager)
-    return author_pages(site, r, models, rows)
+    index_page(site, r, models, rows, data, index_rows, pager)
+    author_pages(site, r, models, rows)
+
+
+def by_author(models: list[Model]) -> dict[str, list[Model]]:
+    groups: dict[str, list[Model]] = defaultdict(list)
+    for m in models:
+        groups[m.author].append(m)
+    return dict(sorted(groups.items()))
 
 
 def list_path(number: int) -> str:
     return "all/" if number == 1 else f"all/{number}/"
 
 
-def index_page(site: SiteFiles, r: Renderer, models: list[Model], rows: finder.Rows, limit: int,
-               pager: list[str]) -> None:
+def index_page(site: SiteFiles, r: Renderer, models: list[Model], rows: finder.Rows, data: Iterable[str],
+               limit: int, pager: list[str]) -> None:
     context = finder.index_context(models)
     shown = models[:limit]
     if len(shown) < len(models):
-        site.add(finder.DATA_FILE, json_for_script(rows.data(models, context["terms"])) + "\n")
+        site.add_parts(finder.DATA_FILE, finder.data_parts(models, data))
     site.add(
         "index.html",
         r.page(
@@ -44,7 +52,7 @@ def index_page(site: SiteFiles, r: Renderer, models: list[Model], rows: finder.R
             "",
             models=models,
             shown=len(shown),
-            rows=rows.html(shown, "", terms=context["terms"], pick=True),
+            rows=rows.html(shown, "", words=True, pick=True),
             pager=pager,
             data_src=finder.DATA_FILE if len(shown) < len(models) else "",
             stats=_stats(models),
@@ -96,11 +104,9 @@ def _stats(models: list[Model]) -> dict[str, int]:
     }
 
 
-def author_pages(site: SiteFiles, r: Renderer, models: list[Model], rows: finder.Rows) -> dict[str, list[Model]]:
-    groups: dict[str, list[Model]] = defaultdict(list)
-    for m in models:
-        groups[m.author].append(m)
-    for author, items in sorted(groups.items()):
+def author_pages(site: SiteFiles, r: Renderer, models: list[Model], rows: finder.Rows) -> None:
+    groups = by_author(models)
+    for author, items in groups.items():
         path = cat.author_path(author)
         display = items[0].author_display
         site.add(
@@ -121,9 +127,8 @@ def author_pages(site: SiteFiles, r: Renderer, models: list[Model], rows: finder
         r.page(
             "authors.html",
             "authors/",
-            groups=sorted(groups.items()),
+            groups=list(groups.items()),
             title="Model authors",
             description=f"The {len(groups)} organisations whose models are on OpenRouter.",
         ),
     )
-    return groups

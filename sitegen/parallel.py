@@ -26,6 +26,7 @@ from datetime import datetime
 from typing import Any, Iterator, Protocol
 
 from sitegen import markup, pages
+from sitegen.extracts import Extracts
 from sitegen.catalog import Model
 from sitegen.render import Renderer
 from sitegen.writer import SiteFiles, Staging
@@ -67,6 +68,7 @@ class _Share:
     extras: dict[str, Any]
     descriptions: dict[str, str]
     choose: Chooser | None
+    extracts: Extracts
 
 
 class Pending:
@@ -99,41 +101,45 @@ class Pending:
 
 
 def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extras: dict[str, Any],
-                workers: int = 1, choose: Chooser | None = None) -> Pending:
-    """Start rendering a page per model into ``site``'s staging folder."""
+                workers: int = 1, choose: Chooser | None = None) -> tuple[Pending, Extracts]:
+    """Start rendering a page per model into ``site``'s staging folder, and making the
+    models' extracts (complete once ``Pending.wait`` returns)."""
     for model in models:
         site.claim(model.path)
-    if workers <= 1 or site.staging is None:
+    if workers <= 1 or site.staging is None or not models:
         part = SiteFiles(site.staging)
         pages.model_pages(part, r, models, extras, stale=choose)
         site.files.update(part.files)
-        return Pending(choose.settle(part.written) if choose else {})
-    count = workers * SHARDS_PER_WORKER
+        extracts = Extracts()
+        extracts.make(0, models, r.env.globals["base_url"])
+        return Pending(choose.settle(part.written) if choose else {}), extracts
+    size = -(-len(models) // (workers * SHARDS_PER_WORKER))  # models in each share
+    extracts = Extracts(-(-len(models) // size), site.staging.scratch())
+    count = extracts.shares
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload([__name__])
     claims = context.Array("b", count)  # 1 once some process has started that share
     pool = context.Pool(workers, initializer=_start_worker, initargs=(claims,))
     shares, results = [], []
     try:
-        for share in _shares(site.staging, r, models, extras, choose, count):
+        for share in _shares(site.staging, r, models, extras, choose, extracts, size):
             shares.append(share)
             results.append(pool.apply_async(_render_share, (share,)))
     except BaseException:
         pool.terminate()
         pool.join()
         raise
-    return Pending({}, pool, results, shares, claims, r)
+    return Pending({}, pool, results, shares, claims, r), extracts
 
 
 def _shares(staging: Staging, r: Renderer, models: list[Model], extras: dict[str, Any],
-            choose: Chooser | None, count: int) -> Iterator[_Share]:
-    """The models in ``count`` runs of the catalog, each with what its pages need. Made one
-    at a time, so the first worker starts while the later shares are still put together."""
+            choose: Chooser | None, extracts: Extracts, size: int) -> Iterator[_Share]:
+    """The models in runs of ``size`` of the catalog, each with what its pages need. Made one at a time, so the first worker starts while the later shares are still
+    put together."""
     position = {m.id: n for n, m in enumerate(models)}
     variants: dict[str, list[int]] = defaultdict(list)
     for n, m in enumerate(models):
         variants[m.base_id].append(n)
-    size = -(-len(models) // count)
     for number, start in enumerate(range(0, len(models), size)):
         own = models[start:start + size]
         needed = set(range(start, start + len(own)))
@@ -152,6 +158,7 @@ def _shares(staging: Staging, r: Renderer, models: list[Model], extras: dict[str
             extras={m.id: extras[m.id] for m in own if m.id in extras},
             descriptions=markup.rendered({m.description for m in chosen}),
             choose=choose.share([m.path for m in own]) if choose is not None else None,
+            extracts=extracts,
         )
 
 
@@ -168,6 +175,7 @@ def _render(share: _Share, renderer: Renderer) -> dict[str, Any]:
     part = SiteFiles(share.staging)
     own = share.own
     pages.model_pages(part, renderer, share.models, share.extras, wanted=lambda m: m.id in own, stale=share.choose)
+    share.extracts.make(share.number, [m for m in share.models if m.id in own], share.base_url)
     return share.choose.settle(part.written) if share.choose else {}
 
 

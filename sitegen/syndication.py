@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import json
 from datetime import datetime
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator, Sequence
 
 from sitegen import catalog as cat
 from sitegen import feeds
@@ -41,7 +42,7 @@ def _newest(models: Sequence[Model], size: int, base_url: str) -> list[feeds.Fee
 
 def author_feeds(site: SiteFiles, groups: dict[str, list[Model]], base_url: str, updated: datetime, size: int) -> None:
     """``authors/<author>/feed.xml``: the newest models of each author (``groups``: author ->
-    models, as ``pages.author_pages`` made them)."""
+    models, as ``listings.by_author`` groups them)."""
     for author, items in sorted(groups.items()):
         folder = cat.author_path(author)
         name = items[0].author_display
@@ -127,11 +128,10 @@ def models_json(site: SiteFiles, models: Sequence[Model], base_url: str) -> None
     site.add_parts("models.json", parts())
 
 
-def models_csv(site: SiteFiles, models: Sequence[Model], base_url: str) -> None:
-    """``models.csv``: one row per current model, prices in USD per 1M tokens."""
+def csv_extract(models: Iterable[Model], base_url: str) -> str:
+    """The ``models.csv`` lines of ``models``, as text (for ``models_csv``)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
     for m in models:
         writer.writerow([
             m.id, m.name, m.author, fmt_date(m.created) if m.created else "",
@@ -141,4 +141,12 @@ def models_csv(site: SiteFiles, models: Sequence[Model], base_url: str) -> None:
             "+".join(m.input_modalities), "+".join(m.output_modalities), "+".join(m.capabilities()),
             "yes" if m.is_free else "no", base_url + m.path,
         ])
-    site.add("models.csv", out.getvalue())
+    return out.getvalue()
+
+
+def models_csv(site: SiteFiles, lines: Iterable[str]) -> None:
+    """``models.csv``: one row per current model, prices in USD per 1M tokens; ``lines``
+    are the models' rows as ``csv_extract`` wrote them, in catalog order."""
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(CSV_COLUMNS)
+    site.add_parts("models.csv", itertools.chain([out.getvalue()], lines))

@@ -35,19 +35,25 @@ def test_shares_taken_by_the_parent_or_the_workers_give_the_same_pages(tmp_path:
     from sitegen import parallel
     from sitegen.catalog import loads
     from sitegen.config import build_clock
+    from sitegen.extracts import KINDS
     from sitegen.render import Renderer
     from sitegen.writer import SiteFiles, Staging
 
     models = loads(LATEST.read_bytes()).models
     renderer = Renderer("https://example.org/", build_clock(0))
-    staged = {}
+    staged, extracted = {}, {}
     for jobs in (1, 2):
         out = tmp_path / f"jobs-{jobs}"
         staging = Staging(out)
-        pending = parallel.model_pages(SiteFiles(staging), renderer, models, {}, jobs)
+        pending, extracts = parallel.model_pages(SiteFiles(staging), renderer, models, {}, jobs)
         if jobs > 1:
-            assert len(pending.shares) == 2 * parallel.SHARDS_PER_WORKER
+            assert len(pending.shares) == extracts.shares == 2 * parallel.SHARDS_PER_WORKER
         pending.wait()
         staged[jobs] = tree(staging.root)
+        extracted[jobs] = {kind: list(extracts.texts(kind)) for kind in KINDS}
     assert len(staged[1]) == len(models)
     assert staged[2] == staged[1]
+    # The models' extracts, made share by share in files, join to the one-process texts.
+    for kind in KINDS:
+        assert "".join(extracted[1][kind]) == ("," if kind in ("finder", "compare") else "").join(extracted[2][kind])
+    assert extracted[1]["rows"][0].count("\n") == len(models)
