@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sitegen import cache, compare, history, history_pages, listings, pages, parallel, store, syndication
+from sitegen import cache, compare, finder, history, history_pages, listings, pages, parallel, store, syndication
 from sitegen.catalog import Catalog, Model, loads, parse_records
 from sitegen.history_pages import SiteHistory
 from sitegen.config import STATIC, BuildSettings, build_clock, clock_setting
@@ -92,12 +92,13 @@ def render_site(catalog: Catalog, settings: BuildSettings, past: SiteHistory | N
     models_done, extracts = parallel.model_pages(site, renderer, models, extras, workers, reuse)
     try:
         _other_pages(site, renderer, settings, models, past, extras, clock)
+        index = finder.index_context(models)  # while the workers still render
         made = models_done.wait()
     finally:
         models_done.cancel()
     if reuse is not None:
         reuse.record(made)
-    _catalog_pages(site, renderer, models, extracts)
+    _catalog_pages(site, renderer, models, extracts, index)
     pages.sitemap(site, settings.base_url, clock)
     return site
 
@@ -116,10 +117,12 @@ def _other_pages(site: SiteFiles, renderer: Renderer, settings: BuildSettings, m
     site.add(".nojekyll", b"")
 
 
-def _catalog_pages(site: SiteFiles, renderer: Renderer, models: list[Model], extracts: Extracts) -> None:
-    """What lists the whole catalog, from the models' extracts: the index, "all models" and
-    author pages, finder.json, compare.json and models.csv."""
-    listings.listing_pages(site, renderer, models, extracts.rows(), extracts.texts("finder"))
+def _catalog_pages(site: SiteFiles, renderer: Renderer, models: list[Model], extracts: Extracts,
+                   index: dict[str, Any]) -> None:
+    """What lists the whole catalog, from the models' extracts: the index (with ``index``,
+    its ``finder.index_context``), "all models" and author pages, finder.json, compare.json
+    and models.csv."""
+    listings.listing_pages(site, renderer, models, extracts.rows(), extracts.texts("finder"), index)
     compare.compare_page(site, renderer, models, extracts.texts("compare"))
     syndication.models_csv(site, extracts.texts("csv"))
 
@@ -145,6 +148,7 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
         pages = sum(1 for p in previous.files if p.endswith(".html"))
         return BuildReport(previous.models, pages, len(previous.files), time.perf_counter() - started,
                            previous.warnings, unchanged=True)
+    parallel.prepare(len(text) // 1500, jobs)  # 1.4 to 2.6 KB a model in real and generated catalogs
     catalog = loads(text, source=str(catalog_path))
     del text  # tens of megabytes at tens of thousands of models: not kept while rendering
     past = parse_history(data_dir, log, retired) if data_dir is not None else SiteHistory()

@@ -302,7 +302,7 @@ def parse_model(record: Any) -> Model:
         alias_target=alias_slug,
         reasoning=_bounded(reasoning) if isinstance(reasoning, dict) else None,
         supported_voices=_str_list(record.get("supported_voices")),
-        raw_text=json.dumps(record, separators=(",", ":")),
+        raw_text=json.dumps(record, ensure_ascii=False, separators=(",", ":")),
         capability_keys=_capabilities(parameters),
         author=sys.intern(model_id.lstrip("~").split("/", 1)[0] or "unknown"),
     )

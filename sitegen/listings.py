@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from typing import Iterable
+from typing import Any, Iterable
 
 from sitegen import catalog as cat
 from sitegen import finder
@@ -20,11 +20,12 @@ from sitegen.writer import SiteFiles
 
 
 def listing_pages(site: SiteFiles, r: Renderer, models: list[Model], rows: finder.Rows, data: Iterable[str],
-                  index_rows: int = finder.INDEX_ROWS, list_rows: int = finder.LIST_ROWS) -> None:
+                  context: dict[str, Any], index_rows: int = finder.INDEX_ROWS, list_rows: int = finder.LIST_ROWS) -> None:
     """The index, the "all models" pages and the author pages, from each model's ``rows``
-    and its ``finder.json`` row in ``data`` (texts of ``finder.extract``)."""
+    and its ``finder.json`` row in ``data`` (texts of ``finder.extract``); ``context`` is
+    the index's ``finder.index_context``."""
     pager = all_pages(site, r, models, rows, index_rows, list_rows)
-    index_page(site, r, models, rows, data, index_rows, pager)
+    index_page(site, r, models, rows, data, context, index_rows, pager)
     author_pages(site, r, models, rows)
 
 
@@ -40,8 +41,7 @@ def list_path(number: int) -> str:
 
 
 def index_page(site: SiteFiles, r: Renderer, models: list[Model], rows: finder.Rows, data: Iterable[str],
-               limit: int, pager: list[str]) -> None:
-    context = finder.index_context(models)
+               context: dict[str, Any], limit: int, pager: list[str]) -> None:
     shown = models[:limit]
     if len(shown) < len(models):
         site.add_parts(finder.DATA_FILE, finder.data_parts(models, data))

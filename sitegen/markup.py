@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
-from typing import Iterable
 
 import markdown
 import nh3
@@ -52,23 +51,12 @@ def description_html(text: str) -> str:
 
     Raw HTML in the source is escaped first, so literal text such as ``<think>`` shows as
     text; Markdown then adds structure, and nh3 keeps only a small allow-list of tags with
-    http(s)/mailto links. Each distinct description is rendered once per process (or handed
-    over with ``remember``).
+    http(s)/mailto links. Each distinct description is rendered once per process.
     """
     known = _rendered.get(text)
     if known is None:
         known = _rendered[text] = _description_html(text)
     return known
-
-
-def rendered(texts: Iterable[str]) -> dict[str, str]:
-    """The HTML of each of ``texts``, to hand to another process's ``remember``."""
-    return {text: description_html(text) for text in texts}
-
-
-def remember(known: dict[str, str]) -> None:
-    """Take descriptions rendered elsewhere (``rendered``) as rendered here."""
-    _rendered.update(known)
 
 
 def _description_html(text: str) -> str:

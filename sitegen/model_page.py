@@ -1,5 +1,5 @@
 """What a model page shows, worked out once per page in Python: prices, token counts and
-dates as text, badges, the details list, the raw JSON. ``templates/model.html`` only places
+dates as text, badges, the details list. ``templates/model.html`` only places
 these values in its markup.
 
 Model pages are most of a build, and every filter, attribute lookup and property a template
@@ -17,7 +17,6 @@ from typing import Any, Sequence
 from urllib.parse import quote
 
 from sitegen import catalog as cat
-from sitegen import jsontext
 from sitegen.catalog import Model
 from sitegen.markup import description_html, plain_text
 from sitegen.render import element_text, fmt_date, fmt_int, fmt_tokens, safe
@@ -93,7 +92,7 @@ def values(model: Model, siblings: list[Model], horizon: str) -> dict[str, Any]:
                           price_text("completion", v.completion_price)) for v in siblings],
         "curl_body": element_text(_curl_body(id_json)),
         "python_id": element_text(id_json),
-        "raw_json": element_text(jsontext.pretty(model.raw)[:RAW_JSON_LIMIT]),
+        "raw_json": element_text(model.raw_text[:RAW_JSON_LIMIT]),  # laid out by site.js
     }
 
 

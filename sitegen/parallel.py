@@ -2,14 +2,15 @@
 
 The parent claims every model page's path first (so collisions are refused exactly as in
 one process), then hands the models out in shares to workers that write their pages
-straight into the staging folder, while the parent renders the index and feeds.
+straight into the staging folder, with the models' extracts (``extracts``), while the
+parent renders the feeds.
 
 The workers are fresh processes, forked from a small server process that has only imported
-sitegen, not from the build: a process forked from the build would inherit the whole
-catalog and, by merely touching it, soon hold a private copy of it. A share carries only
-what its pages need: its models, the models they name as variants or alias target (so each
-page sees the same neighbours as in one process), their history rows and their rendered
-descriptions. Whichever process starts a share first claims it: the workers take them
+sitegen (started early, by ``prepare``, while the catalog is parsed), not from the build: a
+process forked from the build would inherit the whole catalog and, by merely touching it,
+soon hold a private copy of it. A share carries only what its pages need: its models, the
+models they name as variants or alias target (so each page sees the same neighbours as in
+one process) and their history rows. Whichever process starts a share first claims it: the workers take them
 from the front, and the parent, once its own pages are done, takes any still waiting from
 the back, so no core idles while the other works through the queue. Each page is rendered
 from the same inputs by the same code in whichever process, so the output is byte for byte
@@ -19,13 +20,14 @@ that of a one-process build.
 from __future__ import annotations
 
 import multiprocessing
+import multiprocessing.forkserver
 import os
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Iterator, Protocol
 
-from sitegen import markup, pages
+from sitegen import pages
 from sitegen.extracts import Extracts
 from sitegen.catalog import Model
 from sitegen.render import Renderer
@@ -48,6 +50,14 @@ class Chooser(Protocol):
     def share(self, paths: list[str]) -> Chooser: ...
 
 
+def prepare(models: int, jobs: int | None) -> None:
+    """Start the process workers are forked from now if a catalog of about ``models``
+    models will want them: it loads sitegen while the build parses the catalog."""
+    if worker_count(models, jobs) > 1:
+        multiprocessing.get_context("forkserver").set_forkserver_preload([__name__])
+        multiprocessing.forkserver.ensure_running()
+
+
 def worker_count(models: int, jobs: int | None) -> int:
     """``jobs`` when given, else two workers for a large catalog on a machine with two cores."""
     if jobs is not None:
@@ -66,7 +76,6 @@ class _Share:
     models: list[Model]  # in catalog order: the share's own models and their neighbours
     own: frozenset[str]
     extras: dict[str, Any]
-    descriptions: dict[str, str]
     choose: Chooser | None
     extracts: Extracts
 
@@ -156,7 +165,6 @@ def _shares(staging: Staging, r: Renderer, models: list[Model], extras: dict[str
             models=chosen,
             own=frozenset(m.id for m in own),
             extras={m.id: extras[m.id] for m in own if m.id in extras},
-            descriptions=markup.rendered({m.description for m in chosen}),
             choose=choose.share([m.path for m in own]) if choose is not None else None,
             extracts=extracts,
         )
@@ -194,7 +202,6 @@ def _render_share(share: _Share) -> dict[str, Any]:
     what the chooser recorded."""
     if not _claim(_claims, share.number):
         return {}
-    markup.remember(share.descriptions)
     key = (share.base_url, share.built_at)
     if key not in _renderers:
         _renderers.clear()

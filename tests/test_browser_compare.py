@@ -4,6 +4,7 @@ removing models, the address as state, accessibility and phone width."""
 
 from __future__ import annotations
 
+import json
 from decimal import Decimal
 from urllib.parse import parse_qs, urlsplit
 
@@ -242,4 +243,17 @@ def test_a_model_page_starts_a_comparison(page, site_url, trio):
     page.click("text=Compare with others")
     page.wait_for_selector("#compare-table thead th")
     assert column_ids(page) == [trio[1].id]
+    assert page.errors == []
+
+
+def test_a_model_page_lays_out_its_raw_json_once_opened(page, site_url, trio):
+    """The raw JSON is served on one line as the API sent it, and indented once opened."""
+    model = trio[0]
+    page.goto(site_url + model.path)
+    code = page.locator("details.raw code")
+    served = code.text_content()
+    assert "\n" not in served and json.loads(served) == model.raw
+    page.click("details.raw summary")
+    laid_out = code.text_content()
+    assert laid_out == json.dumps(model.raw, ensure_ascii=False, indent=2)
     assert page.errors == []

@@ -38,7 +38,7 @@ def test_code_keeps_its_quotes_and_escapes_markup(tmp_path: Path) -> None:
     assert not tree.xpath("//script[not(@src)]")  # nothing the record holds became an element
     (raw,) = tree.xpath("//details[contains(@class, 'raw')]//pre/code")
     assert json.loads(raw.text_content()) == record
-    assert '"name": "&lt;/code&gt;&lt;script&gt;' in text  # quotes as typed, markup escaped
+    assert '"name":"&lt;/code&gt;&lt;script&gt;' in text  # quotes as typed, markup escaped
     python = tree.get_element_by_id("ex-python").text_content()
     assert f"model={json.dumps(record['id'])}," in python
 

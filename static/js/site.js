@@ -1,5 +1,5 @@
-// Progressive enhancement for every page: copy buttons, and drawing long parts below the
-// fold only when needed. The page is complete without it.
+// Progressive enhancement for every page: copy buttons, drawing long parts below the fold
+// only when needed, and laying out raw JSON. The page is complete without it.
 "use strict";
 
 // Parts marked data-draw="near" are left undrawn while the page loads (site.css, on pages
@@ -38,4 +38,20 @@ for (const button of document.querySelectorAll("button[data-copy]")) {
     }
     setTimeout(() => { button.textContent = label; }, 1500);
   });
+}
+
+// A model's raw JSON comes on one line, as the API sent it (it wraps without this script);
+// opened, it is laid out with indentation, unless that would change a character of it (a
+// number JavaScript cannot hold exactly, or a block cut short).
+for (const code of document.querySelectorAll("code[data-json]")) {
+  const layOut = () => {
+    const text = code.textContent;
+    try {
+      const value = JSON.parse(text);
+      if (JSON.stringify(value) === text) code.textContent = JSON.stringify(value, null, 2);
+    } catch { /* left as sent */ }
+  };
+  const details = code.closest("details");
+  if (details && !details.open) details.addEventListener("toggle", layOut, { once: true });
+  else layOut();
 }
