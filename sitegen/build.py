@@ -3,11 +3,13 @@ folder that is swapped in at the end."""
 
 from __future__ import annotations
 
+import gc
 import time
+from contextlib import contextmanager
 from datetime import datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from sitegen import cache, compare, finder, history, history_pages, listings, pages, parallel, store, syndication
 from sitegen.catalog import Catalog, Model, loads, parse_records
@@ -77,9 +79,10 @@ def site_clock(catalog: Catalog, past: SiteHistory) -> datetime:
 
 
 def render_site(catalog: Catalog, settings: BuildSettings, past: SiteHistory | None = None,
-                site: SiteFiles | None = None, workers: int = 1, reuse: PageCache | None = None) -> SiteFiles:
+                site: SiteFiles | None = None, workers: parallel.Workers | None = None,
+                reuse: PageCache | None = None) -> SiteFiles:
     """Every file of the site, into ``site`` (by default a new one held in memory); model
-    pages in ``workers`` processes, except those ``reuse`` keeps from the last build."""
+    pages by ``workers`` too when given, except those ``reuse`` keeps from the last build."""
     models = catalog.models
     past = past or SiteHistory()
     clock = site_clock(catalog, past)
@@ -148,23 +151,51 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
         pages = sum(1 for p in previous.files if p.endswith(".html"))
         return BuildReport(previous.models, pages, len(previous.files), time.perf_counter() - started,
                            previous.warnings, unchanged=True)
-    parallel.prepare(len(text) // 1500, jobs)  # 1.4 to 2.6 KB a model in real and generated catalogs
-    catalog = loads(text, source=str(catalog_path))
-    del text  # tens of megabytes at tens of thousands of models: not kept while rendering
-    past = parse_history(data_dir, log, retired) if data_dir is not None else SiteHistory()
-    clock = site_clock(catalog, past)
-    inputs = cache.digest(code, repr(settings), clock.isoformat())
-    report = BuildReport(len(catalog.models), 0, 0, 0.0, catalog.warnings)
-    with staged(out) as staging:  # written as rendered, swapped in at the end
-        reuse = PageCache(previous, staging, inputs) if state_file else None
-        workers = parallel.worker_count(len(catalog.models), jobs)
-        site = render_site(catalog, settings, past, SiteFiles(staging), workers, reuse)
+    # Workers start at once for what looks like a large catalog (1.4 to 2.6 KB a model in
+    # real and generated ones): they get ready while this process reads it.
+    workers = parallel.start(len(text) // 1500, jobs)
+    try:
+        with _parsing():
+            catalog = loads(text, source=str(catalog_path))
+        del text  # tens of megabytes at tens of thousands of models: not kept while rendering
+        past = parse_history(data_dir, log, retired) if data_dir is not None else SiteHistory()
+        clock = site_clock(catalog, past)
+        inputs = cache.digest(code, repr(settings), clock.isoformat())
+        report = BuildReport(len(catalog.models), 0, 0, 0.0, catalog.warnings)
+        if parallel.worker_count(len(catalog.models), jobs) <= 1 and workers is not None:
+            workers.close()
+            workers = None
+        elif workers is None:
+            workers = parallel.start(len(catalog.models), jobs)
+        with staged(out) as staging:  # written as rendered, swapped in at the end
+            reuse = PageCache(previous, staging, inputs) if state_file else None
+            site = render_site(catalog, settings, past, SiteFiles(staging), workers, reuse)
+    finally:
+        gc.unfreeze()
+        if workers is not None:
+            workers.close()
     report.pages, report.files = len(site.pages()), len(site)
     if state_file and reuse is not None:
         _save_state(state_file, out, code, key, site, reuse, report)
         report.reused = reuse.reused()
     report.seconds = time.perf_counter() - started
     return report
+
+
+@contextmanager
+def _parsing() -> Iterator[None]:
+    """Parsing makes hundreds of thousands of objects and no reference cycle: the cycle
+    collector, left on, would walk them again and again for nothing (a sixth of the parse
+    at 40,000 models). They live as long as the build, so later collections leave them
+    out too (``gc.freeze``)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+    gc.freeze()
 
 
 def _save_state(path: Path, out: Path, code: str, key: str, site: SiteFiles, reuse: PageCache,

@@ -87,20 +87,15 @@ class Rows:
     A row is kept in parts whose links are relative to the site root (``row_parts``), so
     one set of parts serves pages at any depth, with or without the author column and
     search words. The parts are made where the model's page is made (a worker process on
-    a large catalog) and handed over as text (``parts_text``)."""
+    a large catalog) and handed over as text (``extract``)."""
 
     def __init__(self, parts: dict[str, RowParts]):
         self._parts = parts
 
-    @classmethod
-    def of(cls, models: Iterable[Model]) -> Rows:
-        return cls({m.id: row_parts(m) for m in models})
-
     def add_text(self, text: str) -> None:
-        """Take the parts written by ``parts_text``."""
-        for line in text.split("\n")[:-1]:  # JSON keeps line breaks escaped; splitlines would not
-            parts = json.loads(line)
-            self._parts[parts[0]] = RowParts(*parts[1:])
+        """Take the parts ``extract`` wrote."""
+        for model_id, *parts in json.loads(text):
+            self._parts[model_id] = RowParts(*parts)
 
     def words(self, model: Model) -> str:
         return self._parts[model.id].words
@@ -128,9 +123,9 @@ class RowParts(NamedTuple):
     words: str  # search words (``search_words``)
 
 
-def row_parts(m: Model) -> RowParts:
+def row_parts(m: Model, facts: list[Any] | None = None) -> RowParts:
     _, name, path, author, context, context_text, prompt, prompt_text, completion, completion_text, \
-        reads, writes, caps, created = facts = _facts(m)
+        reads, writes, caps, created = facts or _facts(m)
     labels = " ".join(f'<span class="cap">{SHORT_CAPS[k]}</span>' for k in caps.split())
     tail = (
         f'<td class="num" data-v="{context or ""}">{context_text}</td>'
@@ -147,10 +142,11 @@ def extract(models: Iterable[Model]) -> tuple[str, str]:
     ``data_parts``) of ``models``, as text."""
     parts, rows = [], []
     for m in models:
-        row = row_parts(m)
-        parts.append(json.dumps([m.id, *row], ensure_ascii=False, separators=(",", ":")) + "\n")
-        rows.append(json_for_script(_short_path(_facts(m)) + [row.words]))
-    return "".join(parts), ",".join(rows)
+        facts = _facts(m)
+        row = row_parts(m, facts)
+        parts.append([m.id, *row])
+        rows.append(json_for_script(_short_path(facts) + [row.words]))
+    return json.dumps(parts, ensure_ascii=False, separators=(",", ":")), ",".join(rows)
 
 
 def data_parts(models: Iterable[Model], rows: Iterable[str]) -> Iterator[str]:

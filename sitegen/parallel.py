@@ -6,7 +6,7 @@ straight into the staging folder, with the models' extracts (``extracts``), whil
 parent renders the feeds.
 
 The workers are fresh processes, forked from a small server process that has only imported
-sitegen (started early, by ``prepare``, while the catalog is parsed), not from the build: a
+sitegen (started with the ``Workers``, while the catalog is parsed), not from the build: a
 process forked from the build would inherit the whole catalog and, by merely touching it,
 soon hold a private copy of it. A share carries only what its pages need: its models, the
 models they name as variants or alias target (so each page sees the same neighbours as in
@@ -20,8 +20,8 @@ that of a one-process build.
 from __future__ import annotations
 
 import multiprocessing
-import multiprocessing.forkserver
 import os
+import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
@@ -37,7 +37,8 @@ from sitegen.writer import SiteFiles, Staging
 # 2-core machine: at 400 models two workers took about 0.3 s more CPU and wall time than one
 # process; at 4,000 they took less of both. 1,000 lies between, not finely tuned.
 THRESHOLD = 1000
-SHARDS_PER_WORKER = 8  # smaller shares even out the load and the memory a worker holds
+# Smaller shares even out the load (the last ones end sooner) and the memory a worker holds.
+SHARDS_PER_WORKER = 16
 
 
 class Chooser(Protocol):
@@ -50,12 +51,46 @@ class Chooser(Protocol):
     def share(self, paths: list[str]) -> Chooser: ...
 
 
-def prepare(models: int, jobs: int | None) -> None:
-    """Start the process workers are forked from now if a catalog of about ``models``
-    models will want them: it loads sitegen while the build parses the catalog."""
-    if worker_count(models, jobs) > 1:
-        multiprocessing.get_context("forkserver").set_forkserver_preload([__name__])
-        multiprocessing.forkserver.ensure_running()
+class Workers:
+    """``count`` worker processes and the claims of their shares, started before the
+    catalog is parsed so that they are ready when it is. Starting them waits on the server
+    process as it loads sitegen: a thread does that waiting, not the build."""
+
+    def __init__(self, count: int) -> None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        self.count = count
+        self.claims = context.Array("b", count * SHARDS_PER_WORKER)  # 1 once a process has started that share
+        self._pool: Any = None
+        self._failed: BaseException | None = None
+        self._starting = threading.Thread(target=self._start, args=(context,), daemon=True)
+        self._starting.start()
+
+    def _start(self, context: Any) -> None:
+        try:
+            self._pool = context.Pool(self.count, initializer=_start_worker, initargs=(self.claims,))
+        except BaseException as exc:  # raised again by ``pool``
+            self._failed = exc
+
+    @property
+    def pool(self) -> Any:
+        self._starting.join()
+        if self._failed is not None:
+            raise self._failed
+        return self._pool
+
+    def close(self) -> None:
+        self._starting.join()
+        if self._pool is not None:
+            self._pool.terminate()
+            self._pool.join()
+            self._pool = None
+
+
+def start(models: int, jobs: int | None) -> Workers | None:
+    """Workers for a catalog of about ``models`` models, if it wants them."""
+    count = worker_count(models, jobs)
+    return Workers(count) if count > 1 else None
 
 
 def worker_count(models: int, jobs: int | None) -> int:
@@ -84,61 +119,54 @@ class Pending:
     """Model pages being rendered elsewhere; ``wait`` renders here the shares no worker has
     started yet, and returns what the chooser recorded."""
 
-    def __init__(self, done: dict[str, Any], pool: Any = None, results: list[Any] | None = None,
-                 shares: list[_Share] | None = None, claims: Any = None, renderer: Renderer | None = None) -> None:
-        self.done, self.pool, self.results = done, pool, results or []
-        self.shares, self.claims, self.renderer = shares or [], claims, renderer
+    def __init__(self, done: dict[str, Any], workers: Workers | None = None, results: list[Any] | None = None,
+                 shares: list[_Share] | None = None, renderer: Renderer | None = None) -> None:
+        self.done, self.workers, self.results = done, workers, results or []
+        self.shares, self.renderer = shares or [], renderer
 
     def wait(self) -> dict[str, Any]:
-        if self.pool is not None:
+        if self.workers is not None:
             try:
                 for share in reversed(self.shares):
-                    if self.renderer is not None and _claim(self.claims, share.number):
+                    if self.renderer is not None and _claim(self.workers.claims, share.number):
                         self.done.update(_render(share, self.renderer))
                 for result in self.results:
                     self.done.update(result.get())
-                self.pool.close()
             finally:
                 self.cancel()
         return self.done
 
     def cancel(self) -> None:
-        if self.pool is not None:
-            self.pool.terminate()
-            self.pool.join()
-            self.pool = None
+        if self.workers is not None:
+            self.workers.close()
+            self.workers = None
 
 
 def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extras: dict[str, Any],
-                workers: int = 1, choose: Chooser | None = None) -> tuple[Pending, Extracts]:
+                workers: Workers | None = None, choose: Chooser | None = None) -> tuple[Pending, Extracts]:
     """Start rendering a page per model into ``site``'s staging folder, and making the
-    models' extracts (complete once ``Pending.wait`` returns)."""
+    models' extracts (complete once ``Pending.wait`` returns); in this process alone
+    without ``workers``. The pages are handed to the workers, which ``Pending`` closes."""
     for model in models:
         site.claim(model.path)
-    if workers <= 1 or site.staging is None or not models:
+    if workers is None or site.staging is None or not models:
         part = SiteFiles(site.staging)
         pages.model_pages(part, r, models, extras, stale=choose)
         site.files.update(part.files)
         extracts = Extracts()
         extracts.make(0, models, r.env.globals["base_url"])
         return Pending(choose.settle(part.written) if choose else {}), extracts
-    size = -(-len(models) // (workers * SHARDS_PER_WORKER))  # models in each share
+    size = -(-len(models) // (workers.count * SHARDS_PER_WORKER))  # models in each share
     extracts = Extracts(-(-len(models) // size), site.staging.scratch())
-    count = extracts.shares
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__])
-    claims = context.Array("b", count)  # 1 once some process has started that share
-    pool = context.Pool(workers, initializer=_start_worker, initargs=(claims,))
     shares, results = [], []
     try:
         for share in _shares(site.staging, r, models, extras, choose, extracts, size):
             shares.append(share)
-            results.append(pool.apply_async(_render_share, (share,)))
+            results.append(workers.pool.apply_async(_render_share, (share,)))
     except BaseException:
-        pool.terminate()
-        pool.join()
+        workers.close()
         raise
-    return Pending({}, pool, results, shares, claims, r), extracts
+    return Pending({}, workers, results, shares, r), extracts
 
 
 def _shares(staging: Staging, r: Renderer, models: list[Model], extras: dict[str, Any],

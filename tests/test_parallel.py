@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import build_site, run_cli
@@ -35,7 +36,6 @@ def test_shares_taken_by_the_parent_or_the_workers_give_the_same_pages(tmp_path:
     from sitegen import parallel
     from sitegen.catalog import loads
     from sitegen.config import build_clock
-    from sitegen.extracts import KINDS
     from sitegen.render import Renderer
     from sitegen.writer import SiteFiles, Staging
 
@@ -45,15 +45,18 @@ def test_shares_taken_by_the_parent_or_the_workers_give_the_same_pages(tmp_path:
     for jobs in (1, 2):
         out = tmp_path / f"jobs-{jobs}"
         staging = Staging(out)
-        pending, extracts = parallel.model_pages(SiteFiles(staging), renderer, models, {}, jobs)
+        workers = parallel.Workers(jobs) if jobs > 1 else None
+        pending, extracts = parallel.model_pages(SiteFiles(staging), renderer, models, {}, workers)
         if jobs > 1:
-            assert len(pending.shares) == extracts.shares == 2 * parallel.SHARDS_PER_WORKER
+            assert len(pending.shares) == extracts.shares and 1 < extracts.shares <= 2 * parallel.SHARDS_PER_WORKER
         pending.wait()
         staged[jobs] = tree(staging.root)
-        extracted[jobs] = {kind: list(extracts.texts(kind)) for kind in KINDS}
+        extracted[jobs] = {kind: list(extracts.texts(kind)) for kind in ("rows", "finder", "compare", "csv")}
     assert len(staged[1]) == len(models)
     assert staged[2] == staged[1]
     # The models' extracts, made share by share in files, join to the one-process texts.
-    for kind in KINDS:
-        assert "".join(extracted[1][kind]) == ("," if kind in ("finder", "compare") else "").join(extracted[2][kind])
-    assert extracted[1]["rows"][0].count("\n") == len(models)
+    for kind in ("finder", "compare"):
+        assert "".join(extracted[1][kind]) == ",".join(extracted[2][kind])
+    assert "".join(extracted[1]["csv"]) == "".join(extracted[2]["csv"])
+    rows = {jobs: [row for text in extracted[jobs]["rows"] for row in json.loads(text)] for jobs in (1, 2)}
+    assert rows[1] == rows[2] and [row[0] for row in rows[1]] == [m.id for m in models]
