@@ -10,9 +10,9 @@ sitegen (started with the ``Workers``, while the catalog is parsed), not from th
 process forked from the build would inherit the whole catalog and, by merely touching it,
 soon hold a private copy of it. A share carries only what its pages need: its models, the
 models they name as variants or alias target (so each page sees the same neighbours as in
-one process) and their history rows. Whichever process starts a share first claims it: the workers take them
-from the front, and the parent, once its own pages are done, takes any still waiting from
-the back, so no core idles while the other works through the queue. Each page is rendered
+one process) and their history rows. Whichever process starts a share first claims it:
+the workers take them from the front, and the parent, once its own pages are done, takes
+any still waiting from the back, so no core idles while the other works through the queue. Each page is rendered
 from the same inputs by the same code in whichever process, so the output is byte for byte
 that of a one-process build.
 """
