@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
+from sitegen import jsoncodec
 from sitegen.errors import CatalogError
 from sitegen.paths import author_path, encode_path, model_path  # noqa: F401 (re-exported)
 from sitegen.prices import (  # noqa: F401 (re-exported)
@@ -302,7 +303,7 @@ def parse_model(record: Any) -> Model:
         alias_target=alias_slug,
         reasoning=_bounded(reasoning) if isinstance(reasoning, dict) else None,
         supported_voices=_str_list(record.get("supported_voices")),
-        raw_text=json.dumps(record, ensure_ascii=False, separators=(",", ":")),
+        raw_text=jsoncodec.compact(record),
         capability_keys=_capabilities(parameters),
         author=sys.intern(model_id.lstrip("~").split("/", 1)[0] or "unknown"),
     )
@@ -370,11 +371,52 @@ def _record_label(record: Any, index: int) -> str:
 
 def loads(text: str | bytes, source: str = "catalog") -> Catalog:
     """Decode and parse a catalog; a body that is not JSON is a CatalogError."""
+    fast = _parse_fast(text)
+    if fast is not None:
+        return fast
     clean = _may_hold_surrogates(text)
     streamed = _parse_streamed(text, clean)
     if streamed is not None:
         return streamed
     return parse_payload(decode(text, source), source, clean=clean)
+
+
+# Digits to "0", what may come before a number (":", ",", "[", "-", whitespace) to " ",
+# anything else to "x": " " and 19 digits may be an integer orjson would not read exactly
+# (or digits in a string, which only takes the slower path).
+_DIGITS = bytes(48 if chr(b).isdigit() else 32 if chr(b) in ":,[- \t\n\r" else 120 for b in range(128)) + b"x" * 128
+_LONG_INTEGER = b" " + b"0" * 19
+
+
+def _parse_fast(text: str | bytes) -> Catalog | None:
+    """The catalog decoded whole by orjson, several times faster than the standard library,
+    when that gives exactly what the standard library would: no integer too long for 64 bits
+    (orjson reads those as floats), and a text orjson reads at all (it refuses lone
+    surrogates, NaN, byte order marks and deep nesting, which the other paths handle). Each
+    record is dropped once parsed. None when this path does not apply or the catalog has a
+    fault (the other paths report it)."""
+    if isinstance(text, str):
+        text = text.encode("utf-8", "surrogatepass")
+    for start in range(0, len(text), 1 << 20):  # a copy of a megabyte at a time
+        if text[start:start + (1 << 20) + 20].translate(_DIGITS).find(_LONG_INTEGER) >= 0:
+            return None
+    try:
+        payload = jsoncodec.loads(text)
+    except jsoncodec.DecodeError:
+        return None
+    records = payload.get("data") if isinstance(payload, dict) else None
+    if not isinstance(records, list) or not records:
+        return None
+    try:
+        return parse_records(_draining(records))
+    except CatalogError:
+        return None
+
+
+def _draining(records: list[Any]) -> Iterator[Any]:
+    for n, record in enumerate(records):
+        records[n] = None
+        yield record
 
 
 class _NotPlain(Exception):

@@ -9,11 +9,11 @@ price that varies. compare.js formats them with the rules of ``catalog.format_pr
 
 from __future__ import annotations
 
-import json
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
 from sitegen import catalog as cat
+from sitegen import jsoncodec
 from sitegen.catalog import Model
 from sitegen.markup import plain_text
 from sitegen.render import Renderer, fmt_date, fmt_int
@@ -149,7 +149,7 @@ def compare_data(models: list[Model]) -> dict[str, Any]:
 
 
 def _compact(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return jsoncodec.compact(value, sort_keys=True)
 
 
 def extract(models: Iterable[Model]) -> str:

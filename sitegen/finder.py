@@ -11,13 +11,13 @@ row carries a few words from its description (``data-k``) so search finds "codin
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter
 from html import escape
 from typing import Any, Iterable, Iterator, NamedTuple
 
 from sitegen import catalog as cat
+from sitegen import jsoncodec
 from sitegen.catalog import Model
 from sitegen.charts import price_context
 from sitegen.markup import plain_text
@@ -94,7 +94,7 @@ class Rows:
 
     def add_text(self, text: str) -> None:
         """Take the parts ``extract`` wrote."""
-        for model_id, *parts in json.loads(text):
+        for model_id, *parts in jsoncodec.loads(text):
             self._parts[model_id] = RowParts(*parts)
 
     def words(self, model: Model) -> str:
@@ -146,7 +146,7 @@ def extract(models: Iterable[Model]) -> tuple[str, str]:
         row = row_parts(m, facts)
         parts.append([m.id, *row])
         rows.append(json_for_script(_short_path(facts) + [row.words]))
-    return json.dumps(parts, ensure_ascii=False, separators=(",", ":")), ",".join(rows)
+    return jsoncodec.compact(parts), ",".join(rows)
 
 
 def data_parts(models: Iterable[Model], rows: Iterable[str]) -> Iterator[str]:

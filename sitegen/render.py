@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import html
-import json
 import os
 import sys
 from datetime import datetime, timezone
@@ -17,6 +16,7 @@ import jinja2.compiler
 from markupsafe import Markup, escape  # jinja2's escaping, at home here with it
 
 from sitegen import catalog as cat
+from sitegen import jsoncodec
 from sitegen.config import SITE_NAME, SITE_TAGLINE, TEMPLATES
 from sitegen.markup import description_html, plain_text
 
@@ -70,7 +70,7 @@ def safe(fragment: str) -> Markup:
 def json_for_script(value: Any) -> str:
     """JSON safe to place inside <script type="application/json">: no '<', '>' or '&'
     survives, so no text can close the element or open a comment."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = jsoncodec.compact(value, sort_keys=True)
     return (
         text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
         .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")

@@ -24,6 +24,7 @@ LIBRARY_HOMES = {
     "markdown": "sitegen.markup",
     "nh3": "sitegen.markup",
     "feedgen": "sitegen.feeds",
+    "orjson": "sitegen.jsoncodec",
 }
 # What the catalog must never reach for: it turns JSON into models and nothing more.
 CATALOG_FORBIDDEN = {"sitegen.fetch", "sitegen.render", "sitegen.feeds", "sitegen.store",

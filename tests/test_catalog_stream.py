@@ -1,6 +1,7 @@
 """Reading a catalog record by record (``catalog.loads`` on the usual ``{"data": [...]}``
-shape) gives exactly what decoding the whole text and parsing it gives, on real snapshots,
-the hostile corpus and any text hypothesis makes; anything else takes the ordinary path."""
+shape), or decoded whole by orjson, gives exactly what decoding the whole text with the
+standard library and parsing it gives, on real snapshots, the hostile corpus and any text
+hypothesis makes; anything else takes the ordinary path."""
 
 from __future__ import annotations
 
@@ -32,6 +33,15 @@ def streamed(text: str | bytes) -> catalog.Catalog | None:
     return catalog._parse_streamed(text, catalog._may_hold_surrogates(text))
 
 
+def fast(text: str | bytes) -> catalog.Catalog | None:
+    return catalog._parse_fast(text)
+
+
+def agrees(got: catalog.Catalog | None, expected: catalog.Catalog | str) -> bool:
+    """A faster path declined (None) or gave what the ordinary path gives."""
+    return got is None or (not isinstance(expected, str) and same(got, expected))
+
+
 def same(a: catalog.Catalog, b: catalog.Catalog) -> bool:
     return (a.models == b.models and a.warnings == b.warnings
             and [m.raw_text for m in a.models] == [m.raw_text for m in b.models])
@@ -41,6 +51,9 @@ def same(a: catalog.Catalog, b: catalog.Catalog) -> bool:
 def test_real_and_hostile_catalogs_read_record_by_record_as_a_whole(path: Path) -> None:
     text = path.read_bytes()
     expected = whole(text)
+    assert agrees(fast(text), expected)
+    if path.parent == FIXTURES:
+        assert fast(text) is not None, "real catalogs are decoded whole by orjson"
     got = streamed(text)
     if isinstance(expected, str):
         assert got is None
@@ -79,6 +92,7 @@ def test_any_records_read_record_by_record_as_a_whole(records, space, inner, ind
     text = json.dumps({"data": records}, indent=1 if indent else None).replace("[", "[" + inner, 1)
     text = space + text + space
     expected, got = whole(text), streamed(text)
+    assert agrees(fast(text), expected) and agrees(fast(text.encode()), expected)
     if isinstance(expected, str):
         assert got is None
     else:
@@ -98,3 +112,20 @@ def test_loads_agrees_with_the_ordinary_path(payload) -> None:
         assert got == expected
     else:
         assert not isinstance(got, str) and same(got, expected)
+
+
+@pytest.mark.parametrize("number", ["18446744073709551616", "-9223372036854775809", "1234567890123456789012",
+                                    "1e400", "NaN"])
+def test_numbers_orjson_would_read_otherwise_take_another_path(number: str) -> None:
+    text = ('{"data":[{"id":"a/b","created":1,"context_length":%s,"x":[%s]}]}' % (number, number)).encode()
+    assert fast(text) is None
+    expected = whole(text)
+    if not isinstance(expected, str):
+        assert same(catalog.loads(text), expected)
+
+
+def test_lone_surrogates_take_another_path() -> None:
+    text = b'{"data":[{"id":"a/b","name":"x\\ud800y"}]}'
+    assert fast(text) is None
+    (model,) = catalog.loads(text).models
+    assert model.name == "x\ufffdy"
