@@ -23,9 +23,10 @@ import pickle
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 import sitegen
+from sitegen.catalog import Model
 from sitegen.config import STATIC, TEMPLATES
 from sitegen.writer import Staging, site_path
 
@@ -121,6 +122,23 @@ def _prune(folder: Path) -> None:
         pass
 
 
+def _context_parts(context: dict[str, Any]) -> Iterator[bytes | str]:
+    """A page's context as parts to hash: each model as its record's JSON text, from which
+    parsing makes all the rest (hashing it costs a tenth of pickling the model), the other
+    values pickled."""
+    rest = {}
+    for name, value in sorted(context.items()):
+        if isinstance(value, Model):
+            yield name
+            yield value.raw_text
+        elif isinstance(value, list) and value and all(isinstance(item, Model) for item in value):
+            yield f"{name}[{len(value)}]"
+            yield from (item.raw_text for item in value)
+        else:
+            rest[name] = value
+    yield pickle.dumps(rest, protocol=5)
+
+
 class PageCache:
     """The ``stale`` hook of ``pages.model_pages``: links pages whose context is unchanged."""
 
@@ -142,7 +160,7 @@ class PageCache:
     def __call__(self, path: str, context: dict[str, Any]) -> bool:
         rel = site_path(path)
         try:
-            fingerprint = digest(self.key, pickle.dumps(context, protocol=5))
+            fingerprint = digest(self.key, *_context_parts(context))
         except Exception:  # something unpicklable: always render it
             fingerprint = ""
         self.fingerprints[rel] = fingerprint
