@@ -17,7 +17,6 @@ of another format or version, or made for another output folder is ignored, neve
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import pickle
 import tempfile
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Any, Iterator
 
 import sitegen
+from sitegen import jsoncodec
 from sitegen.catalog import Model
 from sitegen.config import STATIC, TEMPLATES
 from sitegen.writer import Staging, site_path
@@ -78,7 +78,7 @@ def load(path: Path, out: Path, code: str) -> State | None:
         checksum, _, body = blob[len(MAGIC):].partition(b"\n")
         if hashlib.sha256(body).hexdigest().encode() != checksum:
             return None
-        data = json.loads(body)
+        data = jsoncodec.loads(body)
         if (data.get("format"), data.get("out"), data.get("code")) != (FORMAT, str(out.resolve()), code):
             return None
         files = {str(k): _stat(v) for k, v in data["files"].items()}
@@ -97,9 +97,9 @@ def _stat(value: Any) -> Stat:
 
 def save(path: Path, out: Path, code: str, state: State) -> None:
     """Write ``state`` atomically; raises OSError."""
-    body = json.dumps({"format": FORMAT, "out": str(out.resolve()), "code": code, "key": state.key,
-                       "files": state.files, "pages": state.pages, "models": state.models,
-                       "warnings": state.warnings}, sort_keys=True).encode()
+    body = jsoncodec.compact({"format": FORMAT, "out": str(out.resolve()), "code": code, "key": state.key,
+                              "files": state.files, "pages": state.pages, "models": state.models,
+                              "warnings": state.warnings}, sort_keys=True).encode("utf-8", "surrogatepass")
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, temp = tempfile.mkstemp(prefix=".build-", dir=path.parent)
     try:

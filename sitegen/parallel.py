@@ -19,7 +19,6 @@ that of a one-process build.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import threading
 from collections import defaultdict
@@ -57,6 +56,8 @@ class Workers:
     process as it loads sitegen: a thread does that waiting, not the build."""
 
     def __init__(self, count: int) -> None:
+        import multiprocessing  # here: a build in one process does without it
+
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload([__name__])
         self.count = count

@@ -94,7 +94,9 @@ def corrupt_garbage(path: Path) -> None:
 def corrupt_entry_without_checksum(path: Path) -> None:
     """Point every page at fingerprints of the current inputs but files it never wrote."""
     blob = path.read_bytes()
-    path.write_bytes(blob.replace(b'"files": {', b'"files": {"models/x/index.html": [1, 2, 3], ', 1))
+    corrupted = blob.replace(b'"files":{', b'"files":{"models/x/index.html":[1,2,3],', 1)
+    assert corrupted != blob
+    path.write_bytes(corrupted)
 
 
 def corrupt_entry_with_checksum(path: Path) -> None:
