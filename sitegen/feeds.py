@@ -35,8 +35,10 @@ class FeedInfo:
     updated: datetime
 
 
-# Characters XML 1.0 cannot carry: most control characters, lone surrogates, U+FFFE/U+FFFF.
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters XML 1.0 cannot carry: control characters but tab and line breaks, surrogates,
+# U+FFFE and U+FFFF. (Named as what they are: the complement of what XML allows takes ten
+# times as long to compile, a share of a small build.)
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _strip_controls(text: str) -> str:
