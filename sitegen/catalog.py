@@ -409,8 +409,6 @@ def _parse_fast(text: str | bytes) -> Catalog | None:
         return None
 
 
-_DATA_START_BYTES = re.compile(rb'[ \t\n\r]*\{[ \t\n\r]*"data"[ \t\n\r]*:[ \t\n\r]*\[[ \t\n\r]*')
-_END_BYTES = re.compile(rb"[ \t\n\r]*\][ \t\n\r]*\}[ \t\n\r]*\Z")
 _FIRST_KEY = re.compile(rb'\{[ \t\n\r]*("(?:[^"\\]|\\.){1,200}")[ \t\n\r]*:')
 RUN_BYTES = 1 << 22
 
@@ -456,6 +454,8 @@ class _NotPlain(Exception):
 _DATA_START = re.compile(r'[ \t\n\r]*\{[ \t\n\r]*"data"[ \t\n\r]*:[ \t\n\r]*\[[ \t\n\r]*')
 _BETWEEN = re.compile(r"[ \t\n\r]*([,\]])[ \t\n\r]*")
 _END = re.compile(r"[ \t\n\r]*\}[ \t\n\r]*\Z")
+_DATA_START_BYTES = re.compile(_DATA_START.pattern.encode())  # for ``_runs``, which reads bytes
+_END_BYTES = re.compile(rb"[ \t\n\r]*\]" + _END.pattern.encode())
 
 
 def _parse_streamed(text: str | bytes, clean: bool) -> Catalog | None:

@@ -161,11 +161,7 @@ def data_parts(entries: Iterable[str]) -> Iterator[str]:
     """``compare_data`` as compact JSON, given the models' entries as ``extract`` made them,
     in catalog order: the text is never whole in memory (tens of megabytes at tens of
     thousands of models)."""
-    before, after = _compact(compare_data([])).split('"models":[]')  # the one empty list
-    yield before + '"models":['
-    for n, text in enumerate(t for t in entries if t):
-        yield ("," if n else "") + text
-    yield "]" + after + "\n"
+    return jsoncodec.filled(_compact(compare_data([])), "models", entries)
 
 
 def compare_page(site: SiteFiles, r: Renderer, models: list[Model], entries: Iterable[str]) -> None:

@@ -15,9 +15,6 @@ from typing import Iterator, Sequence
 from sitegen import compare, finder, syndication
 from sitegen.catalog import Model
 
-KINDS = ("rows", "finder", "compare", "csv")
-
-
 def extract(models: Sequence[Model], base_url: str) -> dict[str, str]:
     """Each kind's text for ``models`` (in catalog order)."""
     rows, data = finder.extract(models)

@@ -97,9 +97,6 @@ class Rows:
         for model_id, *parts in jsoncodec.loads(text):
             self._parts[model_id] = RowParts(*parts)
 
-    def words(self, model: Model) -> str:
-        return self._parts[model.id].words
-
     def html(self, models: list[Model], root: str, show_author: bool = True, words: bool = False,
              pick: bool = False) -> str:
         """Table rows; with ``words``, each carries its search words; with ``pick``, each
@@ -159,11 +156,7 @@ def data_parts(models: Iterable[Model], rows: Iterable[str]) -> Iterator[str]:
     rows' data-v; the path is "" when it is the id under models/ with ":" as "_".
     ``authors`` maps each author to its page, ``caps`` each capability to its label."""
     authors = {m.author: cat.author_path(m.author) for m in models}
-    before, after = json_for_script({"authors": authors, "caps": SHORT_CAPS, "rows": []}).split('"rows":[]')
-    yield before + '"rows":['
-    for n, text in enumerate(t for t in rows if t):
-        yield ("," if n else "") + text
-    yield "]" + after + "\n"
+    return jsoncodec.filled(json_for_script({"authors": authors, "caps": SHORT_CAPS, "rows": []}), "rows", rows)
 
 
 def _facts(m: Model) -> list[Any]:

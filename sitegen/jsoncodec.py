@@ -9,7 +9,7 @@ key that is not a string) goes to the standard library.
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterable, Iterator
 
 import orjson
 
@@ -27,3 +27,14 @@ def compact(value: Any, sort_keys: bool = False) -> str:
         return orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0).decode("utf-8")
     except (orjson.JSONEncodeError, TypeError):
         return json.dumps(value, ensure_ascii=False, sort_keys=sort_keys, separators=(",", ":"))
+
+
+def filled(document: str, key: str, items: Iterable[str]) -> Iterator[str]:
+    """The JSON text ``document``, which holds ``"key":[]`` once, with that list holding
+    ``items`` (each the text of one or more entries; empty ones are skipped) and a line
+    break after it, piece by piece: a large list is never whole in memory."""
+    before, after = document.split(f'"{key}":[]')
+    yield before + f'"{key}":['
+    for n, text in enumerate(item for item in items if item):
+        yield ("," if n else "") + text
+    yield "]" + after + "\n"
