@@ -22,7 +22,6 @@ DESCRIPTION_BASE = "https://openrouter.ai/"
 
 _md = markdown.Markdown(extensions=[], output_format="html")
 _TAGS = re.compile(r"<[^>]*>")
-_SPACE = re.compile(r"\s+")
 # ``[text](<url>)``: CommonMark's bracketed link destination, whose brackets the escaping
 # below would otherwise turn into part of the address.
 _BRACKETED_URL = re.compile(r"\]\(&lt;([^\s<>]*)&gt;")
@@ -173,7 +172,7 @@ def clean_html(fragment: str) -> str:
 def plain_text(text: str, limit: int = 160) -> str:
     """A one-line plain-text summary of a Markdown description (for meta tags)."""
     rendered = description_html(text)
-    words = _SPACE.sub(" ", html.unescape(_TAGS.sub(" ", rendered))).strip()
+    words = " ".join(html.unescape(_TAGS.sub(" ", rendered)).split())  # runs of white space as one
     if len(words) <= limit:
         return words
     cut = words[: limit - 1].rsplit(" ", 1)[0]

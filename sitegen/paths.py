@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from functools import lru_cache
 
 _KEEP = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
 _MAX_SEGMENT = 120
 _MAX_PATH = 400
+# An id of such segments (most real ids) encodes as itself with ":" as "_", unless a segment
+# is too long or "index.html": no need to look at each character.
+_READABLE = re.compile(r"[a-z0-9:-][a-z0-9.:-]{0,%d}(?:/[a-z0-9:-][a-z0-9.:-]{0,%d})*" % (_MAX_SEGMENT - 1, _MAX_SEGMENT - 1))
 
 
 def _escape(char: str) -> str:
@@ -44,6 +48,13 @@ def encode_path(ident: str) -> str:
     between two non-empty parts. The result never starts with ``/`` and never climbs out of
     the folder it is joined to.
     """
+    if _READABLE.fullmatch(ident) and len(ident) <= _MAX_PATH and "index.html" not in ident:
+        return ident.replace(":", "_")  # what ``encode_any`` gives for it, quicker
+    return encode_any(ident)
+
+
+def encode_any(ident: str) -> str:
+    """``encode_path``, looking at each character."""
     parts = ident.split("/")
     segments: list[str] = []
     current = ""

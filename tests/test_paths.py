@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from conftest import ROOT, SNAPSHOTS
-from sitegen.paths import model_path
+from sitegen.paths import encode_any, encode_path, model_path
 
 # Every character, lone surrogates included (json.loads accepts "\ud800").
 ANY_CHAR = st.characters(blacklist_categories=())
@@ -102,6 +102,23 @@ def test_distinct_ids_give_distinct_paths(ids: list[str]) -> None:
 )
 def test_real_ids_stay_readable(model_id: str, path: str) -> None:
     assert model_path(model_id) == path
+
+
+# Ids near the quick path's edges: readable characters, dots, colons, slashes, long segments,
+# "index.html" anywhere.
+READABLE_ID = st.lists(
+    st.text(st.sampled_from("az09.:-_/~"), max_size=12) | st.sampled_from(["index.html", "a" * 119, "b" * 121, ".x", ":"]),
+    max_size=8,
+).map("".join) | st.builds(lambda n: "a/" * n, st.integers(190, 210))
+
+
+@given(READABLE_ID)
+@example("openai/index.html")
+@example("x/" + "a" * 120)
+@example("x/" + "a" * 121)
+@example("a/" * 200 + "b")
+def test_the_quick_path_encodes_as_the_character_by_character_one(model_id: str) -> None:
+    assert encode_path(model_id) == encode_any(model_id)
 
 
 def test_variants_and_aliases_are_kept_apart() -> None:
