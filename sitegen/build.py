@@ -156,7 +156,7 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
     workers = parallel.start(len(text) // 1500, jobs)
     try:
         with _parsing():
-            catalog = loads(text, source=str(catalog_path))
+            catalog = loads(text, source=str(catalog_path), elsewhere=workers.submit if workers else None)
         del text  # tens of megabytes at tens of thousands of models: not kept while rendering
         past = parse_history(data_dir, log, retired) if data_dir is not None else SiteHistory()
         clock = site_clock(catalog, past)

@@ -9,6 +9,7 @@ paths (``sitegen.paths``) live in modules of their own; their names are importab
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 import operator
@@ -16,7 +17,7 @@ import re
 import sys
 from dataclasses import dataclass, field, fields
 from decimal import Decimal
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from sitegen import jsoncodec
 from sitegen.errors import CatalogError
@@ -195,18 +196,35 @@ def _opt_str(value: Any, limit: int = 200) -> str | None:
     return None
 
 
-def _str_list(value: Any) -> tuple[str, ...]:
-    """The strings of a list, once each; interned, as the same few names (parameters,
-    modalities) recur in every record."""
+def _str_list(value: Any, ordered: bool = False) -> tuple[str, ...]:
+    """The strings of a list, once each (sorted when ``ordered``); interned, as the same few
+    lists of names (parameters, modalities) recur in every record, and read once each."""
     if not isinstance(value, list):
         return ()
-    return tuple(dict.fromkeys(sys.intern(v) for v in value if isinstance(v, str)))[:MAX_LIST]
+    key, known = None, None
+    if len(value) <= MAX_LIST:
+        try:
+            key = (ordered, *value)
+            known = _SEEN_LISTS.get(key)
+        except TypeError:  # an object or a list among the items
+            key = None
+    if known is None:
+        known = tuple(dict.fromkeys(sys.intern(v) for v in value if isinstance(v, str)))[:MAX_LIST]
+        if ordered:
+            known = tuple(sorted(known))
+        if key is not None and len(_SEEN_LISTS) < _MAX_SEEN:
+            _SEEN_LISTS[key] = known
+    return known
 
 
-# Price strings already read: the same few ("0", "0.000001") recur across the catalog and
-# share one Decimal. Bounded, so a hostile catalog cannot grow it without end.
-_SEEN_PRICES: dict[str, Decimal] = {}
-_MAX_SEEN_PRICES = 10_000
+# Lists of names and price strings already read: the same few recur across the catalog. (Two
+# equal keys hold equal strings in the same places, so they give the same value.) Bounded,
+# so a hostile catalog cannot grow them without end.
+_SEEN_LISTS: dict[tuple[Any, ...], tuple[str, ...]] = {}
+_MAX_SEEN = 10_000
+
+
+_SEEN_PRICES: dict[str, Decimal] = {}  # "0", "0.000001", ...: one Decimal each
 
 
 def _price(value: Any, where: str) -> Decimal | None:
@@ -215,7 +233,7 @@ def _price(value: Any, where: str) -> Decimal | None:
     price = _SEEN_PRICES.get(value)
     if price is None:
         price = parse_price(value, where)
-        if price is not None and len(_SEEN_PRICES) < _MAX_SEEN_PRICES:
+        if price is not None and len(_SEEN_PRICES) < _MAX_SEEN:
             _SEEN_PRICES[value] = price
     return price
 
@@ -285,8 +303,8 @@ def parse_model(record: Any) -> Model:
         created=created,
         description=description,
         context_length=_opt_int(record, "context_length", ""),
-        input_modalities=tuple(sorted(_str_list(arch.get("input_modalities")))),
-        output_modalities=tuple(sorted(_str_list(arch.get("output_modalities")))),
+        input_modalities=_str_list(arch.get("input_modalities"), ordered=True),
+        output_modalities=_str_list(arch.get("output_modalities"), ordered=True),
         tokenizer=_opt_str(arch.get("tokenizer")),
         instruct_type=None if instruct in (None, "none") else instruct,
         prices=prices,
@@ -309,6 +327,7 @@ def parse_model(record: Any) -> Model:
     )
 
 
+@functools.lru_cache(maxsize=1024)  # a few hundred distinct lists of parameters at most in real catalogs
 def _capabilities(parameters: tuple[str, ...]) -> tuple[str, ...]:
     given = set(parameters)
     return tuple(sys.intern(key) for key, (_, names) in CAPABILITIES.items() if given.intersection(names))
@@ -342,36 +361,63 @@ def parse_catalog(payload: Any) -> Catalog:
 
 
 def parse_records(records: Iterable[Any]) -> Catalog:
+    return collect([list(parse_each(records))])
+
+
+class Skipped(NamedTuple):
+    """A record that is not a usable model: its place in its part of the catalog, its id
+    when it has one (as a label) and why it was skipped."""
+
+    index: int
+    label: str | None
+    why: str
+
+
+def parse_each(records: Iterable[Any]) -> Iterator[Model | Skipped]:
+    """Each record as a Model, or as what says why it cannot be one."""
+    for index, record in enumerate(records):
+        try:
+            yield parse_model(record)
+        except (ValueError, TypeError) as exc:
+            label = f"{record['id'][:80]!r}" if isinstance(record, dict) and isinstance(record.get("id"), str) else None
+            yield Skipped(index, label, str(exc))
+
+
+def collect(parts: Iterable[list[Model | Skipped]]) -> Catalog:
+    """The catalog of ``parse_each``'s results for consecutive parts of the records: a
+    duplicate id keeps its first record, and every skipped record gets a warning."""
     models: list[Model] = []
     warnings: list[str] = []
     seen: set[str] = set()
-    for index, record in enumerate(records):
-        label = _record_label(record, index)
-        try:
-            model = parse_model(record)
-        except (ValueError, TypeError) as exc:
-            warnings.append(f"skipped model {label}: {exc}")
-            continue
-        if model.id in seen:
-            warnings.append(f"skipped model {label}: duplicate id, the first record is kept")
-            continue
-        seen.add(model.id)
-        models.append(model)
+    start = 0
+    for part in parts:
+        for entry in part:
+            if type(entry) is Skipped:
+                warnings.append(f"skipped model {entry.label or f'#{start + entry.index}'}: {entry.why}")
+            elif entry.id in seen:
+                warnings.append(f"skipped model {entry.id[:80]!r}: duplicate id, the first record is kept")
+            else:
+                seen.add(entry.id)
+                models.append(entry)
+        start += len(part)
     if not models:
         raise CatalogError("the catalog holds no usable model: " + (warnings[0] if warnings else "empty"))
     models.sort(key=sort_key)
     return Catalog(models, warnings)
 
 
-def _record_label(record: Any, index: int) -> str:
-    if isinstance(record, dict) and isinstance(record.get("id"), str):
-        return f"{record['id'][:80]!r}"
-    return f"#{index}"
+# Runs ``function(*args)`` in another process: returns a handle whose ``get()`` gives the
+# result or raises (``parallel.Workers.submit``).
+Elsewhere = Callable[..., Any]
+# The share of a large catalog's text another process parses while this one parses the rest:
+# it also sends its models back, and starts a little later.
+PARSED_ELSEWHERE = 0.4
 
 
-def loads(text: str | bytes, source: str = "catalog") -> Catalog:
-    """Decode and parse a catalog; a body that is not JSON is a CatalogError."""
-    fast = _parse_fast(text)
+def loads(text: str | bytes, source: str = "catalog", elsewhere: Elsewhere | None = None) -> Catalog:
+    """Decode and parse a catalog; a body that is not JSON is a CatalogError. With
+    ``elsewhere``, another process may parse part of it."""
+    fast = _parse_fast(text, elsewhere)
     if fast is not None:
         return fast
     clean = _may_hold_surrogates(text)
@@ -388,13 +434,14 @@ _DIGITS = bytes(48 if chr(b).isdigit() else 32 if chr(b) in ":,[- \t\n\r" else 1
 _LONG_INTEGER = b" " + b"0" * 19
 
 
-def _parse_fast(text: str | bytes) -> Catalog | None:
+def _parse_fast(text: str | bytes, elsewhere: Elsewhere | None = None) -> Catalog | None:
     """A catalog of the usual shape decoded by orjson, several times faster than the
     standard library, a few megabytes of records at a time (``_runs``), when that gives
     exactly what the standard library would: no integer too long for 64 bits (orjson reads
     those as floats), and a text orjson reads at all (it refuses lone surrogates, NaN and
-    deep nesting, which the other paths handle). Each record is dropped once parsed. None
-    when this path does not apply or the catalog has a fault (the other paths report it)."""
+    deep nesting, which the other paths handle). Each record is dropped once parsed. With
+    ``elsewhere``, the last runs are parsed in another process meanwhile. None when this
+    path does not apply or the catalog has a fault (the other paths report it)."""
     if isinstance(text, str):
         text = text.encode("utf-8", "surrogatepass")
     for start in range(0, len(text), 1 << 20):  # a copy of a megabyte at a time
@@ -403,10 +450,42 @@ def _parse_fast(text: str | bytes) -> Catalog | None:
     runs = _runs(text)
     if runs is None:
         return None
+    theirs = _last_runs(runs, PARSED_ELSEWHERE * len(text)) if elsewhere is not None else []
+    mine = runs[:len(runs) - len(theirs)]
+    pending = elsewhere(parse_runs, [text[start:end] for start, end in theirs]) if theirs and elsewhere else None
     try:
-        return parse_records(_decoded(text, runs))
+        parts = [list(parse_each(_decoded(text[start:end] for start, end in mine)))]
+        if pending is not None:
+            try:
+                part = pending.get()
+            except Exception:  # the other process failed: its runs are parsed here
+                part = parse_runs([text[start:end] for start, end in theirs])
+            if part is None:
+                return None
+            parts.append(part)
+        return collect(parts)
     except (jsoncodec.DecodeError, CatalogError):
         return None
+
+
+def parse_runs(runs: list[bytes]) -> list[Model | Skipped] | None:
+    """``parse_each`` of the records in consecutive runs of a catalog's text (as ``_runs``
+    cuts it); None if one does not decode."""
+    try:
+        return list(parse_each(_decoded(runs)))
+    except jsoncodec.DecodeError:
+        return None
+
+
+def _last_runs(runs: list[tuple[int, int]], size: float) -> list[tuple[int, int]]:
+    """The last of ``runs``, together no longer than ``size`` bytes (none if the last is)."""
+    count, total = 0, 0
+    for start, end in reversed(runs):
+        total += end - start
+        if total > size:
+            break
+        count += 1
+    return runs[len(runs) - count:]
 
 
 _FIRST_KEY = re.compile(rb'\{[ \t\n\r]*("(?:[^"\\]|\\.){1,200}")[ \t\n\r]*:')
@@ -434,10 +513,10 @@ def _runs(text: bytes) -> list[tuple[int, int]] | None:
         begin = found.end()
 
 
-def _decoded(text: bytes, runs: list[tuple[int, int]]) -> Iterator[Any]:
+def _decoded(runs: Iterable[bytes]) -> Iterator[Any]:
     """The records of each run, decoded a run at a time."""
-    for start, end in runs:
-        records = jsoncodec.loads(b"[" + text[start:end] + b"]")
+    for run in runs:
+        records = jsoncodec.loads(b"[" + run + b"]")
         yield from _draining(records)
 
 

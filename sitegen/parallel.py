@@ -19,12 +19,13 @@ that of a one-process build.
 
 from __future__ import annotations
 
+import gc
 import os
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Iterator, Protocol
+from typing import Any, Callable, Iterator, Protocol
 
 from sitegen import pages
 from sitegen.extracts import Extracts
@@ -64,14 +65,33 @@ class Workers:
         self.claims = context.Array("b", count * SHARDS_PER_WORKER)  # 1 once a process has started that share
         self._pool: Any = None
         self._failed: BaseException | None = None
+        self._lock = threading.Lock()
+        self._queued: list[tuple[_Later, Callable[..., Any], tuple[Any, ...]]] = []
         self._starting = threading.Thread(target=self._start, args=(context,), daemon=True)
         self._starting.start()
 
     def _start(self, context: Any) -> None:
+        pool, failed = None, None
         try:
-            self._pool = context.Pool(self.count, initializer=_start_worker, initargs=(self.claims,))
+            pool = context.Pool(self.count, initializer=_start_worker, initargs=(self.claims,))
         except BaseException as exc:  # raised again by ``pool``
-            self._failed = exc
+            failed = exc
+        with self._lock:
+            self._pool, self._failed = pool, failed
+            queued, self._queued = self._queued, []
+        for later, function, args in queued:
+            later.begin(pool, function, args, failed)
+
+    def submit(self, function: Callable[..., Any], *args: Any) -> _Later:
+        """Run ``function(*args)`` in a worker, once the workers are ready, without waiting
+        for them; ``get()`` on what it returns gives the result or raises."""
+        later = _Later()
+        with self._lock:
+            if self._pool is None and self._failed is None:
+                self._queued.append((later, function, args))
+                return later
+        later.begin(self._pool, function, args, self._failed)
+        return later
 
     @property
     def pool(self) -> Any:
@@ -82,10 +102,46 @@ class Workers:
 
     def close(self) -> None:
         self._starting.join()
-        if self._pool is not None:
-            self._pool.terminate()
-            self._pool.join()
-            self._pool = None
+        with self._lock:
+            pool, self._pool = self._pool, None
+            self._failed = self._failed or RuntimeError("the workers were closed")
+        if pool is not None:
+            pool.terminate()
+            pool.join()
+
+
+class _Later:
+    """A task handed to the workers once they are ready."""
+
+    def __init__(self) -> None:
+        self._begun = threading.Event()
+        self._result: Any = None
+        self._failed: BaseException | None = None
+
+    def begin(self, pool: Any, function: Callable[..., Any], args: tuple[Any, ...], failed: BaseException | None) -> None:
+        try:
+            if failed is not None:
+                raise failed
+            self._result = pool.apply_async(_quietly, (function, args))
+        except BaseException as exc:
+            self._failed = exc
+        self._begun.set()
+
+    def get(self) -> Any:
+        self._begun.wait()
+        if self._failed is not None:
+            raise self._failed
+        return self._result.get()
+
+
+def _quietly(function: Callable[..., Any], args: tuple[Any, ...]) -> Any:
+    """In a worker: ``function(*args)`` with the cycle collector off, as when the build
+    parses (see ``build._parsing``)."""
+    gc.disable()
+    try:
+        return function(*args)
+    finally:
+        gc.enable()
 
 
 def start(models: int, jobs: int | None) -> Workers | None:

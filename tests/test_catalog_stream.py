@@ -129,3 +129,52 @@ def test_lone_surrogates_take_another_path() -> None:
     assert fast(text) is None
     (model,) = catalog.loads(text).models
     assert model.name == "x\ufffdy"
+
+
+@pytest.fixture(scope="module")
+def workers():
+    from sitegen import parallel
+
+    pool = parallel.Workers(1)
+    yield pool
+    pool.close()
+
+
+def split_catalog(records: list, indent: int | None = None) -> bytes:
+    return json.dumps({"data": records}, indent=indent).encode()
+
+
+SPLIT_RECORDS = [
+    {"id": "a/one", "created": 5},
+    {"id": "b/two", "created": 7, "pricing": {"prompt": "0.000001"}},
+    [1, 2],  # not an object: skipped, labelled by its place
+    {"id": "a/one", "created": 9},  # a duplicate: the first record is kept
+    {"name": "no id"},
+    {"id": "c/three", "created": 7, "pricing": "free"},  # bad pricing: skipped, named
+    {"id": "b/two", "created": 1},  # a duplicate of a record parsed in the other part
+    {"id": "d/four", "created": 2},
+]
+
+
+@pytest.mark.parametrize("path", sorted(FIXTURES.glob("openrouter-models-*.json"))[:2] + [None], ids=str)
+def test_a_catalog_parsed_partly_in_another_process_is_the_same(path, workers, monkeypatch) -> None:
+    text = path.read_bytes() if path else split_catalog(SPLIT_RECORDS * 3, indent=1)
+    monkeypatch.setattr(catalog, "RUN_BYTES", len(text) // 12)  # a dozen runs: the last few go elsewhere
+    runs = catalog._runs(text)
+    assert runs and catalog._last_runs(runs, catalog.PARSED_ELSEWHERE * len(text)), "the test needs a split"
+    expected = whole(text)
+    assert not isinstance(expected, str)
+    got = catalog.loads(text, elsewhere=workers.submit)
+    assert same(got, expected)
+    if path is None:
+        assert any("#" in w for w in got.warnings) and any("duplicate" in w for w in got.warnings)
+
+
+def test_the_catalog_is_parsed_here_when_the_other_process_cannot(monkeypatch) -> None:
+    from sitegen import parallel
+
+    text = split_catalog(SPLIT_RECORDS * 4)
+    monkeypatch.setattr(catalog, "RUN_BYTES", len(text) // 10)
+    closed = parallel.Workers(1)
+    closed.close()
+    assert same(catalog.loads(text, elsewhere=closed.submit), whole(text))
