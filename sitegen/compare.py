@@ -9,6 +9,7 @@ price that varies. compare.js formats them with the rules of ``catalog.format_pr
 
 from __future__ import annotations
 
+from collections import Counter
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
@@ -185,12 +186,11 @@ def compare_page(site: SiteFiles, r: Renderer, models: list[Model], entries: Ite
 def _example(models: list[Model]) -> list[Model]:
     """Three models to suggest on an empty comparison: the newest of the three authors
     with the most models, skipping variants."""
+    counts = Counter(m.author for m in models)
     seen: dict[str, Model] = {}
-    counts: dict[str, int] = {}
     for m in models:
-        counts[m.author] = counts.get(m.author, 0) + 1
-        if m.variant is None and not m.is_alias and not m.has_varying_price:
-            seen.setdefault(m.author, m)
+        if m.author not in seen and m.variant is None and not m.is_alias and not m.has_varying_price:
+            seen[m.author] = m
     top = sorted(seen, key=lambda a: (-counts[a], a))[:3]
     return [seen[a] for a in top]
 

@@ -17,14 +17,15 @@ from sitegen import feeds, model_page
 from sitegen.catalog import Model
 from sitegen.markup import description_html
 from sitegen.render import Renderer
-from sitegen.writer import SiteFiles
+from sitegen.writer import SiteFiles, site_path
 
 
 def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extra: dict[str, Any] | None = None,
                 wanted: Callable[[Model], bool] | None = None,
-                stale: Callable[[str, dict[str, Any]], bool] | None = None) -> None:
+                stale: Callable[[str, dict[str, Any]], bool] | None = None, claimed: bool = False) -> None:
     """A page per model. ``wanted(model)`` may leave some to another process;
-    ``stale(path, context)`` may skip a page whose context the build cache says is unchanged."""
+    ``stale(path, context)`` may skip a page whose context the build cache says is unchanged;
+    ``claimed``: the pages' paths are claimed already (``SiteFiles.claim``)."""
     by_id = {m.id: m for m in models}
     horizon = model_page.expiry_horizon(r.env.globals["built_at"])
     variants: dict[str, list[Model]] = defaultdict(list)
@@ -41,7 +42,11 @@ def model_pages(site: SiteFiles, r: Renderer, models: list[Model], extra: dict[s
             continue  # the values below follow from the context: the cache's fingerprint covers them
         values = model_page.values(model, siblings, horizon)
         values.update(context)
-        site.add(path, r.render("model.html", path, values))
+        html = r.render("model.html", path, values)
+        if claimed:
+            site.put(site_path(path), html)
+        else:
+            site.add(path, html)
 
 
 def escape_text(value: str) -> str:

@@ -119,7 +119,10 @@ class Staging:
     def _folder_for(self, rel: str) -> None:
         folder = rel.rpartition("/")[0]
         if folder and folder not in self._made:
-            os.makedirs(self._root + folder, exist_ok=True)
+            try:
+                os.mkdir(self._root + folder)  # a page's own folder, in one made already
+            except OSError:
+                os.makedirs(self._root + folder, exist_ok=True)
             self._made.add(folder)
 
     def write(self, rel: str, content: bytes) -> os.stat_result:
