@@ -190,9 +190,21 @@ def bench_catalog(name: str, payload: dict, work: Path, source: Path, runs: int,
     result.repriced = sum(a["pricing"] != b["pricing"] for a, b in zip(payload["data"], changed_payload["data"]))
 
     site = Sitegen(folder, source)
-    result.cold = summary([site.cold(original) for _ in range(runs)])
+    h = Hugo(folder, source, hugo) if hugo else None
+    # Cold builds alternate with Hugo's: this machine's speed drifts by tens of percent
+    # within minutes, and the ratio should compare builds made under the same conditions.
+    cold, hugo_cold = [], []
+    for _ in range(runs):
+        cold.append(site.cold(original))
+        if h is not None:
+            hugo_cold.append(h.cold(original))
+    result.cold = summary(cold)
     result.files = len(state(site.out))
     report(name, "sitegen cold", result.cold)
+    if h is not None:
+        result.hugo_cold = summary(hugo_cold)
+        result.hugo_files = len(state(h.out))
+        report(name, "hugo cold", result.hugo_cold, f"{result.hugo_files} files")
 
     before = state(site.out)
     samples = [site.build(original)]
@@ -223,11 +235,7 @@ def bench_catalog(name: str, payload: dict, work: Path, source: Path, runs: int,
     result.floor = floor(site.out, folder, runs)
     report(name, "floor", result.floor)
 
-    if hugo:
-        h = Hugo(folder, source, hugo)
-        result.hugo_cold = summary([h.cold(original) for _ in range(runs)])
-        result.hugo_files = len(state(h.out))
-        report(name, "hugo cold", result.hugo_cold, f"{result.hugo_files} files")
+    if h is not None:  # its output is still that of its last cold build
         result.hugo_unchanged = summary([h.build(original) for _ in range(runs)])
         report(name, "hugo unchanged", result.hugo_unchanged)
         result.hugo_changed = summary([h.build(repriced if i % 2 == 0 else original) for i in range(runs)])
@@ -317,7 +325,8 @@ def markdown(results: list[Result], runs: int, started: str, loads: tuple[str, s
         "",
         "Cold: empty output and cache folders, with Python keeping compiled modules and "
         "templates as it does by default (the harness unsets `PYTHONDONTWRITEBYTECODE` and makes "
-        "one untimed build first). Unchanged: the same catalog built again over the "
+        "one untimed build first); each cold build is followed by one of Hugo's, so that the two "
+        "are timed under the same conditions on a machine whose speed drifts. Unchanged: the same catalog built again over the "
         "previous output. 1% change: 1% of the models repriced since the previous build. Floor: "
         "a Python script that only writes the same bytes to the same paths. Hugo: the same "
         "catalog through a content adapter (`bench/hugo`), with model pages, index, author "
