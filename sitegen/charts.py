@@ -85,6 +85,7 @@ def price_context(models: list[Model], limit: int = MAX_POINTS) -> Chart:
     """Input price per 1M tokens (y) against context length (x), both on log scales."""
     chart = Chart()
     plotted: list[tuple[Model, Decimal]] = []
+    per_million: dict[Decimal, Decimal] = {}  # a catalog repeats a few prices many times
     for m in models:
         price = m.prompt_price
         if price is None or price < 0:
@@ -94,7 +95,10 @@ def price_context(models: list[Model], limit: int = MAX_POINTS) -> Chart:
         elif price == 0:
             chart.free += 1
         else:
-            plotted.append((m, per_unit("prompt", price)))
+            shown = per_million.get(price)
+            if shown is None:
+                shown = per_million[price] = per_unit("prompt", price)
+            plotted.append((m, shown))
     if not plotted:
         return chart
     x_lo, x_hi = _decades(min(m.context_length or 1 for m, _ in plotted), max(m.context_length or 1 for m, _ in plotted))
@@ -110,9 +114,10 @@ def price_context(models: list[Model], limit: int = MAX_POINTS) -> Chart:
     chart.y_ticks = [Tick(round(sy(10.0**e)), _price_label(e)) for e in range(y_lo, y_hi + 1)]
     on_frontier = _frontier(plotted)
     chart.plotted = len(plotted)
+    xs = {x: round(sx(x)) for x in {m.context_length or 1 for m, _ in plotted}}
+    ys = {price: round(sy(float(price))) for price in set(per_million.values())}
     chart.points = _thin(limit, [
-        Point(round(sx(m.context_length or 1)), round(sy(float(price))), m, price, m.id in on_frontier)
-        for m, price in plotted
+        Point(xs[m.context_length or 1], ys[price], m, price, m.id in on_frontier) for m, price in plotted
     ])
     # The cheapest price for "at least this much context" is a staircase through them.
     first, *rest = chart.frontier
@@ -123,13 +128,18 @@ def price_context(models: list[Model], limit: int = MAX_POINTS) -> Chart:
 def _frontier(plotted: list[tuple[Model, Decimal]]) -> set[str]:
     """Ids of the models no other model beats on both price and context: walking from the
     largest context down, each model cheaper than every larger-context one so far."""
+    cheapest: dict[int, tuple[Decimal, str]] = {}  # context -> the lowest (price, id) with it
+    for m, price in plotted:
+        context, known = m.context_length or 0, cheapest.get(m.context_length or 0)
+        if known is None or (price, m.id) < known:
+            cheapest[context] = (price, m.id)
     best: Decimal | None = None
     ids: set[str] = set()
-    ordered = sorted(plotted, key=lambda mp: (-(mp[0].context_length or 0), mp[1], mp[0].id))
-    for m, price in ordered:
+    for context in sorted(cheapest, reverse=True):
+        price, model_id = cheapest[context]
         if best is None or price < best:
             best = price
-            ids.add(m.id)
+            ids.add(model_id)
     return ids
 
 
