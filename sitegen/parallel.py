@@ -5,6 +5,9 @@ one process), then hands the models out in shares to workers that write their pa
 straight into the staging folder, with the models' extracts (``extracts``), while the
 parent renders the feeds.
 
+Before that, while the build parses the catalog, one worker parses its last runs
+(``Workers.submit``, ``catalog.loads``), since it would otherwise wait.
+
 The workers are fresh processes, forked from a small server process that has only imported
 sitegen (started with the ``Workers``, while the catalog is parsed), not from the build: a
 process forked from the build would inherit the whole catalog and, by merely touching it,
@@ -12,9 +15,9 @@ soon hold a private copy of it. A share carries only what its pages need: its mo
 models they name as variants or alias target (so each page sees the same neighbours as in
 one process) and their history rows. Whichever process starts a share first claims it:
 the workers take them from the front, and the parent, once its own pages are done, takes
-any still waiting from the back, so no core idles while the other works through the queue. Each page is rendered
-from the same inputs by the same code in whichever process, so the output is byte for byte
-that of a one-process build.
+any still waiting from the back, so no core idles while the other works through the
+queue. Each page is rendered from the same inputs by the same code in whichever process,
+so the output is byte for byte that of a one-process build.
 """
 
 from __future__ import annotations
