@@ -196,6 +196,14 @@ def _opt_str(value: Any, limit: int = 200) -> str | None:
     return None
 
 
+# Lists of names and price strings already read: the same few recur across the catalog. (Two
+# equal keys hold equal strings in the same places, so they give the same value.) Bounded,
+# so a hostile catalog cannot grow them without end.
+_SEEN_LISTS: dict[tuple[Any, ...], tuple[str, ...]] = {}
+_SEEN_PRICES: dict[str, Decimal] = {}  # "0", "0.000001", ...: one Decimal each
+_MAX_SEEN = 10_000
+
+
 def _str_list(value: Any, ordered: bool = False) -> tuple[str, ...]:
     """The strings of a list, once each (sorted when ``ordered``); interned, as the same few
     lists of names (parameters, modalities) recur in every record, and read once each."""
@@ -215,16 +223,6 @@ def _str_list(value: Any, ordered: bool = False) -> tuple[str, ...]:
         if key is not None and len(_SEEN_LISTS) < _MAX_SEEN:
             _SEEN_LISTS[key] = known
     return known
-
-
-# Lists of names and price strings already read: the same few recur across the catalog. (Two
-# equal keys hold equal strings in the same places, so they give the same value.) Bounded,
-# so a hostile catalog cannot grow them without end.
-_SEEN_LISTS: dict[tuple[Any, ...], tuple[str, ...]] = {}
-_MAX_SEEN = 10_000
-
-
-_SEEN_PRICES: dict[str, Decimal] = {}  # "0", "0.000001", ...: one Decimal each
 
 
 def _price(value: Any, where: str) -> Decimal | None:

@@ -122,12 +122,12 @@ class _Later:
         self._failed: BaseException | None = None
 
     def begin(self, pool: Any, function: Callable[..., Any], args: tuple[Any, ...], failed: BaseException | None) -> None:
-        try:
-            if failed is not None:
-                raise failed
-            self._result = pool.apply_async(_quietly, (function, args))
-        except BaseException as exc:
-            self._failed = exc
+        if failed is None:
+            try:
+                self._result = pool.apply_async(_quietly, (function, args))
+            except BaseException as exc:
+                failed = exc
+        self._failed = failed
         self._begun.set()
 
     def get(self) -> Any:
