@@ -4,6 +4,7 @@ non-fatal fetch failure) by reading them as data."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shlex
@@ -80,12 +81,12 @@ def test_actionlint_finds_nothing() -> None:
 
 
 def test_actionlint_reports_a_broken_workflow(tmp_path: Path) -> None:
-    """The linter really reads our files: an unknown step output is an error."""
+    """The linter really reads our files: a step that does not exist is an error."""
     broken = tmp_path / "broken.yml"
-    broken.write_text(PAGES.read_text().replace("steps.pages.outputs.base_url", "steps.pages.outputs.base_uri"))
+    broken.write_text(PAGES.read_text().replace("steps.pages.outputs.base_url", "steps.pagez.outputs.base_url"))
     result = subprocess.run([tool("actionlint"), "-no-color", str(broken)],
                             capture_output=True, text=True, timeout=120)
-    assert result.returncode == 1 and "base_uri" in result.stdout
+    assert result.returncode == 1 and "pagez" in result.stdout
 
 
 def test_workflows_match_the_github_schema() -> None:
@@ -136,14 +137,68 @@ def test_pages_never_runs_twice_at_once_nor_cancels_a_deploy(pages: dict[str, An
         assert "concurrency" not in job, f"job {name} must not override the workflow's concurrency"
 
 
-def test_official_actions_are_pinned_to_a_major_version() -> None:
+# A step's `uses:` line as written: YAML drops the comment that names the release.
+USES_LINE = re.compile(r"^\s*(?:-\s+)?uses:\s*(?P<action>[^@\s]+)@(?P<ref>\S+)(?:\s+#\s*(?P<tag>\S+))?\s*$")
+
+
+def test_official_actions_are_pinned_to_a_commit_named_by_its_release() -> None:
+    """A tag can be moved to other code; a commit cannot. Each action is pinned to one full
+    commit SHA, with the release it was published as in a comment for the reader."""
+    pins: dict[str, tuple[str, str]] = {}
     for path in (PAGES, CI):
-        for job in load(path)["jobs"].values():
+        parsed = [s["uses"] for job in load(path)["jobs"].values() for s in steps(job) if "uses" in s]
+        lines = [m for line in path.read_text(encoding="utf-8").splitlines() if (m := USES_LINE.match(line))]
+        assert [f"{m['action']}@{m['ref']}" for m in lines] == parsed, f"{path.name}: a uses: line this test cannot read"
+        for m in lines:
+            where = f"{path.name}: {m['action']}@{m['ref']}"
+            assert m["action"] in OFFICIAL, f"{where}: unexpected action"
+            assert re.fullmatch(r"[0-9a-f]{40}", m["ref"]), f"{where} is not pinned to a full commit SHA"
+            assert m["tag"] and re.fullmatch(r"v\d+\.\d+\.\d+", m["tag"]), f"{where} does not name its release"
+            pinned = pins.setdefault(m["action"], (m["ref"], m["tag"]))
+            assert pinned == (m["ref"], m["tag"]), f"{where}: {m['action']} is pinned twice, to {pinned}"
+    assert set(pins) == OFFICIAL
+
+
+def test_only_the_job_that_pushes_keeps_the_token_in_its_checkout() -> None:
+    for path in (PAGES, CI):
+        for name, job in load(path)["jobs"].items():
+            pushes = any("git push" in s.get("run", "") for s in steps(job))
             for s in steps(job):
-                if "uses" in s:
-                    action, _, ref = s["uses"].partition("@")
-                    assert action in OFFICIAL, f"{path.name}: unexpected action {s['uses']}"
-                    assert re.fullmatch(r"v\d+", ref), f"{path.name}: {s['uses']} is not pinned to a major"
+                if s.get("uses", "").startswith("actions/checkout@"):
+                    kept = s.get("with", {}).get("persist-credentials")
+                    assert kept is pushes, f"{path.name}/{name}: persist-credentials is {kept}"
+            if pushes:
+                assert job["permissions"] == {"contents": "write"}, f"{path.name}/{name}"
+
+
+def zizmor_findings(workflows: Path) -> list[dict[str, Any]]:
+    result = subprocess.run([tool("zizmor"), "--offline", "--format", "json", str(workflows)],
+                            capture_output=True, text=True, timeout=120)
+    assert result.stdout.startswith("["), result.stderr
+    return [f for f in json.loads(result.stdout) if not f["ignored"]]
+
+
+def describe(finding: dict[str, Any]) -> str:
+    concrete = finding["locations"][0]["concrete"]
+    path = Path(finding["locations"][0]["symbolic"]["key"]["Local"]["verbatim_path"]).name
+    return (f"{finding['ident']} ({finding['determinations']['severity']}) at {path}:"
+            f"{concrete['location']['start_point']['row'] + 1}: {concrete['feature']}")
+
+
+def test_zizmor_finds_nothing_of_high_or_medium_severity() -> None:
+    """What zizmor reports is fixed, or ignored in place with a comment that says why."""
+    serious = [describe(f) for f in zizmor_findings(WORKFLOWS)
+               if f["determinations"]["severity"] in ("High", "Medium")]
+    assert not serious, "\n".join(serious)
+
+
+def test_zizmor_reports_an_unpinned_action(tmp_path: Path) -> None:
+    """The audit really reads our files: a step pinned to a tag again is a high finding."""
+    workflows = tmp_path / ".github" / "workflows"
+    workflows.mkdir(parents=True)
+    (workflows / "pages.yml").write_text(re.sub(r"actions/deploy-pages@\S+", "actions/deploy-pages@v5", PAGES.read_text()))
+    found = [describe(f) for f in zizmor_findings(workflows) if f["determinations"]["severity"] == "High"]
+    assert len(found) == 1 and "unpinned-uses" in found[0] and "deploy-pages@v5" in found[0], found
 
 
 def test_every_job_has_a_time_limit() -> None:
