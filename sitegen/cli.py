@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from pathlib import Path
-from typing import Sequence
+from typing import NoReturn, Sequence
 
 from sitegen import __version__
 from sitegen.config import API_URL, DEFAULT_DATA, DEFAULT_OUT, DEFAULT_PORT, BuildSettings, normalize_base_url
-from sitegen.errors import SitegenError
+from sitegen.errors import HistoryError, SitegenError, UsageError
 
 DEFAULT_CACHE = Path(".sitegen-cache")
 
@@ -36,14 +37,70 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     return 0
 
 
+# Option types: each checks a value as the parser reads it, so a value that cannot be used
+# stops the command before it reads or writes anything.
+
+
+def _whole_number(text: str) -> int | None:
+    """``text`` as a whole number written in plain digits, or None."""
+    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None
+
+
 def _positive_int(text: str) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
+    value = _whole_number(text)
+    if value is None or value < 1:
         raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
     return value
+
+
+def _port(text: str) -> int:
+    value = _whole_number(text)
+    if value is None or value > 65535:
+        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 65535, got {text!r}")
+    return value
+
+
+def _seconds(text: str) -> float:
+    from sitegen.fetch import MAX_TIMEOUT
+
+    try:
+        value = float(text)
+    except ValueError:
+        value = float("nan")
+    if not 0 < value <= MAX_TIMEOUT:  # NaN fails this too
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, got {text!r}")
+    return value
+
+
+def _time(text: str) -> str:
+    from sitegen.history import parse_time
+
+    try:
+        parse_time(text)
+    except HistoryError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    return text
+
+
+def _base_url(text: str) -> str:
+    try:
+        normalize_base_url(text)
+    except UsageError as exc:  # argparse names the option itself
+        raise argparse.ArgumentTypeError(str(exc).removeprefix("--base-url ")) from None
+    return text
+
+
+def _usage_error(prog: str, message: str) -> str:
+    """The one line a refused command line prints; the message is shown escaped."""
+    return f"{prog}: error: {UsageError(message)}"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit 64, as every usage error does
+    (argparse's own 2 is the exit code of a catalog that could not be fetched)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(UsageError.exit_code, _usage_error(self.prog, message) + "\n")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -67,7 +124,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def parser() -> argparse.ArgumentParser:
-    top = argparse.ArgumentParser(
+    top = _Parser(
         prog="sitegen",
         description="Build a static website of the OpenRouter model catalog.",
     )
@@ -83,12 +140,12 @@ def parser() -> argparse.ArgumentParser:
                        help=f"where to read the catalog (default: {API_URL})")
     fetch.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
                        help="data folder (default: data/)")
-    fetch.add_argument("--timeout", type=float, default=60.0, metavar="SECONDS",
+    fetch.add_argument("--timeout", type=_seconds, default=60.0, metavar="SECONDS",
                        help="give up on the server after this long (default: 60)")
     fetch.add_argument("--allow-shrink", action="store_true",
                        help="accept a catalog that lacks more than half of the stored models "
                        "(refused by default as a likely API fault)")
-    fetch.add_argument("--at", metavar="TIME",
+    fetch.add_argument("--at", type=_time, metavar="TIME",
                        help="date the logged changes at TIME (ISO-8601, e.g. 2026-07-17) instead of now, "
                        "when replaying archived catalogs in date order")
     fetch.add_argument("--message-file", type=Path, metavar="FILE",
@@ -108,8 +165,9 @@ def parser() -> argparse.ArgumentParser:
                         help="build from this catalog file instead of the data folder")
     build.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                        help="output folder (default: _site/)")
-    build.add_argument("--base-url", default=f"http://127.0.0.1:{DEFAULT_PORT}/", metavar="URL",
-                       help="absolute URL the site is served from (default: http://127.0.0.1:8000/)")
+    build.add_argument("--base-url", type=_base_url, default=f"http://127.0.0.1:{DEFAULT_PORT}/", metavar="URL",
+                       help="absolute http(s) URL the site is served from, with no query, fragment, user "
+                       "name or characters that need escaping (default: http://127.0.0.1:8000/)")
     build.add_argument("--jobs", type=_positive_int, metavar="N",
                        help="processes rendering the model pages (default: 2 for a large catalog "
                        "on a machine with two or more cores, else 1)")
@@ -128,14 +186,20 @@ def parser() -> argparse.ArgumentParser:
     )
     serve.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
                        help="folder to serve (default: _site/)")
-    serve.add_argument("--port", type=int, default=DEFAULT_PORT, metavar="N",
-                       help=f"port (default: {DEFAULT_PORT})")
+    serve.add_argument("--port", type=_port, default=DEFAULT_PORT, metavar="N",
+                       help=f"port, 0 to 65535; 0 picks a free one (default: {DEFAULT_PORT})")
     serve.set_defaults(func=cmd_serve)
     return top
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = parser().parse_args(argv)
+    try:
+        args, unknown = parser().parse_known_args(argv)
+    except SystemExit as stop:  # --help, --version, or a command line the parser refused
+        return int(stop.code or 0)
+    if unknown:  # reported here, where the command is known, rather than by the top parser
+        print(_usage_error(f"sitegen {args.command}", "unrecognized arguments: " + " ".join(unknown)), file=sys.stderr)
+        return UsageError.exit_code
     try:
         return args.func(args)
     except SitegenError as exc:

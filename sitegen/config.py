@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
+import string
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
-from sitegen.errors import SitegenError
+from sitegen.errors import SitegenError, UsageError
 
 API_URL = "https://openrouter.ai/api/v1/models?output_modalities=all"
 DEFAULT_DATA = Path("data")
@@ -25,12 +29,68 @@ TEMPLATES = ROOT / "templates"
 STATIC = ROOT / "static"
 
 
+# Besides letters and digits, the characters a base URL may hold: those that mean the same
+# written anywhere the address goes (HTML text and attributes, XML, robots.txt), so it never
+# needs escaping. Square brackets only around an IPv6 host.
+_URL_CHARACTERS = frozenset(string.ascii_letters + string.digits + "-._~!$()*+,;=:@/%")
+_HOST_NAME = re.compile(r"(?:[A-Za-z0-9_-]+\.)*[A-Za-z0-9_-]+\.?")
+
+
 def normalize_base_url(url: str) -> str:
-    """Return ``url`` with exactly one trailing slash; it must be absolute http(s)."""
-    url = url.strip()
-    if not (url.startswith("http://") or url.startswith("https://")):
-        raise SitegenError(f"--base-url must start with http:// or https://, got {url!r}")
-    return url.rstrip("/") + "/"
+    """The address the site is served from, checked, with exactly one trailing slash.
+
+    It must be an absolute ``http://`` or ``https://`` URL with a host, an optional port and
+    path, and nothing else: no user name, query or fragment, no whitespace or control
+    characters, and nothing that would need escaping in a page, a feed or robots.txt.
+    Raises UsageError naming ``--base-url`` and the value, shown escaped.
+    """
+    problem = _base_url_problem(url)
+    if problem:
+        raise UsageError(f"--base-url {problem}, got {url!r}")
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}{parts.path.rstrip('/')}/"
+
+
+def _base_url_problem(url: str) -> str | None:
+    """What makes ``url`` unusable as the base URL, or None."""
+    if any(c.isspace() or not c.isprintable() for c in url):
+        return "must not contain spaces, line breaks or control characters"
+    try:
+        parts = urlsplit(url)
+    except ValueError:  # an unclosed IPv6 bracket
+        return "is not a valid URL"
+    if parts.scheme not in ("http", "https") or not url.lower().startswith(parts.scheme + "://"):
+        return "must be an absolute http:// or https:// URL"
+    if "?" in url or "#" in url:
+        return "must not have a query (?...) or a fragment (#...)"
+    if "@" in parts.netloc:
+        return "must not hold a user name or password"
+    if not url.isascii():
+        return "must be ASCII (write the host in punycode and percent-encode the path)"
+    ipv6 = parts.netloc.startswith("[")
+    unbracketed = url.replace("[", "", 1).replace("]", "", 1) if ipv6 else url
+    unsafe = sorted({c for c in unbracketed if c not in _URL_CHARACTERS})
+    if unsafe:
+        return f"must not contain {' '.join(map(repr, unsafe))}, which would need escaping in the pages"
+    if re.search(r"%(?![0-9A-Fa-f]{2})", url):
+        return "must write % only as the start of an escape such as %20"
+    host = parts.hostname or ""
+    if not host:
+        return "must name a host"
+    if ipv6:
+        try:
+            ipaddress.IPv6Address(host)
+        except ValueError:
+            return "must have a valid IPv6 address between the brackets"
+    elif not _HOST_NAME.fullmatch(host):
+        return "must have a host that is a domain name or an IP address"
+    try:
+        port = parts.port
+    except ValueError:  # not a number, or above 65535
+        port = 0
+    if port == 0 or parts.netloc.endswith(":"):
+        return "must have a port from 1 to 65535 when it has one"
+    return None
 
 
 @dataclass(frozen=True)

@@ -44,7 +44,10 @@ def parse_time(text: str) -> datetime:
         raise HistoryError(f"{text!r} is not an ISO-8601 date or time (e.g. 2026-07-17 or 2026-07-17T06:00:00Z)") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
-    return moment.astimezone(timezone.utc)
+    try:
+        return moment.astimezone(timezone.utc)
+    except OverflowError:  # 0001-01-01T00:00+01:00 is in year 0 in UTC
+        raise HistoryError(f"{text!r} is an ISO-8601 time outside the years 1 to 9999 in UTC") from None
 
 
 def timestamp(at: str) -> int:

@@ -24,7 +24,7 @@ def test_workers_build_the_same_site_as_one_process(site: Path, tmp_path: Path) 
 def test_jobs_must_be_a_positive_number(tmp_path: Path) -> None:
     for bad in ("0", "-1", "two"):
         result = run_cli("build", "--out", str(tmp_path / "out"), "--jobs", bad)
-        assert result.returncode == 2
+        assert result.returncode == 64
         assert "--jobs" in result.stderr
     assert not (tmp_path / "out").exists()
 
