@@ -292,25 +292,210 @@ def test_the_commit_step_records_changed_data_as_the_bot_and_skips_unchanged_dat
     assert "data/ unchanged" in result.stdout
     assert len(git("log", "--format=%s", "main", cwd=origin).splitlines()) == 4
 
+    # main refuses pushes (a rule, a hook, an outage): the step fails, and main is as it was.
+    hook = origin / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\necho 'refused'; exit 1\n")
+    hook.chmod(0o755)
+    before = git("rev-parse", "main", cwd=origin)
+    result = fetch_and_commit("2026-07-31", "2026-08-10")
+    assert result.returncode != 0 and "refused" in result.stderr
+    assert git("rev-parse", "main", cwd=origin) == before
 
-def test_a_failed_fetch_is_reported_and_the_site_still_rebuilds(pages: dict[str, Any]) -> None:
-    jobs = pages["jobs"]
-    fetch = step(jobs["update"], "fetch")
-    assert fetch["continue-on-error"] is True, "a failed fetch must not stop the rebuild"
-    annotations = [s for s in steps(jobs["update"])
-                   if s.get("if") == "steps.fetch.outcome == 'failure'" and "::error" in s.get("run", "")]
-    assert annotations, "a failed fetch leaves an error annotation"
-    assert jobs["update"]["outputs"]["fetch"] == "${{ steps.fetch.outcome }}"
-    # The build runs from whatever the update job left committed, fetch or no fetch.
-    assert jobs["build"]["needs"] == "update"
-    assert "if" not in jobs["build"] and "if" not in jobs["deploy"]
-    checkout = next(s for s in steps(jobs["build"]) if s.get("uses", "").startswith("actions/checkout@"))
-    assert checkout["with"]["ref"] == "${{ needs.update.outputs.sha }}"
-    # After the deploy, the run still ends red.
-    status = jobs["fetch-status"]
-    assert set(status["needs"]) == {"update", "deploy"}
-    assert status["if"] == "always() && needs.update.outputs.fetch == 'failure'"
-    assert any("exit 1" in s.get("run", "") for s in steps(status))
+
+# A small model of how GitHub Actions runs pages.yml: its expressions (the subset the workflow
+# uses), step and job conditions, continue-on-error and job outputs. The tests below run it
+# for every way the update job can end.
+
+EXPRESSION_TOKEN = re.compile(r"\s*(?:('(?:[^']|'')*')|(&&|\|\||==|!=|!|\(|\))|([A-Za-z_][\w.-]*)(\(\))?)")
+
+
+def evaluate(expression: str, names: dict[str, Any], functions: dict[str, Any]) -> Any:
+    text = expression.strip()
+    if text.startswith("${{") and text.endswith("}}"):
+        text = text[3:-2]
+    tokens: list[tuple[str, Any]] = []
+    position = 0
+    while text[position:].strip():
+        m = EXPRESSION_TOKEN.match(text, position)
+        assert m and m.end() > position, f"cannot read {text[position:]!r} in {expression!r}"
+        position = m.end()
+        literal, operator, name, call = m.groups()
+        if literal is not None:
+            tokens.append(("value", literal[1:-1].replace("''", "'")))
+        elif operator:
+            tokens.append(("op", operator))
+        elif call:
+            tokens.append(("value", functions[name]()))
+        elif name in ("true", "false", "null"):
+            tokens.append(("value", {"true": True, "false": False, "null": None}[name]))
+        else:
+            value: Any = names
+            for part in name.split("."):
+                value = value.get(part) if isinstance(value, dict) else None
+            tokens.append(("value", value))
+    tokens.append(("op", "end"))
+
+    def take(*ops: str) -> str | None:
+        if tokens[0][0] == "op" and tokens[0][1] in ops:
+            return tokens.pop(0)[1]
+        return None
+
+    def either() -> Any:  # a || b: the first truthy operand, else the last
+        value = both()
+        while take("||"):
+            right = both()
+            value = value or right
+        return value
+
+    def both() -> Any:  # a && b: the first falsy operand, else the last
+        value = equal()
+        while take("&&"):
+            right = equal()
+            value = value and right
+        return value
+
+    def equal() -> Any:
+        value = unary()
+        if op := take("==", "!="):
+            right = unary()
+            same = str(value).lower() == str(right).lower() if isinstance(value, str) and isinstance(right, str) else value == right
+            return same if op == "==" else not same
+        return value
+
+    def unary() -> Any:
+        if take("!"):
+            return not unary()
+        if take("("):
+            value = either()
+            assert take(")"), f"unbalanced parentheses in {expression!r}"
+            return value
+        kind, value = tokens.pop(0)
+        assert kind == "value", f"unexpected {value!r} in {expression!r}"
+        return value
+
+    result = either()
+    assert take("end"), f"cannot read the end of {expression!r}"
+    return result
+
+
+def condition(expression: str | None) -> str:
+    """An `if:` as GitHub reads it: without a status function, `success() && ...` is implied."""
+    text = (expression or "success()").strip()
+    if text.startswith("${{") and text.endswith("}}"):
+        text = text[3:-2]
+    return text if re.search(r"\b(success|failure|always|cancelled)\(\)", text) else f"success() && ({text})"
+
+
+def step_key(s: dict[str, Any]) -> str:
+    return s.get("id") or s.get("name") or s["uses"]
+
+
+def run_steps(job: dict[str, Any], failing: set[str], outputs: dict[str, dict[str, str]]) -> tuple[str, dict[str, Any]]:
+    """Run a job's steps: those named in ``failing`` fail, the others succeed and set
+    ``outputs[key]``. Returns the job's result and its outputs."""
+    context: dict[str, Any] = {"steps": {}}
+    failed = False  # a step failed without continue-on-error
+    for s in steps(job):
+        functions = {"success": lambda: not failed, "failure": lambda: failed,
+                     "always": lambda: True, "cancelled": lambda: False}
+        runs = bool(evaluate(condition(s.get("if")), context, functions))
+        outcome = ("failure" if step_key(s) in failing else "success") if runs else "skipped"
+        if s.get("id"):
+            context["steps"][s["id"]] = {"outcome": outcome,
+                                         "outputs": outputs.get(s["id"], {}) if outcome == "success" else {}}
+        failed = failed or (outcome == "failure" and not s.get("continue-on-error"))
+    job_outputs = {name: evaluate(value, context, {}) or "" for name, value in job.get("outputs", {}).items()}
+    return ("failure" if failed else "success"), job_outputs
+
+
+def run_workflow(workflow: dict[str, Any], results: dict[str, tuple[str, dict[str, Any]]]) -> dict[str, dict[str, Any]]:
+    """Decide which jobs run, in order of their needs. ``results`` gives the result and
+    outputs of a job that runs (success with no outputs when not given)."""
+    done: dict[str, dict[str, Any]] = {}
+    jobs = workflow["jobs"]
+    while len(done) < len(jobs):
+        for name, job in jobs.items():
+            needs = job.get("needs", [])
+            needs = [needs] if isinstance(needs, str) else needs
+            if name in done or any(n not in done for n in needs):
+                continue
+            ancestors, todo = set(), list(needs)
+            while todo:
+                ancestors.add(n := todo.pop())
+                todo.extend(jobs[n].get("needs", []) if isinstance(jobs[n].get("needs", []), list) else [jobs[n]["needs"]])
+            functions = {"success": lambda: all(done[a]["result"] == "success" for a in ancestors),
+                         "failure": lambda: any(done[a]["result"] == "failure" for a in ancestors),
+                         "always": lambda: True, "cancelled": lambda: False}
+            context = {"needs": {n: done[n] for n in needs}}
+            if evaluate(condition(job.get("if")), context, functions):
+                result, outputs = results.get(name, ("success", {}))
+                done[name] = {"result": result, "outputs": outputs, "context": context}
+            else:
+                done[name] = {"result": "skipped", "outputs": {}, "context": context}
+    return done
+
+
+HEAD = "1111111111111111111111111111111111111111"
+
+
+def status_job(workflow: dict[str, Any]) -> str:
+    """The job that comes after the deploy to say how the run went."""
+    (name,) = [name for name, job in workflow["jobs"].items() if "deploy" in job.get("needs", [])]
+    return name
+
+
+@pytest.mark.parametrize("failing, ref, status", [
+    (set(), HEAD, False),                     # data fetched, committed and pushed (or unchanged)
+    ({"fetch"}, HEAD, True),                  # the API is down: main as checked out
+    ({"push"}, "main", True),                 # the push is refused: main, not the unpushed commit
+    ({"Install"}, "main", False),             # the update job itself fails (and with it the run)
+    ({"actions/checkout@3d3c42e5aac5ba805825da76410c181273ba90b1"}, "main", False),
+], ids=["all-well", "fetch-failed", "push-failed", "update-job-failed", "checkout-failed"])
+def test_whatever_becomes_of_the_update_the_site_is_built_from_main_and_deployed(
+        pages: dict[str, Any], failing: set[str], ref: str, status: bool) -> None:
+    update = run_steps(pages["jobs"]["update"], failing, {"head": {"sha": HEAD}})
+    status_name = status_job(pages)
+    run = run_workflow(pages, {"update": update, status_name: ("failure", {})})
+    assert run["build"]["result"] == "success" and run["deploy"]["result"] == "success"
+    checkout = next(s for s in steps(pages["jobs"]["build"]) if s.get("uses", "").startswith("actions/checkout@"))
+    assert evaluate(checkout["with"]["ref"], run["build"]["context"], {}) == ref
+    # The run ends red when the fetch or the push failed (a failed update job makes it red itself).
+    assert (run[status_name]["result"] == "failure") is status
+    red = {name for name, job in run.items() if job["result"] == "failure"}
+    assert bool(red) is (failing != set())
+
+
+def test_a_failed_build_deploys_nothing_and_a_failed_fetch_still_turns_the_run_red(pages: dict[str, Any]) -> None:
+    update = run_steps(pages["jobs"]["update"], {"fetch"}, {"head": {"sha": HEAD}})
+    run = run_workflow(pages, {"update": update, "build": ("failure", {}), status_job(pages): ("failure", {})})
+    assert run["deploy"]["result"] == "skipped"
+    assert run[status_job(pages)]["result"] == "failure"
+
+
+def test_failed_fetches_and_pushes_are_annotated_and_the_status_job_says_which(pages: dict[str, Any]) -> None:
+    update = pages["jobs"]["update"]
+    for key in ("fetch", "push"):
+        assert step(update, key)["continue-on-error"] is True, f"a failed {key} must not stop the rebuild"
+        annotations = [s for s in steps(update)
+                       if s.get("if") == f"steps.{key}.outcome == 'failure'" and "::error" in s.get("run", "")]
+        assert annotations, f"a failed {key} leaves an error annotation"
+        assert update["outputs"][key] == f"${{{{ steps.{key}.outcome }}}}"
+    assert "git push" in step(update, "push")["run"]
+    status = pages["jobs"][status_job(pages)]
+    (script,) = [s["run"] for s in steps(status)]
+    assert "Fetch failed" in script and "Push failed" in script and script.rstrip().endswith("exit 1")
+    assert set(status["needs"]) == {"update", "deploy"}, "the status comes after the deploy"
+
+
+def test_the_model_of_actions_reads_expressions_as_github_does() -> None:
+    names = {"needs": {"u": {"result": "success", "outputs": {"sha": "", "fetch": "failure"}}}}
+    functions = {"cancelled": lambda: False, "success": lambda: True}
+    assert evaluate("${{ needs.u.outputs.sha || 'main' }}", names, functions) == "main"
+    assert evaluate("needs.u.outputs.fetch == 'FAILURE' && !cancelled()", names, functions) is True
+    assert evaluate("!(needs.u.result == 'success') || needs.u.outputs.missing", names, functions) is None
+    assert evaluate("success() && needs.u.outputs.fetch != 'failure'", names, functions) is False
+    assert condition("steps.x.outcome == 'failure'") == "success() && (steps.x.outcome == 'failure')"
+    assert condition("${{ !cancelled() }}") == " !cancelled() "
 
 
 def test_build_job_tests_then_builds_for_the_pages_address_and_uploads_it(pages: dict[str, Any]) -> None:
