@@ -19,7 +19,8 @@ from sitegen.errors import BuildError, CatalogError
 from sitegen.render import Renderer
 from sitegen.cache import PageCache
 from sitegen.extracts import Extracts
-from sitegen.writer import SiteFiles, staged, untouched
+from sitegen._engine import staging as output
+from sitegen.writer import SiteFiles
 
 
 @dataclass
@@ -31,6 +32,7 @@ class BuildReport:
     warnings: list[str]
     reused: int | None = None  # model pages kept from the cache (None: no cache)
     unchanged: bool = False  # nothing to do: the output already is this build's
+    processes: int = 1  # that rendered pages
 
     def summary(self) -> str:
         cached = "" if self.reused is None else f"; {self.reused} model pages reused from the cache"
@@ -38,7 +40,8 @@ class BuildReport:
             cached = "; nothing changed"
         return (
             f"built {self.models} models into {self.pages} pages "
-            f"({self.files} files{cached}) in {self.seconds:.2f}s"
+            f"({self.files} files{cached}) in {self.seconds:.2f}s using {self.processes} "
+            + ("process" if self.processes == 1 else "processes")
         )
 
 
@@ -136,8 +139,8 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
     processes render the model pages (by default chosen by the catalog's size); with
     ``cache_dir``, what the last build into ``out`` made from the same inputs is kept."""
     started = time.perf_counter()
-    if cache_dir is not None and out.resolve() in (cache_dir.resolve(), *cache_dir.resolve().parents):
-        raise BuildError(f"the cache folder {cache_dir} must be outside the output folder {out}")
+    out = output.check_out(out, data=data_dir, catalog=catalog_path, cache=cache_dir)
+    output.sweep(out)
     text = read_catalog_text(catalog_path)
     log, retired = read_history_files(data_dir)
     state_file = cache.cache_file(cache_dir, out) if cache_dir is not None else None
@@ -146,7 +149,7 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
     # an unchanged build is recognised before anything is parsed.
     key = cache.digest(code, repr(settings), clock_setting(), cache.digest(text), log, retired or b"-")
     previous = cache.load(state_file, out, code) if state_file else None
-    if previous is not None and previous.key == key and untouched(out, previous.files):
+    if previous is not None and previous.key == key and output.untouched(out, previous.files, output.file_mode()):
         # Nothing changed and the site is still there as the last build left it.
         pages = sum(1 for p in previous.files if p.endswith(".html"))
         return BuildReport(previous.models, pages, len(previous.files), time.perf_counter() - started,
@@ -162,12 +165,13 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
         clock = site_clock(catalog, past)
         inputs = cache.digest(code, repr(settings), clock.isoformat())
         report = BuildReport(len(catalog.models), 0, 0, 0.0, catalog.warnings)
-        if parallel.worker_count(len(catalog.models), jobs) <= 1 and workers is not None:
+        report.processes = parallel.worker_count(len(catalog.models), jobs)
+        if report.processes <= 1 and workers is not None:
             workers.close()
             workers = None
         elif workers is None:
             workers = parallel.start(len(catalog.models), jobs)
-        with staged(out) as staging:  # written as rendered, swapped in at the end
+        with output.staged(out) as staging:  # written as rendered, swapped in at the end
             reuse = PageCache(previous, staging, inputs) if state_file else None
             site = render_site(catalog, settings, past, SiteFiles(staging), workers, reuse)
     finally:

@@ -2,13 +2,13 @@
 
 One file per output folder records a key of every input of the last build (catalog, change
 log, settings, clock, and the bytes of the package, templates and static files), each model
-page's fingerprint (a hash of everything its template was given) and the size, modification
-time and inode of every file the build left in the output folder. The next build:
+page's fingerprint (a hash of everything its template was given) and a digest of the bytes
+of every file the build left in the output folder. The next build:
 
 - skips everything when the inputs' key matches and the output folder still holds exactly
-  those files, untouched;
-- otherwise keeps (hard-links, unread) each model page whose fingerprint matches and whose
-  old file is still the one recorded, and renders the rest.
+  those files, each with the recorded bytes (every file is read and hashed to know);
+- otherwise keeps (hard-links) each model page whose fingerprint matches and whose old file
+  still holds the recorded bytes, and renders the rest.
 
 The file carries a format number and a SHA-256 checksum; one that is unreadable, corrupt,
 of another format or version, or made for another output folder is ignored, never trusted.
@@ -28,12 +28,13 @@ import sitegen
 from sitegen import jsoncodec
 from sitegen.catalog import Model
 from sitegen.config import STATIC, TEMPLATES
-from sitegen.writer import Staging, site_path
+from sitegen._engine.staging import Staging
+from sitegen.writer import site_path
 
-FORMAT = 2
+FORMAT = 3
 MAGIC = b"sitegen build cache\n"
 KEEP = 8  # output folders whose state one cache folder remembers
-Stat = tuple[int, int, int]  # size, mtime in ns, inode
+Stat = str  # a digest of a file's bytes (``staging.digest``)
 
 
 def digest(*parts: bytes | str) -> str:
@@ -89,10 +90,9 @@ def load(path: Path, out: Path, code: str) -> State | None:
 
 
 def _stat(value: Any) -> Stat:
-    size, mtime, inode = value
-    if not all(type(n) is int for n in value):
-        raise TypeError("not a file status")
-    return size, mtime, inode
+    if type(value) is not str:
+        raise TypeError("not a digest")
+    return value
 
 
 def save(path: Path, out: Path, code: str, state: State) -> None:
@@ -168,7 +168,7 @@ class PageCache:
             return True
         old = self.previous.files.get(rel)
         if (self.staging is not None and old is not None and self.previous.pages.get(rel) == fingerprint
-                and self.staging.keep(rel, *old)):
+                and self.staging.keep(rel, old)):
             self.kept[rel] = old
             return False
         return True

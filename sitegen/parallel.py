@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import threading
 from collections import defaultdict
 from dataclasses import dataclass
@@ -34,7 +35,8 @@ from sitegen import pages
 from sitegen.extracts import Extracts
 from sitegen.catalog import Model
 from sitegen.render import Renderer
-from sitegen.writer import SiteFiles, Staging
+from sitegen._engine.staging import Staging
+from sitegen.writer import SiteFiles
 
 # Below this many models starting workers costs more than it saves. Measured on a shared
 # 2-core machine: at 400 models two workers took about 0.3 s more CPU and wall time than one
@@ -49,7 +51,7 @@ class Chooser(Protocol):
 
     def __call__(self, path: str, context: dict[str, Any]) -> bool: ...
 
-    def settle(self, written: dict[str, tuple[int, int, int]]) -> dict[str, Any]: ...
+    def settle(self, written: dict[str, str]) -> dict[str, Any]: ...
 
     def share(self, paths: list[str]) -> Chooser: ...
 
@@ -168,10 +170,12 @@ def start(models: int, jobs: int | None) -> Workers | None:
 
 
 def worker_count(models: int, jobs: int | None) -> int:
-    """``jobs`` when given, else two workers for a large catalog on a machine with two cores."""
+    """``jobs`` when given, at most one a core; else two workers for a large catalog on a
+    machine with two cores."""
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
     if jobs is not None:
-        return max(1, jobs)
-    return 2 if models >= THRESHOLD and (os.cpu_count() or 1) >= 2 else 1
+        return max(1, min(jobs, cores))
+    return 2 if models >= THRESHOLD and cores >= 2 else 1
 
 
 @dataclass
@@ -300,6 +304,7 @@ _release_before_next = False
 def _start_worker(claims: Any) -> None:
     global _claims
     _claims = claims
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the build's to report, once
 
 
 def _render_share(share: _Share) -> dict[str, Any]:

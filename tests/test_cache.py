@@ -94,19 +94,19 @@ def corrupt_garbage(path: Path) -> None:
 def corrupt_entry_without_checksum(path: Path) -> None:
     """Point every page at fingerprints of the current inputs but files it never wrote."""
     blob = path.read_bytes()
-    corrupted = blob.replace(b'"files":{', b'"files":{"models/x/index.html":[1,2,3],', 1)
+    corrupted = blob.replace(b'"files":{', b'"files":{"models/x/index.html":"0123",', 1)
     assert corrupted != blob
     path.write_bytes(corrupted)
 
 
 def corrupt_entry_with_checksum(path: Path) -> None:
-    """A well-formed cache that lies: every file's recorded status is wrong."""
+    """A well-formed cache that lies: every file's recorded digest is wrong."""
     import hashlib
 
     head, _, body = path.read_bytes().partition(b"\n")
     _, _, body = body.partition(b"\n")
     data = json.loads(body)
-    data["files"] = {rel: [size, mtime + 1, inode] for rel, (size, mtime, inode) in data["files"].items()}
+    data["files"] = {rel: "f" * len(recorded) for rel, recorded in data["files"].items()}
     data["key"] = "0" * 64
     body = json.dumps(data).encode()
     path.write_bytes(head + b"\n" + hashlib.sha256(body).hexdigest().encode() + b"\n" + body)
@@ -149,5 +149,5 @@ def test_the_cache_cannot_live_in_the_output_folder(tmp_path: Path) -> None:
     out = tmp_path / "site"
     result = run_cli("build", "--catalog", str(LATEST), "--out", str(out), "--cache", str(out / "cache"))
     assert result.returncode == 4
-    assert "outside the output folder" in result.stderr
+    assert "it holds the cache folder" in result.stderr
     assert not out.exists()
