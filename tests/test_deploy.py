@@ -76,6 +76,7 @@ def feed_urls(tree: lxml.etree._ElementTree) -> tuple[list[str], list[str]]:
     return urls, bodies
 
 
+@pytest.mark.data
 def test_every_feed_uses_only_absolute_urls_under_the_base(project_site: Path) -> None:
     feeds = [p for p in sorted(project_site.rglob("*.xml")) if p.name != "sitemap.xml"]
     assert project_site / "feed.xml" in feeds
@@ -106,6 +107,7 @@ def png_size(path: Path) -> tuple[int, int]:
     return struct.unpack(">II", head[16:24])
 
 
+@pytest.mark.data
 def test_every_page_has_the_head_a_shared_link_needs(project_site: Path, pages: dict[Path, lxml.html.HtmlElement]) -> None:
     for file, doc in pages.items():
         where = file.relative_to(project_site).as_posix()
@@ -132,15 +134,18 @@ def test_every_page_has_the_head_a_shared_link_needs(project_site: Path, pages: 
             assert target is not None and target.is_file(), f"{where}: feed {href}"
 
 
+@pytest.mark.data
 def test_the_404_page_is_not_indexed(pages: dict[Path, lxml.html.HtmlElement], project_site: Path) -> None:
     assert meta(pages[project_site / "404.html"], "name", "robots") == "noindex"
 
 
+@pytest.mark.data
 def test_the_social_image_is_a_1200_by_630_png_the_project_ships(project_site: Path) -> None:
     assert png_size(project_site / "static" / "social.png") == (1200, 630)
     assert png_size(Path(__file__).resolve().parent.parent / "static" / "social.png") == (1200, 630)
 
 
+@pytest.mark.data
 def test_github_pages_serves_the_site_as_is(project_site: Path) -> None:
     assert (project_site / ".nojekyll").is_file()
 

@@ -56,6 +56,7 @@ def test_rows_stay_light(site: Path, models):
     assert all(len(search_words(m).split()) <= 12 for m in models)
 
 
+@pytest.mark.data
 def test_finder_data_holds_every_model_and_the_index_links_it(site: Path, index, models):
     data = json.loads((site / DATA_FILE).read_text())
     assert [row[0] for row in data["rows"]] == [m.id for m in models]
@@ -119,6 +120,7 @@ def test_frontier_is_the_cheapest_for_each_context_and_up(models):
     assert skipped + len(chart.points) == len(models)
 
 
+@pytest.mark.data
 def test_compare_json_has_exact_prices_and_every_model(site: Path, models):
     data = json.loads((site / "compare.json").read_text())
     assert [m["id"] for m in data["models"]] == [m.id for m in models]

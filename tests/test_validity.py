@@ -169,6 +169,7 @@ def broken_links(root: Path, base: str = BASE) -> tuple[int, list[str]]:
     return checked, broken
 
 
+@pytest.mark.data
 def test_no_broken_internal_link(project_site: Path) -> None:
     checked, broken = broken_links(project_site, PROJECT_BASE)
     assert checked > 10_000

@@ -4,6 +4,7 @@ non-fatal fetch failure) by reading them as data."""
 
 from __future__ import annotations
 
+import importlib.metadata
 import json
 import os
 import re
@@ -11,6 +12,7 @@ import shlex
 import shutil
 import subprocess
 import sys
+import tomllib
 from pathlib import Path
 from typing import Any
 
@@ -519,6 +521,83 @@ def test_build_job_tests_then_builds_for_the_pages_address_and_uploads_it(pages:
     assert [s["uses"].partition("@")[0] for s in steps(deploy)] == ["actions/deploy-pages"]
 
 
+def test_the_scheduled_build_checks_the_data_with_sitegen_and_pytest_alone(pages: dict[str, Any]) -> None:
+    """The hourly run needs the data checks and a build, not the browser suite (ci.yml runs
+    that on every push): no browser, no Java, no test tools but pytest."""
+    runs = [s.get("run", "") for s in steps(pages["jobs"]["build"])]
+    assert 'python -m pip install -e ".[data-checks]"' in runs
+    assert "python -m pytest -m data" in runs
+    for forbidden in (".ci/setup", ".ci/run", "apt-get", "npm", "playwright", "[test]"):
+        assert not any(forbidden in r for r in runs), f"the build job installs {forbidden}"
+    extras = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["optional-dependencies"]
+    assert [re.split(r"[<>=!~ \[]", r)[0] for r in extras["data-checks"]] == ["pytest"]
+
+
+def installed_with(requirements: list[str]) -> set[str]:
+    """The installed distributions that ``requirements`` bring, and those they need in turn."""
+    from packaging.requirements import Requirement
+    from packaging.utils import canonicalize_name
+
+    names: set[str] = set()
+    todo = list(requirements)
+    while todo:
+        wanted = Requirement(todo.pop())
+        name = canonicalize_name(wanted.name)
+        try:
+            needs = importlib.metadata.requires(name) or []
+        except importlib.metadata.PackageNotFoundError:
+            continue
+        names.add(name)
+        for spec in needs:
+            need = Requirement(spec)
+            if need.marker is None or any(need.marker.evaluate({"extra": extra}) for extra in wanted.extras or {""}):
+                if canonicalize_name(need.name) not in names:
+                    todo.append(spec)
+    return names
+
+
+# Runs pytest as if the modules named in argv[1] had never been installed.
+WITHOUT = """
+import json, sys
+hidden = set(json.loads(sys.argv[1]))
+class NotInstalled:
+    @staticmethod
+    def find_spec(name, path=None, target=None):
+        if name.partition(".")[0] in hidden:
+            raise ModuleNotFoundError(f"No module named {name!r}", name=name)
+        return None
+sys.meta_path.insert(0, NotInstalled)
+import pytest
+sys.exit(pytest.main(sys.argv[2:]))
+"""
+
+
+def test_the_data_checks_pass_with_sitegen_and_pytest_alone_and_no_browser_or_java(tmp_path: Path) -> None:
+    """`pytest -m data` as the scheduled run has it: only sitegen[data-checks] installed, no
+    Chromium, no Java, nothing on PATH. Every data check of the full suite runs and passes."""
+    from packaging.utils import canonicalize_name
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    allowed = {"sitegen"} | installed_with(project["dependencies"] + project["optional-dependencies"]["data-checks"])
+    assert {"sitegen", "pytest", "jinja2", "httpx"} <= allowed and "hypothesis" not in allowed
+    hidden = sorted(top for top, owners in importlib.metadata.packages_distributions().items()
+                    if top not in sys.stdlib_module_names and not any(canonicalize_name(o) in allowed for o in owners))
+    assert {"hypothesis", "yaml", "feedparser"} <= set(hidden)
+    collected = subprocess.run([sys.executable, "-m", "pytest", "-m", "data", "--collect-only", "-q", "-p", "no:cacheprovider"],
+                               cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert collected.returncode == 0, collected.stdout[-2000:]
+    expected = int(re.search(r"^(\d+)/\d+ tests collected", collected.stdout, re.M)[1])
+    assert expected >= 10
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    env = {**os.environ, "PATH": str(empty), "CHROMIUM": str(empty / "chromium"), "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"}
+    done = subprocess.run([sys.executable, "-c", WITHOUT, json.dumps(hidden), "-m", "data", "-q", "-p", "no:cacheprovider",
+                           f"--basetemp={tmp_path / 'run'}"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=900)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-2000:]
+    summary = done.stdout.strip().splitlines()[-1]
+    assert re.match(rf"{expected} passed, \d+ deselected in ", summary), summary
+
+
 def test_every_sitegen_command_in_the_workflow_is_one_the_cli_accepts(pages: dict[str, Any]) -> None:
     commands = sitegen_commands(pages)
     assert {c[1] for c in commands} == {"fetch", "build"}
@@ -575,7 +654,7 @@ def test_readme_commands_by_hand_are_the_workflows_commands(pages: dict[str, Any
         except SystemExit:
             pytest.fail(f"the CLI rejects {' '.join(command)}")
     workflow_runs = {s.get("run", "") for job in pages["jobs"].values() for s in steps(job)}
-    for needed in ("bash .ci/setup", "python -m pytest"):
+    for needed in ('python -m pip install -e ".[data-checks]"', "python -m pytest -m data"):
         assert needed in lines and needed in workflow_runs
 
 
