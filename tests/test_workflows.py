@@ -1,6 +1,8 @@
-"""The GitHub Actions workflows: linted by actionlint and the workflow JSON schema, and held
-to what the deployment needs (triggers, least privilege, one run at a time, a visible but
-non-fatal fetch failure) by reading them as data."""
+"""The GitHub Actions workflows and the scripts they run: linted by actionlint, zizmor and the
+workflow JSON schema, and held to what the deployment needs (triggers, least privilege, actions
+pinned to commits, one run at a time, a site deployed from main whatever became of the fetch or
+the push, the data checks apart from the full suite) by reading them as data; and the first
+commands the README gives, which must work with Debian's own Python."""
 
 from __future__ import annotations
 
@@ -38,7 +40,8 @@ def load(path: Path) -> dict[str, Any]:
 
 
 def tool(name: str) -> str:
-    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+    """A test tool, from the environment the tests run in (.venv/bin) first."""
+    found = shutil.which(name, path=str(Path(sys.executable).parent)) or shutil.which(name)
     if not found:
         pytest.fail(f"{name} is not installed: run 'bash .ci/setup'")
     return found
@@ -659,16 +662,52 @@ def test_readme_commands_by_hand_are_the_workflows_commands(pages: dict[str, Any
 
 
 def test_readme_opens_with_the_install_and_build_and_the_test_commands() -> None:
-    """The first screen carries the two commands a newcomer needs; the test one is exactly
-    what CI's entry point runs."""
+    """The first screen carries the two commands a newcomer needs, and they work with Debian's
+    own Python, which refuses `pip install` outside a virtual environment: both use .venv."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     first_screen = text[:text.index("\n## ")]
     block = re.search(r"```sh\n(.*?)```", first_screen, re.DOTALL)
     assert block, "the README's first screen has no sh block"
     commands = [line.split("#", 1)[0].strip() for line in block[1].splitlines()]
     assert [c for c in commands if c] == [
-        "python3 -m pip install -e . && sitegen build && sitegen serve",
-        "bash .ci/setup && python3 -m pytest",
+        "python3 -m venv .venv && .venv/bin/pip install -e . && .venv/bin/sitegen build && .venv/bin/sitegen serve",
+        "bash .ci/run",
     ]
+    assert "sudo apt-get install python3-venv" in block[1].splitlines()[0], "the line before says what Debian may lack"
     ci_run = [line.split("#", 1)[0].strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
-    assert "bash .ci/setup" in ci_run and 'python3 -m pytest "$@"' in ci_run
+    assert "bash .ci/setup" in ci_run and '.venv/bin/python -m pytest "$@"' in ci_run
+    setup = (ROOT / ".ci" / "setup").read_text()
+    assert 'pip install -q --disable-pip-version-check -e ".[test]"' in setup
+    assert all(line.strip().startswith((".venv/bin/python", "#", "echo")) or "pip install" not in line
+               for line in setup.splitlines()), "everything pip installs goes into .venv"
+
+
+def stub(folder: Path, name: str, script: str) -> None:
+    (folder / name).write_text(f"#!/bin/sh\n{script}\n")
+    (folder / name).chmod(0o755)
+
+
+def test_setup_lists_the_debian_packages_it_lacks_before_installing_them(tmp_path: Path) -> None:
+    """A fresh Debian machine: no Chromium, Java, npm or shellcheck, and a python3 that cannot
+    make a virtual environment until python3-venv is installed. .ci/setup says what it will
+    install, python3-venv included, before apt-get runs, and stops with one clear line when
+    it still cannot make .venv."""
+    checkout = tmp_path / "checkout"
+    (checkout / ".ci").mkdir(parents=True)
+    shutil.copy(ROOT / ".ci" / "setup", checkout / ".ci" / "setup")
+    path = tmp_path / "bin"
+    path.mkdir()
+    for name in ("dirname", "env", "id"):
+        (path / name).symlink_to(shutil.which(name))
+    stub(path, "python3", 'echo "The virtual environment was not created successfully because ensurepip is not '
+                          'available. On Debian/Ubuntu systems, you need to install the python3-venv package." >&2; exit 1')
+    stub(path, "apt-get", 'echo "apt-get $*" >&2')
+    stub(path, "sudo", 'exec "$@"')
+    done = subprocess.run([shutil.which("bash"), str(checkout / ".ci" / "setup")], env={"PATH": str(path)},
+                          stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, timeout=60)
+    lines = done.stdout.splitlines()
+    packages = "python3-venv chromium default-jre-headless npm shellcheck"
+    listed = next(i for i, line in enumerate(lines) if line.startswith("setup: installing these Debian packages"))
+    assert lines[listed].endswith(f": {packages}")
+    assert listed < lines.index("apt-get update -qq") < lines.index(f"apt-get install -y -qq {packages}")
+    assert done.returncode == 1 and lines[-1].startswith("setup: cannot make a virtual environment"), done.stdout
