@@ -122,9 +122,10 @@ def test_the_default_timeout_is_sixty_seconds() -> None:
 
 @pytest.mark.parametrize("timeout", ["0", "-5", "nan", "inf"])
 def test_a_timeout_that_is_not_a_sensible_duration_is_refused(data: Path, timeout: str) -> None:
+    # A usage error, refused as the command line is read: nothing is asked of the server.
     with FaultServer(reply(200, GOOD)) as server:
-        message = refused(server, data, 2, timeout=timeout)  # type: ignore[arg-type]
-    assert "the timeout must be" in message and server.requests == []
+        message = refused(server, data, 64, timeout=timeout)  # type: ignore[arg-type]
+    assert "argument --timeout: must be a number of seconds above 0" in message and server.requests == []
 
 
 def test_a_stuck_connection_is_retried_until_the_deadline() -> None:
