@@ -61,10 +61,12 @@ def _generator(info: FeedInfo, items: Sequence[FeedItem], for_atom: bool) -> Fee
     # feedgen prepends entries; add oldest first so the newest ends on top.
     for item in reversed(items):
         entry = fg.add_entry()
-        guid = _strip_controls(item.guid)  # model ids can hold anything
+        # Model ids and names can hold anything, even nothing XML carries: an entry still
+        # needs an id and a title.
+        guid = _strip_controls(item.guid) or item.link
         entry.id(guid)
         entry.guid(guid, permalink=False)
-        entry.title(_strip_controls(item.title))
+        entry.title(_strip_controls(item.title) or guid)
         entry.link(href=item.link)
         entry.published(item.published)
         entry.updated(item.published)
