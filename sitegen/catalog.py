@@ -5,6 +5,11 @@ that names it, a duplicate id keeps its first record, unknown fields are carried
 untouched (``Model.raw``, kept as compact JSON text: a tenth of the memory of the decoded
 record, which matters at tens of thousands of models) and never fail the parse. Prices (``sitegen.prices``) and id -> URL
 paths (``sitegen.paths``) live in modules of their own; their names are importable from here too.
+
+A number JSON cannot carry (NaN, Infinity, or one no double holds: ``1e999``, an integer of
+hundreds of digits; see ``sitegen.strictjson``) is read as a ``BadNumber``: the record holding
+one, in any field, is skipped with the field named, and one outside the records refuses the
+catalog. Nothing downstream (the data folder, a page, an export) ever has to write one.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from decimal import Decimal
 from typing import Any, Callable, Iterable, Iterator, NamedTuple
 
 from sitegen import jsoncodec
+from sitegen.strictjson import MARKED, BadNumber, bad_number_path
 from sitegen.errors import CatalogError
 from sitegen.paths import author_path, encode_path, model_path  # noqa: F401 (re-exported)
 from sitegen.prices import (  # noqa: F401 (re-exported)
@@ -259,7 +265,10 @@ def _prices(raw: Any, where: str) -> dict[str, Decimal]:
 def parse_model(record: Any) -> Model:
     """One API record as a Model; raises ValueError saying what is wrong with it."""
     if not isinstance(record, dict):
+        if isinstance(record, BadNumber):
+            raise ValueError("record is not a finite number")
         raise ValueError(f"record is a {type(record).__name__}, not an object")
+    raw_text = _record_text(record)
     model_id = record.get("id")
     if not isinstance(model_id, str) or not model_id.strip():
         raise ValueError("record has no string id")
@@ -319,10 +328,22 @@ def parse_model(record: Any) -> Model:
         alias_target=alias_slug,
         reasoning=_bounded(reasoning) if isinstance(reasoning, dict) else None,
         supported_voices=_str_list(record.get("supported_voices")),
-        raw_text=jsoncodec.compact(record),
+        raw_text=raw_text,
         capability_keys=_capabilities(parameters),
         author=sys.intern(model_id.lstrip("~").split("/", 1)[0] or "unknown"),
     )
+
+
+def _record_text(record: dict[str, Any]) -> str:
+    """The record as compact JSON text; a ValueError naming the field when it holds a number
+    JSON cannot carry (which no page, export or stored file may show)."""
+    try:
+        return jsoncodec.compact(record)
+    except TypeError:  # a BadNumber, which neither orjson nor json can write
+        where = bad_number_path(record)
+        if where is None:
+            raise
+        raise ValueError(f"{where} is not a finite number") from None
 
 
 @functools.lru_cache(maxsize=1024)  # a few hundred distinct lists of parameters at most in real catalogs
@@ -346,8 +367,14 @@ def parse_catalog(payload: Any) -> Catalog:
         error = payload["error"]
         message = error.get("message") if isinstance(error, dict) else error
         raise CatalogError(f"the API answered with an error: {str(message)[:200]}")
+    if isinstance(payload, BadNumber):
+        raise CatalogError("the catalog is not a finite number, not an object with a 'data' list")
     if not isinstance(payload, dict):
         raise CatalogError(f"the catalog is a JSON {type(payload).__name__}, not an object with a 'data' list")
+    for key, value in payload.items():  # a bad number in a record skips the record; here, the catalog
+        where = None if key == "data" and isinstance(value, list) else bad_number_path({key: value})
+        if where is not None:
+            raise CatalogError(f"the catalog's {where} is not a finite number")
     if "data" not in payload or payload["data"] is None:
         raise CatalogError("the catalog has no 'data' list")
     records = payload["data"]
@@ -555,7 +582,7 @@ def _parse_streamed(text: str | bytes, clean: bool) -> Catalog | None:
 
 
 def _records(text: str, pos: int, clean: bool) -> Iterator[Any]:
-    decoder = json.JSONDecoder(parse_constant=_not_json)
+    decoder = json.JSONDecoder(**MARKED)
     if text.startswith("]", pos):
         raise _NotPlain  # an empty list: reported by the ordinary path
     while True:
@@ -575,9 +602,10 @@ def _records(text: str, pos: int, clean: bool) -> Iterator[Any]:
 
 
 def decode(text: str | bytes, source: str = "catalog") -> Any:
-    """The JSON value of ``text`` as sent, or a CatalogError saying why it is not JSON."""
+    """The JSON value of ``text`` as sent, each number JSON cannot carry read as a
+    ``BadNumber``; or a CatalogError saying why it is not JSON."""
     try:
-        return json.loads(text, parse_constant=_not_json)
+        return json.loads(text, **MARKED)
     except RecursionError:
         raise CatalogError(f"{source} is nested too deeply to be a catalog") from None
     except ValueError as exc:
@@ -606,9 +634,13 @@ def parse_payload(payload: Any, source: str = "catalog", clean: bool = True) -> 
         raise CatalogError(f"{source}: {exc}") from None
 
 
-def _not_json(constant: str) -> Any:
-    """Python's json reads NaN and Infinity, which no JSON reader after us would accept."""
-    raise ValueError(f"{constant} is not a JSON value")
+def storable(payload: Any) -> Any:
+    """A payload ``parse_catalog`` accepted, as the data folder may keep it: without the
+    records that hold a number JSON cannot carry (they were skipped), so what is stored is
+    strict JSON. Every other record stays as sent; ``payload`` itself is left as it was."""
+    records = payload["data"]
+    kept = [record for record in records if bad_number_path(record) is None]
+    return payload if len(kept) == len(records) else dict(payload, data=kept)
 
 
 def _without_lone_surrogates(value: Any) -> Any:

@@ -173,6 +173,7 @@ def catalogs() -> dict[str, dict[str, Any]]:
         "numbers.json": {"data": numbers()},
         "shapes.json": {"data": shapes()},
         "sizes.json": {"data": sizes()},
+        "nonfinite.json": {"data": nonfinite()},
     }
 
 
@@ -204,6 +205,41 @@ def numbers() -> list[dict[str, Any]]:
         {"created": 0, "context_length": 0, "pricing": {"prompt": 0, "completion": 0.0}},
     ]
     return [record(f"numbers/case-{i}", i, name=f"Numbers case {i}", **fields) for i, fields in enumerate(cases)]
+
+
+# Numbers JSON text can hold but no strict reader takes (NaN, Infinity) or no double can (1e999,
+# an integer of 5,000 digits, which Python's int refuses to read): written into the file as
+# these literals, in place of the strings "@<literal>@".
+BEYOND = {
+    "1e999": "1e999", "-1e999": "-1e999", "1e400": "1e400", "NaN": "NaN", "Infinity": "Infinity",
+    "-Infinity": "-Infinity", "digits": "9" * 5000, "-digits": "-" + "1" * 5000,
+}
+
+
+def beyond(name: str) -> str:
+    return f"@{name}@"
+
+
+def nonfinite() -> list[dict[str, Any]]:
+    """Each record that holds a number JSON cannot carry, in a field the catalog reads or in
+    one it only carries along, is skipped with a warning naming the field; the others stay."""
+    cases: list[dict[str, Any]] = [
+        {"context_length": beyond("1e999")},
+        {"context_length": beyond("NaN")},
+        {"created": beyond("digits")},
+        {"pricing": {"prompt": beyond("Infinity"), "completion": "0.000002"}},
+        {"pricing": {"prompt": "0.000001", "completion": beyond("-Infinity")}},
+        {"pricing": {"prompt": "0.000001", "completion": "0.000002",
+                     "overrides": [{"min_prompt_tokens": 200000, "prompt": beyond("1e400")}]}},
+        {"top_provider": {"context_length": 32768, "max_completion_tokens": beyond("-1e999")}},
+        {"benchmarks": {"mmlu": {"score": beyond("NaN")}}},
+        {"default_parameters": {"temperature": beyond("1e999")}},
+        {"reasoning": {"budgets": [1, 2, beyond("-digits")]}},
+        {"links": {"\u001b[31m\nkey": beyond("Infinity")}},
+        # Odd but JSON: these records stay.
+        {"benchmarks": {"big": 1e308, "tiny": 1e-300, "negative_zero": -0.0, "long": 10**300}},
+    ]
+    return [record(f"nonfinite/case-{i}", i, name=f"Nonfinite case {i}", **fields) for i, fields in enumerate(cases)]
 
 
 def shapes() -> list[Any]:
@@ -261,7 +297,10 @@ def sizes() -> list[dict[str, Any]]:
 
 def main() -> None:
     for name, payload in catalogs().items():
-        (HERE / name).write_text(json.dumps(payload, indent=1) + "\n", encoding="ascii")
+        text = json.dumps(payload, indent=1) + "\n"
+        for placeholder, literal in BEYOND.items():
+            text = text.replace(json.dumps(beyond(placeholder)), literal)
+        (HERE / name).write_text(text, encoding="ascii")
 
 
 if __name__ == "__main__":
