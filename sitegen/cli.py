@@ -21,19 +21,17 @@ def _warn(message: str) -> None:
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
+    from sitegen.errors import WriteError
     from sitegen.update import update
 
-    report = update(args.source, args.data, timeout=args.timeout, at=args.at, allow_shrink=args.allow_shrink)
+    try:
+        report = update(args.source, args.data, timeout=args.timeout, at=args.at, allow_shrink=args.allow_shrink,
+                        message_file=args.message_file)
+    except OSError as exc:  # the store names each file it fails to write; this is for any other
+        raise WriteError(f"cannot update {exc.filename or args.data}: {exc.strerror or exc}") from None
     for warning in report.warnings:
         _warn(warning)
     print(report.summary())
-    if args.message_file:
-        from sitegen.commit_message import commit_message
-
-        try:
-            args.message_file.write_text(commit_message(report.events, report.models, report.changed), encoding="utf-8")
-        except OSError as exc:
-            raise SitegenError(f"cannot write the commit message to {args.message_file}: {exc.strerror or exc}") from None
     return 0
 
 

@@ -104,9 +104,9 @@ class _Retry(Exception):
 
 
 class _Deadline:
-    def __init__(self, seconds: float):
+    def __init__(self, seconds: float, started: float | None = None):
         self.seconds = seconds
-        self.end = time.monotonic() + seconds
+        self.end = (time.monotonic() if started is None else started) + seconds
 
     def remaining(self) -> float:
         return max(0.0, self.end - time.monotonic())
@@ -121,18 +121,21 @@ def fetch(
     sleep: Callable[[float], None] = time.sleep,
     attempts: int = ATTEMPTS,
     max_bytes: int = MAX_BYTES,
+    started: float | None = None,
 ) -> Response:
     """The catalog's raw bytes from a URL or a local file.
 
     ``validators`` from the last accepted response make the request conditional: a 304 gives
-    ``Response(not_modified=True)`` with an empty body. ``transport`` and ``sleep`` exist for
-    tests; raises FetchError with a one-line message on every failure.
+    ``Response(not_modified=True)`` with an empty body. ``started`` (``time.monotonic()``)
+    is when the ``timeout`` began, when time spent before the call counts against it.
+    ``transport`` and ``sleep`` exist for tests; raises FetchError with a one-line message
+    on every failure.
     """
     if not is_url(source):
         return _read_file(source, max_bytes)
     if not 0 < timeout <= MAX_TIMEOUT:
         raise FetchError(f"the timeout must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, got {timeout:g}")
-    deadline = _Deadline(timeout)
+    deadline = _Deadline(timeout, started)
     headers = request_headers()
     conditional = validators is not None and validators.url == source
     if validators is not None and conditional:

@@ -81,13 +81,6 @@ class Event:
         return self.kind == "changed" and any(k in (self.changes or {}) for k in HEADLINE_PRICES)
 
 
-def dumps(events: Iterable[Event]) -> str:
-    """Log lines for ``events``, each ending in a newline."""
-    return "".join(
-        json.dumps(e.to_json(), ensure_ascii=False, sort_keys=False) + "\n" for e in events
-    )
-
-
 def loads(text: str, source: str = "changes.jsonl") -> list[Event]:
     """Parse a log; a malformed line is a HistoryError naming the file and line."""
     events: list[Event] = []
@@ -111,6 +104,24 @@ def loads(text: str, source: str = "changes.jsonl") -> list[Event]:
             raise HistoryError(f"{where} is a change without a 'changes' map of [old, new] pairs")
         events.append(Event(at, data["kind"], ident, changes if data["kind"] == "changed" else None))
     return events
+
+
+def listed_counts(events: Sequence[Event]) -> list[tuple[str, int]]:
+    """How many models the catalog listed after each logged fetch, oldest first, as
+    ``(at, count)``: the models added and not removed since, in a log that begins with the
+    first fetch into an empty data folder."""
+    listed: set[str] = set()
+    counts: list[tuple[str, int]] = []
+    for event in events:
+        if event.kind == "added":
+            listed.add(event.id)
+        elif event.kind == "removed":
+            listed.discard(event.id)
+        if counts and counts[-1][0] == event.at:
+            counts[-1] = (event.at, len(listed))
+        else:
+            counts.append((event.at, len(listed)))
+    return counts
 
 
 @dataclass(frozen=True)

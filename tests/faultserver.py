@@ -63,6 +63,14 @@ def drip(body: bytes, every: float = 0.2) -> Behaviour:
     return run
 
 
+def late(body: bytes, after: float) -> Behaviour:
+    """Say nothing for ``after`` seconds, then answer in full."""
+    def run(request: Request, conn: socket.socket, stop: threading.Event) -> None:
+        if not stop.wait(after):
+            reply(200, body)(request, conn, stop)
+    return run
+
+
 def cut_short(body: bytes, declared: int | None) -> Behaviour:
     """Send part of a body and close: with a Content-Length that promised more, or none."""
     def run(request: Request, conn: socket.socket, stop: threading.Event) -> None:

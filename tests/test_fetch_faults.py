@@ -292,6 +292,45 @@ def test_losing_exactly_half_is_still_accepted(data: Path) -> None:
     assert result.code == 0, result.err
 
 
+def shrinking(tmp_path: Path, *sizes: int) -> list[Path]:
+    """Catalogs of the first ``sizes`` models of the newest snapshot, as files."""
+    paths = []
+    for keep in sizes:
+        paths.append(tmp_path / f"first-{keep}.json")
+        paths[-1].write_bytes(shrunk(keep))
+    return paths
+
+
+def test_two_shrinks_in_a_row_are_held_against_the_largest_catalog_of_the_month(tmp_path: Path) -> None:
+    data = tmp_path / "data"
+    assert fetch_cli(str(LATEST), data, "--at", "2026-08-08").code == 0
+    half, quarter = shrinking(tmp_path, 204, 104)  # each lacks 49% of the one before
+    assert fetch_cli(str(half), data, "--at", "2026-08-09").code == 0
+    before = tree(data)
+    result = fetch_cli(str(quarter), data, "--at", "2026-08-10")
+    assert result.code == 3, result.err
+    assert result.message == (
+        "sitegen fetch: error: the new catalog lists 104 models, fewer than half of the 400 listed "
+        "after the fetch of 2026-08-08T00:00:00Z (the most in the last 30 days); refusing to store it "
+        "(pass --allow-shrink if the models really were removed)")
+    assert tree(data) == before
+    result = fetch_cli(str(quarter), data, "--at", "2026-08-10", "--allow-shrink")
+    assert result.code == 0, result.err
+    assert len(json.loads((data / "models.json").read_bytes())["data"]) == 104
+
+
+def test_a_shrink_is_held_against_the_catalog_as_it_was_when_the_month_began(tmp_path: Path) -> None:
+    # 400 models from 08-08 until the fetch of 09-20: within the 30 days before 09-21.
+    data = tmp_path / "data"
+    assert fetch_cli(str(LATEST), data, "--at", "2026-08-08").code == 0
+    half, quarter = shrinking(tmp_path, 204, 104)
+    assert fetch_cli(str(half), data, "--at", "2026-09-20").code == 0
+    assert fetch_cli(str(quarter), data, "--at", "2026-09-21").code == 3
+    # A month after the catalog last listed 400, the 204 it has listed since are the measure.
+    result = fetch_cli(str(quarter), data, "--at", "2026-10-21")
+    assert result.code == 0, result.err
+
+
 # --- Redirects, gzip, conditional requests --------------------------------------------------
 
 

@@ -15,6 +15,7 @@ import pytest
 
 from conftest import FIXTURES, ROOT, run_cli
 from sitegen import store, update
+from sitegen.errors import WriteError
 
 DATES = ["2025-12-21", "2026-07-17", "2026-07-31", "2026-08-08"]
 SNAPSHOT_FILES = [FIXTURES / f"openrouter-models-{d}.json" for d in DATES]
@@ -173,7 +174,7 @@ def interrupted_fetch(data: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int)
         return real(src, dst)
 
     monkeypatch.setattr(store.os, "replace", flaky)
-    with pytest.raises(OSError):
+    with pytest.raises(WriteError, match="No space left on device"):
         update.update(str(SNAPSHOT_FILES[2]), data, timeout=5, at="2026-07-31")
     monkeypatch.setattr(store.os, "replace", real)
 

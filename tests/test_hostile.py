@@ -19,7 +19,7 @@ import pytest
 from lxml import etree
 
 from conftest import run_cli
-from sitegen.catalog import MAX_DESCRIPTION, MAX_ID, model_path
+from sitegen.catalog import MAX_DESCRIPTION, MAX_ID, decode, model_path
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 CORPUS = sorted(p.stem for p in HOSTILE.glob("*.json"))
@@ -268,6 +268,54 @@ def test_hostile_ids_get_pages_inside_the_output_folder(hostile_sites) -> None:
     warnings = [line for line in stderr.splitlines() if line.startswith("warning: skipped model")]
     assert len(warnings) == len(records) - len(kept)
     assert any("NUL" in w for w in warnings) and any("too long" in w for w in warnings)
+
+
+# --- Numbers JSON cannot carry ------------------------------------------------------------
+
+NONFINITE_SKIPPED = {
+    "nonfinite/case-0": "context_length", "nonfinite/case-1": "context_length", "nonfinite/case-2": "created",
+    "nonfinite/case-3": "pricing.prompt", "nonfinite/case-4": "pricing.completion",
+    "nonfinite/case-5": "pricing.overrides[0].prompt", "nonfinite/case-6": "top_provider.max_completion_tokens",
+    "nonfinite/case-7": "benchmarks.mmlu.score", "nonfinite/case-8": "default_parameters.temperature",
+    "nonfinite/case-9": "reasoning.budgets[2]", "nonfinite/case-10": r"links['\x1b[31m\nkey']",
+}
+
+
+def strict_json(content: bytes) -> object:
+    def refuse(text: str) -> object:
+        raise ValueError(f"{text} is not JSON")
+
+    return json.loads(content, parse_constant=refuse)
+
+
+def test_a_record_holding_a_number_json_cannot_carry_is_skipped_naming_the_field(hostile_sites) -> None:
+    site, stderr = hostile_sites["nonfinite"]
+    assert sorted(stderr.splitlines()) == sorted(
+        f"warning: skipped model {ident!r}: {field} is not a finite number" for ident, field in NONFINITE_SKIPPED.items())
+    exported = [r["id"] for r in strict_json((site / "models.json").read_bytes())["data"]]
+    assert exported == ["nonfinite/case-11"]
+
+
+# Records a fetch does not store: they hold a number JSON cannot carry (10**400 in numbers.json).
+NOT_STORED = {"numbers": {"numbers/case-16"}, "nonfinite": set(NONFINITE_SKIPPED)}
+
+
+# shapes.json is refused by fetch as nested too deeply (its deepest record is 800 levels).
+@pytest.mark.parametrize("name", [name for name in CORPUS if name != "shapes"])
+def test_what_fetch_stores_from_a_hostile_catalog_is_strict_json(tmp_path: Path, name: str) -> None:
+    data = tmp_path / "data"
+    result = run_cli("fetch", "--source", str(HOSTILE / f"{name}.json"), "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    stored = {p.name: p.read_bytes() for p in data.iterdir()}
+    assert sorted(stored) == ["changes.jsonl", "models.json"]
+    records = strict_json(stored["models.json"])["data"]
+    for line in stored["changes.jsonl"].splitlines():
+        strict_json(line)
+    # Every other record is stored as sent, the ones skipped for other faults too.
+    sent = decode((HOSTILE / f"{name}.json").read_bytes())["data"]  # 5,000 digits: json.loads refuses
+    assert records == [r for r in sent if r["id"] not in NOT_STORED.get(name, set())]
+    if name == "nonfinite":
+        assert records[0]["benchmarks"] == {"big": 1e308, "tiny": 1e-300, "negative_zero": -0.0, "long": 10**300}
 
 
 # --- Absurd sizes ------------------------------------------------------------------------------
