@@ -97,8 +97,9 @@ def test_a_failed_fetch_writes_no_message(tmp_path: Path) -> None:
 def test_an_unwritable_message_file_is_a_one_line_error(tmp_path: Path) -> None:
     target = tmp_path / "missing-folder" / "message.txt"
     result = run_cli("fetch", "--source", str(OLD), "--data", str(tmp_path / "data"), "--message-file", str(target))
-    assert result.returncode == 1
+    assert result.returncode == 4
     assert result.stderr.count("\n") == 1 and "cannot write the commit message" in result.stderr
+    assert list((tmp_path / "data").iterdir()) == []  # written before data/ changes, or nothing is
 
 
 def test_other_changes_list_the_fields_and_an_empty_log_still_explains_itself() -> None:
