@@ -1,4 +1,7 @@
-"""Charts drawn at build time: the geometry here, the SVG markup in ``_chart.html``.
+"""Charts drawn at build time: the geometry here, the SVG markup in ``_chart.html`` and
+``_history.html``.
+
+A model's price history is a step chart of its input and output price per 1M tokens.
 
 The catalog chart plots each model's input price against its context length on two log
 scales. A log scale has no zero, so free models, routers whose price varies and models
@@ -11,10 +14,13 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
 from decimal import Decimal
+from typing import Any, Sequence
 
-from sitegen.catalog import Model, format_price, per_unit
-from sitegen.render import fmt_tokens
+from sitegen import formats
+from sitegen.model import Model
+from sitegen.prices import HEADLINE_PRICES, per_unit
 
 WIDTH = 640
 HEIGHT = 360
@@ -33,8 +39,8 @@ class Point:
 
     @property
     def label(self) -> str:
-        price = format_price("prompt", self.model.prompt_price)
-        label = f"{self.model.name}: {price}/1M input, {fmt_tokens(self.model.context_length)} context"
+        price = formats.price("prompt", self.model.prompt_price)
+        label = f"{self.model.name}: {price}/1M input, {formats.tokens(self.model.context_length)} context"
         return label + (f" (and {self.others} more models here)" if self.others else "")
 
 
@@ -74,7 +80,7 @@ def _decades(low: float, high: float) -> tuple[int, int]:
 
 
 def _tokens_label(exponent: int) -> str:
-    return fmt_tokens(10**exponent)
+    return formats.tokens(10**exponent)
 
 
 def _price_label(exponent: int) -> str:
@@ -159,3 +165,48 @@ def _thin(limit: int, points: list[Point]) -> list[Point]:
         if len(thinned) <= limit or grid >= WIDTH:
             return thinned
     return points
+
+
+def price_history(points: Sequence[tuple[int | None, dict[str, str]]], end: datetime, width: int = 640,
+                  height: int = 200) -> dict[str, Any] | None:
+    """Coordinates of a step chart of input and output price per 1M tokens over time, from
+    ``points`` (when, as a unix time or None if unknown, and the prices from then on), or
+    None when there is nothing to draw (one price, unknown dates, prices that vary). The
+    last step runs on to ``end``: the build date, or the day a retired model left."""
+    series: dict[str, list[tuple[int, float]]] = {}
+    for path in HEADLINE_PRICES:
+        steps = []
+        for at, prices in points:
+            value = prices.get(path)
+            if at is None or value is None or Decimal(value) < 0:
+                return None
+            steps.append((at, float(per_unit(path.split(".")[1], Decimal(value)))))
+        series[path] = steps
+    if len({tuple(steps[i][1] for steps in series.values()) for i in range(len(points))}) < 2:
+        return None  # the headline prices never moved: a flat chart says nothing
+    left, right, top, bottom = 64, 12, 12, 28
+    t0 = series[HEADLINE_PRICES[0]][0][0]
+    last = max(int(end.timestamp()), series[HEADLINE_PRICES[0]][-1][0])  # the chart runs up to now
+    t1 = last + max((last - t0) // 25, 3600)  # a little room after the last step
+    peak = max(v for steps in series.values() for _, v in steps) or 1.0
+
+    def x(t: int) -> float:
+        return round(left + (t - t0) / (t1 - t0) * (width - left - right), 1)
+
+    def y(v: float) -> float:
+        return round(top + (1 - v / (peak * 1.1)) * (height - top - bottom), 1)
+
+    lines = []
+    for path, steps in series.items():
+        d = f"M{x(steps[0][0])},{y(steps[0][1])}"
+        for (t, v) in steps[1:]:
+            d += f" H{x(t)} V{y(v)}"
+        d += f" H{x(t1)}"
+        lines.append({"cls": "chart-" + path.split(".")[1], "d": d})
+    return {
+        "width": width, "height": height, "lines": lines,
+        "left": left, "right": width - right, "bottom": height - bottom, "top": top,
+        "peak": formats.usd(Decimal(str(peak))), "peak_y": y(peak),
+        "start": datetime.fromtimestamp(t0, tz=timezone.utc).strftime("%Y-%m-%d"), "end": datetime.fromtimestamp(last, tz=timezone.utc).strftime("%Y-%m-%d"),
+        "end_x": x(last),
+    }

@@ -22,8 +22,9 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from typing import Any, Sequence
 
-from sitegen.history import HEADLINE_PRICES, Event, count
-from sitegen.prices import PRICE_KINDS, format_price, price_number
+from sitegen.formats import price as format_price, price_number
+from sitegen.history import Event, count
+from sitegen.prices import HEADLINE_PRICES, PRICE_KINDS
 
 LISTED = 30  # models named under each heading before "... and N more"
 

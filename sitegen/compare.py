@@ -13,12 +13,13 @@ from collections import Counter
 from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
-from sitegen import catalog as cat
-from sitegen import jsoncodec
-from sitegen.catalog import Model
+from sitegen import formats, jsoncodec
+from sitegen.model import CAPABILITIES, Model
 from sitegen.markup import plain_text
-from sitegen.render import Renderer, fmt_date, fmt_int
-from sitegen.writer import SiteFiles
+from sitegen.paths import author_path
+from sitegen.prices import PRICE_KINDS, is_varies, per_unit
+from sitegen.render import Renderer
+from sitegen.writer import Site
 
 DATA_FILE = "compare.json"
 PAGE = "compare/"
@@ -57,55 +58,42 @@ HIGHER_IS_BETTER = ("context", "max_output", "provider_context")
 
 
 def _exact(key: str, price: Decimal) -> str | None:
-    return None if cat.is_varies(price) else f"{cat.per_unit(key, price).normalize():f}"
+    return None if is_varies(price) else f"{per_unit(key, price).normalize():f}"
 
 
 def _prices(prices: dict[str, Decimal]) -> dict[str, str | None]:
     return {key: _exact(key, value) for key, value in prices.items()}
 
 
-def reasoning_mode(model: Model) -> str:
-    info = model.reasoning
-    if not info:
-        return "—"
-    mode = "Always on" if info.get("mandatory") else "On by default" if info.get("default_enabled") else "Optional"
-    efforts = info.get("supported_efforts")
-    if isinstance(efforts, list) and efforts:
-        mode += "; efforts: " + ", ".join(str(e) for e in efforts)
-    return mode
-
-
-def _moderated(model: Model) -> str:
-    return {None: "—", True: "Yes", False: "No"}[model.is_moderated]
-
-
 def facts(model: Model) -> dict[str, str]:
-    """Every row's text for one model, formatted like its page."""
+    """Every row's text for one model, in the words of its page."""
     caps = set(model.capabilities())
     row: dict[str, str] = {
-        "context": f"{fmt_int(model.context_length)} tokens" if model.context_length else "—",
-        "max_output": f"{fmt_int(model.max_completion_tokens)} tokens" if model.max_completion_tokens else "—",
-        "provider_context": f"{fmt_int(model.provider_context_length)} tokens" if model.provider_context_length else "—",
-        "reasoning_mode": reasoning_mode(model),
-        "input_modalities": ", ".join(model.input_modalities) or "—",
-        "output_modalities": ", ".join(model.output_modalities) or "—",
+        "context": f"{formats.count(model.context_length)} tokens" if model.context_length else formats.MISSING,
+        "max_output": (f"{formats.count(model.max_completion_tokens)} tokens" if model.max_completion_tokens
+                       else formats.MISSING),
+        "provider_context": (f"{formats.count(model.provider_context_length)} tokens"
+                             if model.provider_context_length else formats.MISSING),
+        "reasoning_mode": formats.reasoning(model.reasoning),
+        "input_modalities": formats.listed(model.input_modalities),
+        "output_modalities": formats.listed(model.output_modalities),
         "author": model.author_display,
-        "added": fmt_date(model.created),
-        "knowledge_cutoff": model.knowledge_cutoff or "—",
+        "added": formats.day(model.created),
+        "knowledge_cutoff": model.knowledge_cutoff or formats.MISSING,
         "expiration": model.real_expiration or "None announced",
-        "moderated": _moderated(model),
-        "tokenizer": model.tokenizer or "—",
-        "instruct_type": model.instruct_type or "—",
-        "voices": ", ".join(model.supported_voices) or "—",
-        "variant": model.variant or "—",
-        "alias_target": model.alias_target or "—",
-        "canonical_slug": model.canonical_slug or "—",
-        "hugging_face": model.hugging_face_id or "—",
-        "default_parameters": ", ".join(f"{k}={v}" for k, v in sorted(model.default_parameters.items())) or "—",
-        "parameters": ", ".join(sorted(model.supported_parameters)) or "—",
-        "description": plain_text(model.description, 400) or "—",
+        "moderated": formats.moderated(model.is_moderated),
+        "tokenizer": model.tokenizer or formats.MISSING,
+        "instruct_type": model.instruct_type or formats.MISSING,
+        "voices": formats.listed(model.supported_voices),
+        "variant": model.variant or formats.MISSING,
+        "alias_target": model.alias_target or formats.MISSING,
+        "canonical_slug": model.canonical_slug or formats.MISSING,
+        "hugging_face": model.hugging_face_id or formats.MISSING,
+        "default_parameters": formats.listed(formats.settings(model.default_parameters)),
+        "parameters": formats.listed(formats.by_name(model.supported_parameters)),
+        "description": plain_text(model.description, 400) or formats.MISSING,
     }
-    for key in cat.CAPABILITIES:
+    for key in CAPABILITIES:
         row[f"cap.{key}"] = "Yes" if key in caps else "No"
     return row
 
@@ -120,67 +108,44 @@ def numbers(model: Model) -> dict[str, int]:
     return {k: v for k, v in values.items() if v}
 
 
-def model_record(model: Model) -> dict[str, Any]:
-    return {
+def entry(model: Model) -> str:
+    """The model's entry in compare.json, as JSON text."""
+    return _compact({
         "id": model.id,
         "name": model.name,
         "path": model.path,
-        "author_path": cat.author_path(model.author),
+        "author_path": author_path(model.author),
         "prices": _prices(model.prices),
-        "tiers": [
-            {
-                "min": tier.min_prompt_tokens,
-                "prices": _prices(tier.prices),
-            }
-            for tier in model.tiers
-        ],
-        "facts": {key: text for key, text in facts(model).items() if text != "—"},
+        "tiers": [{"min": tier.min_prompt_tokens, "prices": _prices(tier.prices)} for tier in model.tiers],
+        "facts": {key: text for key, text in facts(model).items() if text != formats.MISSING},
         "numbers": numbers(model),
-    }
-
-
-def compare_data(models: list[Model]) -> dict[str, Any]:
-    kinds = [{"key": key, "label": label, "unit": unit} for key, (label, unit) in cat.PRICE_KINDS.items()]
-    return {
-        "price_kinds": kinds,
-        "rows": [{"group": g, "key": k, "label": label} for g, k, label in ROWS],
-        "higher_is_better": list(HIGHER_IS_BETTER),
-        "models": [model_record(m) for m in models],
-    }
+    })
 
 
 def _compact(value: Any) -> str:
     return jsoncodec.compact(value, sort_keys=True)
 
 
-def extract(models: Iterable[Model]) -> str:
-    """The ``compare.json`` entries of ``models``, as text (for ``data_parts``)."""
-    return ",".join(_compact(model_record(m)) for m in models)
-
-
 def data_parts(entries: Iterable[str]) -> Iterator[str]:
-    """``compare_data`` as compact JSON, given the models' entries as ``extract`` made them,
-    in catalog order: the text is never whole in memory (tens of megabytes at tens of
-    thousands of models)."""
-    return jsoncodec.filled(_compact(compare_data([])), "models", entries)
+    """compare.json, given the models' ``entry`` texts in catalog order, piece by piece (tens
+    of megabytes at tens of thousands of models)."""
+    kinds = [{"key": key, "label": label, "unit": unit} for key, (label, unit) in PRICE_KINDS.items()]
+    head = {"price_kinds": kinds, "rows": [{"group": g, "key": k, "label": label} for g, k, label in ROWS],
+            "higher_is_better": list(HIGHER_IS_BETTER), "models": []}
+    return jsoncodec.filled(_compact(head), "models", entries)
 
 
-def compare_page(site: SiteFiles, r: Renderer, models: list[Model], entries: Iterable[str]) -> None:
-    """The compare page, and ``compare.json`` from the models' ``entries`` (``extract``)."""
+def compare_page(site: Site, r: Renderer, models: list[Model], entries: Iterable[str]) -> None:
+    """The compare page, and compare.json from the models' ``entries``."""
     site.add_parts(DATA_FILE, data_parts(entries))
-    site.add(
-        PAGE,
-        r.page(
-            "compare.html",
-            PAGE,
-            data_file=DATA_FILE,
-            count=len(models),
-            example=_example(models),
-            title="Compare models",
-            description=f"Compare any of the {len(models)} models on OpenRouter side by side: "
-            "prices per 1M tokens, context, capabilities, and the monthly cost of your own usage.",
-        ),
-    )
+    site.add(PAGE, r.page("compare.html", PAGE, {
+        "data_file": DATA_FILE,
+        "count": len(models),
+        "example": _example(models),
+        "title": "Compare models",
+        "description": f"Compare any of the {len(models)} models on OpenRouter side by side: "
+        "prices per 1M tokens, context, capabilities, and the monthly cost of your own usage.",
+    }))
 
 
 def _example(models: list[Model]) -> list[Model]:
@@ -193,4 +158,3 @@ def _example(models: list[Model]) -> list[Model]:
             seen[m.author] = m
     top = sorted(seen, key=lambda a: (-counts[a], a))[:3]
     return [seen[a] for a in top]
-

@@ -2,7 +2,10 @@
 
 One ``fetch`` call is bounded in time as a whole: attempts, the waits between them and a body
 that arrives one byte at a time all count against the same deadline (``timeout``), and a
-server that accepts the connection and then says nothing cannot hold the command past it.
+server that accepts the connection and then says nothing cannot hold the command past it:
+every wait on the server (connecting, each read) is bounded by what remains of the deadline,
+and the deadline is checked between the pieces of a body. (Looking up the server's name is
+the system's, which httpx does not bound.)
 
     connection error, timeout, 429, 5xx   retried with exponential backoff and jitter
                                           (429/503 wait what Retry-After says, capped)
@@ -17,12 +20,11 @@ from __future__ import annotations
 
 import os
 import random
-import threading
 import time
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable
 from urllib.parse import urlsplit
 
 import httpx
@@ -39,9 +41,7 @@ MAX_BACKOFF = 10.0
 MAX_RETRY_AFTER = 30.0  # a longer Retry-After is more than one run should wait
 MAX_REDIRECTS = 5
 MAX_BYTES = 64 * 1024 * 1024  # the real catalog is about 1 MB
-CHUNK = 64 * 1024
 
-T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -145,7 +145,7 @@ def fetch(
     try:
         for attempt in range(1, attempts + 1):
             try:
-                response = _within(deadline, lambda: _attempt(client, source, headers, deadline, max_bytes))
+                response = _attempt(client, source, headers, deadline, max_bytes)
             except _Retry as retry:
                 problem, wait = retry.problem, retry.wait
             except TimeoutError:
@@ -206,31 +206,6 @@ def _read_file(source: str, max_bytes: int) -> Response:
         raise FetchError(f"cannot read {source}: {exc.strerror or exc}") from None
 
 
-def _within(deadline: _Deadline, call: Callable[[], T]) -> T:
-    """Run ``call`` but stop waiting for it at the deadline (TimeoutError).
-
-    The call runs in a daemon thread: name resolution and a socket that trickles bytes are
-    not bounded by httpx's per-read timeouts, the deadline is. An abandoned call dies with
-    the process.
-    """
-    outcome: dict[str, Any] = {}
-
-    def run() -> None:
-        try:
-            outcome["value"] = call()
-        except BaseException as exc:  # handed to the waiting thread
-            outcome["error"] = exc
-
-    worker = threading.Thread(target=run, name="sitegen-fetch", daemon=True)
-    worker.start()
-    worker.join(deadline.remaining())
-    if worker.is_alive():
-        raise TimeoutError
-    if "error" in outcome:
-        raise outcome["error"]
-    return outcome["value"]
-
-
 def _attempt(client: httpx.Client, url: str, headers: dict[str, str], deadline: _Deadline,
              max_bytes: int) -> Response:
     host = urlsplit(url).netloc or url
@@ -269,7 +244,7 @@ def _accept(response: httpx.Response, url: str, deadline: _Deadline, max_bytes: 
         raise FetchError(f"{where} sent {int(length):,} bytes, more than a catalog can be ({max_bytes:,})")
     chunks: list[bytes] = []
     size = 0
-    for chunk in response.iter_bytes(CHUNK):
+    for chunk in response.iter_bytes():  # each piece as it arrives, so the deadline is checked between them
         size += len(chunk)
         if size > max_bytes:  # counted after decompression: a gzip bomb stops here too
             raise FetchError(f"{where} sent more than {max_bytes:,} bytes: not a catalog")

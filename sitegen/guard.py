@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import timedelta
 from typing import Iterable, Sequence
 
-from sitegen.catalog import Model
+from sitegen.model import Model
 from sitegen.errors import CatalogError
 from sitegen.history import timestamp
 

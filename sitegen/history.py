@@ -15,16 +15,16 @@ first seen and what it cost then (by undoing the later price changes).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
-from sitegen.catalog import Model
+from sitegen.model import Model
 from sitegen.errors import HistoryError
+from sitegen.prices import HEADLINE_PRICES
 
 KINDS = ("added", "removed", "changed")
-HEADLINE_PRICES = ("pricing.prompt", "pricing.completion")
 
 
 # ---------------------------------------------------------------------------------------
@@ -279,3 +279,20 @@ def retirements(events: Sequence[Event], current: Iterable[str]) -> dict[str, st
         elif event.kind == "added":
             since.pop(event.id, None)
     return {i: at for i, at in since.items() if i not in listed}
+
+
+@dataclass
+class SiteHistory:
+    """What a build knows of the past: the log and the last records of models no longer
+    listed."""
+
+    events: list[Event] = field(default_factory=list)
+    retired: list[Model] = field(default_factory=list)
+
+    @property
+    def logged(self) -> bool:
+        """Whether there is a history to show (a build from a lone catalog file has none)."""
+        return bool(self.events or self.retired)
+
+    def newest(self) -> int:
+        return max((timestamp(e.at) for e in self.events), default=0)

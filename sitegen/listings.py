@@ -1,32 +1,43 @@
 """The pages that list models: the index, the "all models" pages and the author pages.
 
-They share one ``finder.Rows``, so each model's table row is made once per build. The index
-serves the newest ``finder.INDEX_ROWS`` models as HTML; when the catalog holds more, the
-"all models" pages (``all/``, ``all/2/``, …) list every model in pages of
-``finder.LIST_ROWS`` rows, and ``finder.json`` gives the index's finder the whole catalog.
+Each table row was made once per model with its page (``site.contribute``). The index serves the
+newest ``INDEX_ROWS`` models as HTML; when the catalog holds more, the "all models" pages
+(``all/``, ``all/2/``, …) list every model in pages of ``LIST_ROWS`` rows, and
+``finder.json`` gives the index's script every row, to search, filter and sort the whole
+catalog.
 """
 
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from typing import Any, Iterable
+from collections import Counter, defaultdict
+from dataclasses import asdict
+from typing import Any, Iterable, Iterator
 
-from sitegen import catalog as cat
-from sitegen import finder
-from sitegen.catalog import Model
+from sitegen import jsoncodec
+from sitegen.model import CAPABILITIES, Model
+from sitegen.charts import price_context
+from sitegen.columns import COLUMNS, DEFAULT_SORT, FIELDS, SHORT_CAPS, RowParts, table_rows
+from sitegen.columns import Entries
+from sitegen.formats import json_for_script
+from sitegen.paths import author_path
 from sitegen.render import Renderer, relative_root
-from sitegen.writer import SiteFiles
+from sitegen.writer import Site
+
+INDEX_ROWS = 100  # rows the index serves as HTML; the script loads the rest from finder.json
+LIST_ROWS = 500  # rows of each "all models" page
+DATA_FILE = "finder.json"
+TABLE = {"columns": COLUMNS, "default_sort": DEFAULT_SORT}  # what the models tables' macro reads
+# Context thresholds offered by the "at least" filter (tokens).
+CONTEXT_STEPS = (8_000, 16_000, 32_000, 64_000, 128_000, 200_000, 256_000, 400_000, 1_000_000, 2_000_000)
 
 
-def listing_pages(site: SiteFiles, r: Renderer, models: list[Model], rows: finder.Rows, data: Iterable[str],
-                  context: dict[str, Any], index_rows: int = finder.INDEX_ROWS, list_rows: int = finder.LIST_ROWS) -> None:
-    """The index, the "all models" pages and the author pages, from each model's ``rows``
-    and its ``finder.json`` row in ``data`` (texts of ``finder.extract``); ``context`` is
-    the index's ``finder.index_context``."""
-    pager = all_pages(site, r, models, rows, index_rows, list_rows)
-    index_page(site, r, models, rows, data, context, index_rows, pager)
-    author_pages(site, r, models, rows)
+def listing_pages(site: Site, r: Renderer, models: list[Model], entries: Entries,
+                  index_rows: int = INDEX_ROWS, list_rows: int = LIST_ROWS) -> None:
+    """The index, the "all models" pages and the author pages."""
+    pager = all_pages(site, r, models, entries.rows, index_rows, list_rows)
+    index_page(site, r, models, entries, index_rows, pager)
+    author_pages(site, r, models, entries.rows)
 
 
 def by_author(models: list[Model]) -> dict[str, list[Model]]:
@@ -40,31 +51,58 @@ def list_path(number: int) -> str:
     return "all/" if number == 1 else f"all/{number}/"
 
 
-def index_page(site: SiteFiles, r: Renderer, models: list[Model], rows: finder.Rows, data: Iterable[str],
-               context: dict[str, Any], limit: int, pager: list[str]) -> None:
+def index_page(site: Site, r: Renderer, models: list[Model], entries: Entries, limit: int,
+               pager: list[str]) -> None:
     shown = models[:limit]
     if len(shown) < len(models):
-        site.add_parts(finder.DATA_FILE, finder.data_parts(models, data))
-    site.add(
-        "index.html",
-        r.page(
-            "index.html",
-            "",
-            models=models,
-            shown=len(shown),
-            rows=rows.html(shown, "", words=True, pick=True),
-            pager=pager,
-            data_src=finder.DATA_FILE if len(shown) < len(models) else "",
-            stats=_stats(models),
-            **context,
-            title="Compare every model on OpenRouter",
-            description=f"Prices, context lengths and capabilities of all {len(models)} models "
-            "on OpenRouter, side by side, with feeds of new models and price changes.",
-        ),
-    )
+        site.add_parts(DATA_FILE, finder_data(models, entries.texts("finder")))
+    site.add("index.html", r.page("index.html", "", {
+        **TABLE,
+        **index_context(models),
+        "models": models,
+        "shown": len(shown),
+        "rows": table_rows(entries.rows, shown, "", words=True, pick=True),
+        "pager": pager,
+        "data_src": DATA_FILE if len(shown) < len(models) else "",
+        "stats": _stats(models),
+        "title": "Compare every model on OpenRouter",
+        "description": f"Prices, context lengths and capabilities of all {len(models)} models "
+        "on OpenRouter, side by side, with feeds of new models and price changes.",
+    }))
 
 
-def all_pages(site: SiteFiles, r: Renderer, models: list[Model], rows: finder.Rows, index_rows: int,
+def finder_data(models: list[Model], rows: Iterable[str]) -> Iterator[str]:
+    """finder.json: every model's row (``columns.finder_row``, in catalog order), the
+    columns and fields they follow, each author's page and each capability's label."""
+    authors = {m.author: author_path(m.author) for m in models}
+    head = {"authors": authors, "caps": SHORT_CAPS, "fields": list(FIELDS),
+            "columns": [asdict(c) for c in COLUMNS], "rows": []}
+    return jsoncodec.filled(json_for_script(head), "rows", rows)
+
+
+def index_context(models: list[Model]) -> dict[str, Any]:
+    """Template values for the index beyond the models themselves."""
+    authors = Counter(m.author for m in models)
+    display = {m.author: m.author_display for m in reversed(models)}
+    return {
+        "input_modalities": _modalities(m.input_modalities for m in models),
+        "output_modalities": _modalities(m.output_modalities for m in models),
+        "author_choices": sorted(((a, display[a], n) for a, n in authors.items()), key=lambda t: t[1].lower()),
+        "context_steps": CONTEXT_STEPS,
+        "capability_labels": {key: label for key, (label, _) in CAPABILITIES.items()},
+        "chart": price_context(models),
+    }
+
+
+def _modalities(groups: Iterable[Iterable[str]]) -> list[str]:
+    """Every modality seen, most common first (text leads)."""
+    counts: Counter[str] = Counter()
+    for group in groups:
+        counts.update(group)
+    return [name for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+
+
+def all_pages(site: Site, r: Renderer, models: list[Model], rows: dict[str, RowParts], index_rows: int,
               list_rows: int) -> list[str]:
     """Every model in pages of ``list_rows``, newest first, when the index cannot hold them
     all; returns the pages' paths (none when it can)."""
@@ -75,22 +113,18 @@ def all_pages(site: SiteFiles, r: Renderer, models: list[Model], rows: finder.Ro
     for n, path in enumerate(paths, start=1):
         chunk = models[(n - 1) * list_rows: n * list_rows]
         root = relative_root(path)
-        site.add(
-            path,
-            r.page(
-                "all.html",
-                path,
-                number=n,
-                pages=paths,
-                first=(n - 1) * list_rows + 1,
-                last=(n - 1) * list_rows + len(chunk),
-                total=len(models),
-                rows=rows.html(chunk, root),
-                title=f"All models, page {n} of {count}",
-                description=f"Models {(n - 1) * list_rows + 1} to {(n - 1) * list_rows + len(chunk)} of the "
-                f"{len(models)} on OpenRouter, newest first, with prices and context lengths.",
-            ),
-        )
+        site.add(path, r.page("all.html", path, {
+            **TABLE,
+                "number": n,
+            "pages": paths,
+            "first": (n - 1) * list_rows + 1,
+            "last": (n - 1) * list_rows + len(chunk),
+            "total": len(models),
+            "rows": table_rows(rows, chunk, root),
+            "title": f"All models, page {n} of {count}",
+            "description": f"Models {(n - 1) * list_rows + 1} to {(n - 1) * list_rows + len(chunk)} of the "
+            f"{len(models)} on OpenRouter, newest first, with prices and context lengths.",
+        }))
     return paths
 
 
@@ -104,31 +138,22 @@ def _stats(models: list[Model]) -> dict[str, int]:
     }
 
 
-def author_pages(site: SiteFiles, r: Renderer, models: list[Model], rows: finder.Rows) -> None:
+def author_pages(site: Site, r: Renderer, models: list[Model], rows: dict[str, RowParts]) -> None:
     groups = by_author(models)
     for author, items in groups.items():
-        path = cat.author_path(author)
+        path = author_path(author)
         display = items[0].author_display
-        site.add(
-            path,
-            r.page(
-                "author.html",
-                path,
-                author=author,
-                author_name=display,
-                models=items,
-                rows=rows.html(items, relative_root(path), show_author=False),
-                title=f"{display} models",
-                description=f"All {len(items)} {display} models on OpenRouter with prices and context lengths.",
-            ),
-        )
-    site.add(
-        "authors/",
-        r.page(
-            "authors.html",
-            "authors/",
-            groups=list(groups.items()),
-            title="Model authors",
-            description=f"The {len(groups)} organisations whose models are on OpenRouter.",
-        ),
-    )
+        site.add(path, r.page("author.html", path, {
+            **TABLE,
+                "author": author,
+            "author_name": display,
+            "models": items,
+            "rows": table_rows(rows, items, relative_root(path), show_author=False),
+            "title": f"{display} models",
+            "description": f"All {len(items)} {display} models on OpenRouter with prices and context lengths.",
+        }))
+    site.add("authors/", r.page("authors.html", "authors/", {
+        "groups": list(groups.items()),
+        "title": "Model authors",
+        "description": f"The {len(groups)} organisations whose models are on OpenRouter.",
+    }))

@@ -1,56 +1,89 @@
-"""What a model page shows, worked out once per page in Python: prices, token counts and
-dates as text, badges, the details list. ``templates/model.html`` only places
-these values in its markup.
+"""What a model page shows, worked out in Python: prices, token counts and dates as text,
+badges, the details list and the model's history. ``templates/model.html`` only places these
+values in its markup.
 
-Model pages are most of a build, and every filter, attribute lookup and property a template
-evaluates costs a function call per page; plain values cost a local lookup. Each value is a
-pure function of the page's context (model, siblings, alias, history) and the build clock,
-so the build cache's fingerprint of that context still covers the page.
+A page is a function of its ``PageInput`` and the build's clock and base URL alone: the
+model, its variants, the model its alias points to and its logged history.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
+from dataclasses import dataclass
 from datetime import datetime, timedelta
-from decimal import Decimal
-from json.encoder import encode_basestring as json_string  # json.dumps of a str, in C
-from typing import Any, Sequence
+from json.encoder import encode_basestring as json_string  # json.dumps of a str
+from typing import Any, Iterable, Sequence
 from urllib.parse import quote
 
-from sitegen import catalog as cat
-from sitegen.catalog import Model
+from sitegen import charts, formats
+from sitegen.model import CAPABILITIES, Model
+from sitegen.describe import describe_event, price_label, price_text
+from sitegen.history import Event, PricePoint, parse_time, price_history, timestamp
 from sitegen.markup import description_html, plain_text
-from sitegen.render import element_text, fmt_date, fmt_int, fmt_tokens, safe
+from sitegen.paths import author_path
+from sitegen.prices import HEADLINE_PRICES, PRICE_KINDS, TOKEN_UNIT
+from sitegen.formats import attribute as esc
+from sitegen.render import relative_root, safe
 
 RAW_JSON_LIMIT = 200_000  # characters of the raw JSON block
-_prices: dict[tuple[str, Decimal], str] = {}
+EXPIRY_WARNING = timedelta(days=30)  # an expiration date this close is warned about
 
 
-def price_text(key: str, price: Decimal | None) -> str:
-    """``catalog.format_price``, remembered: catalogs repeat a few prices many times."""
-    if price is None:
-        return "—"
-    text = _prices.get((key, price))
-    if text is None:
-        text = _prices[key, price] = cat.format_price(key, price)
-    return text
+@dataclass(frozen=True)
+class ModelHistory:
+    """A model's logged events, and whether and when it left the catalog."""
+
+    events: tuple[Event, ...]
+    left: str | None = None  # None while listed; else when it was removed ("" if not logged)
 
 
-def expiry_horizon(built_at: datetime) -> str:
-    """Expiration dates up to this day are near enough to warn about."""
-    return (built_at + timedelta(days=30)).strftime("%Y-%m-%d")
+@dataclass(frozen=True)
+class PageInput:
+    """Everything a model's page is made from, besides the build's clock and base URL."""
+
+    model: Model
+    siblings: tuple[Model, ...] = ()  # its other variants
+    alias: Model | None = None  # the model its alias points to, when listed
+    history: ModelHistory | None = None  # None: a build without a change log
 
 
-def values(model: Model, siblings: list[Model], horizon: str) -> dict[str, Any]:
-    """The template values of ``model``'s page beyond its context (see ``pages.model_pages``)."""
+def inputs(models: Sequence[Model], events: Iterable[Event] | None, left: dict[str, str] | None = None,
+           neighbours: Sequence[Model] = ()) -> list[PageInput]:
+    """The ``PageInput`` of each of ``models``; ``events`` is the change log (None without
+    one), ``left`` when each retired model left, ``neighbours`` the models whose variants
+    and alias targets they may be (by default, ``models``)."""
+    among = neighbours or models
+    by_id = {m.id: m for m in among}
+    variants: dict[str, list[Model]] = defaultdict(list)
+    for m in among:
+        variants[m.base_id].append(m)
+    logged: dict[str, list[Event]] | None = None
+    if events is not None:
+        logged = defaultdict(list)
+        for event in events:
+            logged[event.id].append(event)
+    return [PageInput(
+        model=m,
+        siblings=tuple(v for v in variants[m.base_id] if v.id != m.id),
+        alias=by_id.get(m.alias_target) if m.alias_target else None,
+        history=None if logged is None else ModelHistory(tuple(logged.get(m.id, ())),
+                                                          None if left is None else left.get(m.id, "")),
+    ) for m in models]
+
+
+def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
+    """The template values of the page of ``item.model``."""
+    model = item.model
     prices = model.prices
     prompt, completion = prices.get("prompt"), prices.get("completion")
     expires = model.real_expiration
+    horizon = (built_at + EXPIRY_WARNING).strftime("%Y-%m-%d")
     id_json = json_string(model.id)
-    return {
+    page = {
         "title": model.name,
         "description": meta_description(model),
         "author_display": model.author_display,
-        "author_link": cat.author_path(model.author),
+        "author_link": author_path(model.author),
         "short_name": model.short_name,
         "name": model.name,
         "model_id": model.id,
@@ -58,49 +91,54 @@ def values(model: Model, siblings: list[Model], horizon: str) -> dict[str, Any]:
         "free": model.is_free,
         "variant": model.variant,
         "is_alias": model.is_alias,
+        "alias": item.alias,
         "alias_target": model.alias_target,
         "varies": model.has_varying_price,
-        "capability_labels": [cat.CAPABILITIES[key][0] for key in model.capabilities()],
+        "capability_labels": [CAPABILITIES[key][0] for key in model.capabilities()],
         "expires": expires,
         "expires_soon": expires is not None and expires <= horizon,
-        "prompt_text": price_text("prompt", prompt),
+        "prompt_text": formats.price("prompt", prompt),
         "prompt_per_token": bool(prompt and prompt > 0),
-        "completion_text": price_text("completion", completion),
+        "completion_text": formats.price("completion", completion),
         "completion_per_token": bool(completion and completion > 0),
-        "context_short": fmt_tokens(model.context_length),
-        "context_full": fmt_int(model.context_length),
+        "context_short": formats.tokens(model.context_length),
+        "context_full": formats.count(model.context_length),
         "provider_context": _provider_context(model),
-        "max_output_short": fmt_tokens(model.max_completion_tokens),
-        "max_output_full": fmt_int(model.max_completion_tokens),
+        "max_output_short": formats.tokens(model.max_completion_tokens),
+        "max_output_full": formats.count(model.max_completion_tokens),
         "max_output_known": bool(model.max_completion_tokens),
-        "added": fmt_date(model.created),
-        "cutoff": model.knowledge_cutoff or "—",
+        "added": formats.day(model.created),
+        "cutoff": model.knowledge_cutoff or formats.MISSING,
         "about": safe(description_html(model.description)) if model.description else None,
         "price_heads": _price_heads(model),
-        "price_rows": [_price_row(model, key) for key in _price_keys(model)],
-        "modalities": (("Input", _with_last(model.input_modalities)), ("Output", _with_last(model.output_modalities))),
-        "moderated": _moderated(model.is_moderated),
-        "tokenizer": model.tokenizer or "—",
-        "instruct_type": model.instruct_type or "—",
-        "reasoning_text": _reasoning(model.reasoning) if model.reasoning else None,
+        "price_rows": safe("".join(_price_row(model, key) for key in _price_keys(model))),
+        "input_modalities": safe(_modalities(model.input_modalities)),
+        "output_modalities": safe(_modalities(model.output_modalities)),
+        "moderated": formats.moderated(model.is_moderated),
+        "tokenizer": model.tokenizer or formats.MISSING,
+        "instruct_type": model.instruct_type or formats.MISSING,
+        "reasoning_text": formats.reasoning(model.reasoning) if model.reasoning else None,
         "voices": ", ".join(model.supported_voices),
         "slug": model.canonical_slug,
         "hugging_face": model.hugging_face_id,
-        "default_parameters": _with_last(_default_parameters(model.default_parameters)),
-        "parameters": sorted(model.supported_parameters, key=str.lower),
-        "variant_rows": [(v.path, v.name, v.id, price_text("prompt", v.prompt_price),
-                          price_text("completion", v.completion_price)) for v in siblings],
-        "curl_body": element_text(_curl_body(id_json)),
-        "python_id": element_text(id_json),
-        "raw_json": element_text(model.raw_text[:RAW_JSON_LIMIT]),  # laid out by site.js
+        "default_parameters": safe(", ".join(f"<code>{esc(p)}</code>" for p in formats.settings(model.default_parameters))),
+        "parameter_count": len(model.supported_parameters),
+        "parameters": safe("".join(f"<li><code>{esc(p)}</code></li>" for p in formats.by_name(model.supported_parameters))),
+        "variant_rows": safe("".join(_variant(v, relative_root(model.path)) for v in item.siblings)),
+        "curl_body": safe(formats.text(_curl_body(id_json))),
+        "python_id": safe(formats.text(id_json)),
+        "raw_json": safe(formats.text(model.raw_text[:RAW_JSON_LIMIT])),  # laid out by site.js
     }
+    if item.history is not None:
+        page.update(history_values(model, item.history, built_at))
+    return page
 
 
 def meta_description(model: Model) -> str:
-    facts = [f"{model.name}: input {price_text('prompt', model.prompt_price)}, "
-             f"output {price_text('completion', model.completion_price)} per 1M tokens"]
+    facts = [f"{model.name}: input {formats.price('prompt', model.prompt_price)}, "
+             f"output {formats.price('completion', model.completion_price)} per 1M tokens"]
     if model.context_length:
-        facts.append(f"{fmt_tokens(model.context_length)} context")
+        facts.append(f"{formats.tokens(model.context_length)} context")
     summary = ", ".join(facts) + "."
     return f"{summary} {plain_text(model.description, 180)}".strip()[:300]
 
@@ -108,61 +146,47 @@ def meta_description(model: Model) -> str:
 def _provider_context(model: Model) -> str | None:
     """The top provider's context length when it differs from the model's."""
     theirs = model.provider_context_length
-    return fmt_int(theirs) if theirs and theirs != model.context_length else None
+    return formats.count(theirs) if theirs and theirs != model.context_length else None
 
 
 def _price_keys(model: Model) -> list[str]:
     """Known price kinds in display order, then any others the API sent, by name."""
     present = set(model.prices).union(*(t.prices for t in model.tiers))
-    return [k for k in cat.PRICE_KINDS if k in present] + sorted(present.difference(cat.PRICE_KINDS))
+    return [k for k in PRICE_KINDS if k in present] + sorted(present.difference(PRICE_KINDS))
 
 
 def _price_heads(model: Model) -> tuple[str, list[str]]:
     """Headings of the price columns: the base price, then one per tier."""
     if not model.tiers:
         return "Price", []
-    first = f"Up to {fmt_int(model.tiers[0].min_prompt_tokens)} prompt tokens"
-    return first, [f"From {fmt_int(t.min_prompt_tokens)} prompt tokens" for t in model.tiers]
+    first = f"Up to {formats.count(model.tiers[0].min_prompt_tokens)} prompt tokens"
+    return first, [f"From {formats.count(t.min_prompt_tokens)} prompt tokens" for t in model.tiers]
 
 
-def _price_row(model: Model, key: str) -> tuple[str, str | None, str, str, list[str]]:
-    """A row of the pricing table: label, the API's key when it has no label of its own,
-    unit, and the price as shown for the base price and for each tier."""
-    label, unit = cat.PRICE_KINDS.get(key, (key, cat.TOKEN_UNIT))
-    code = None if key in cat.PRICE_KINDS else key
-    return label, code, unit, price_text(key, model.prices.get(key)), [price_text(key, t.prices.get(key)) for t in model.tiers]
+# The repeated parts of a page are put together here rather than in the template, where
+# each value would be escaped on its own: a page has tens of prices and parameters.
 
 
-def _moderated(flag: bool | None) -> str:
-    if flag is None:
-        return "—"
-    return "Yes, requests are moderated by the provider" if flag else "No"
+def _price_row(model: Model, key: str) -> str:
+    """A row of the pricing table: the price kind (with the API's key when it has no label of
+    its own), its unit, the base price and the price of each tier."""
+    label, unit = PRICE_KINDS.get(key, (key, TOKEN_UNIT))
+    code = "" if key in PRICE_KINDS else f" <code>{esc(key)}</code>"
+    cells = "".join(f'<td class="num">{esc(formats.price(key, prices.get(key)))}</td>'
+                    for prices in (model.prices, *(t.prices for t in model.tiers)))
+    return f'      <tr><th scope="row">{esc(label)}{code}</th><td>{esc(unit)}</td>{cells}</tr>\n'
 
 
-def _reasoning(reasoning: dict[str, Any]) -> str:
-    """How reasoning works for this model, with the efforts it accepts when listed."""
-    if reasoning.get("mandatory"):
-        text = "Always on"
-    elif reasoning.get("default_enabled"):
-        text = "On by default"
-    else:
-        text = "Optional"
-    efforts = reasoning.get("supported_efforts")
-    if isinstance(efforts, (list, dict)):  # JSON's iterables other than a string
-        text += "; efforts: " + ", ".join(map(str, efforts))
-    return text
+def _modalities(names: Sequence[str]) -> str:
+    if not names:
+        return '<span class="muted">—</span>'
+    return " ".join(f'<span class="tag tag-{esc(m)}">{esc(m)}</span>' for m in names)
 
 
-def _with_last(items: Sequence[str]) -> list[tuple[str, bool]]:
-    """Each item and whether it is the last (the template separates the others), which
-    spares the template Jinja's loop object."""
-    last = len(items) - 1
-    return [(item, n == last) for n, item in enumerate(items)]
-
-
-def _default_parameters(params: dict[str, Any]) -> list[str]:
-    """``name=value`` for each default parameter, by name regardless of case."""
-    return [f"{k}={v}" for k, v in sorted(params.items(), key=lambda item: item[0].lower())]
+def _variant(v: Model, root: str) -> str:
+    return (f'<li><a href="{esc(root + v.path)}">{esc(v.name)}</a> <code>{esc(v.id)}</code> · '
+            f'{esc(formats.price("prompt", v.prompt_price))} in / '
+            f'{esc(formats.price("completion", v.completion_price))} out</li>')
 
 
 def _curl_body(id_json: str) -> str:
@@ -170,3 +194,44 @@ def _curl_body(id_json: str) -> str:
     single-quoted shell string."""
     body = '{"model": ' + id_json + ', "messages": [{"role": "user", "content": "Hello!"}]}'
     return body.replace("'", "'\\''")
+
+
+# ---------------------------------------------------------------------------------------
+# History
+
+
+def history_values(model: Model, history: ModelHistory, built_at: datetime) -> dict[str, Any]:
+    """The template values for the history part of a model page."""
+    points = price_history(model, history.events)
+    columns = _moving_prices(points)
+    left = history.left
+    return {
+        "retired": left is not None,
+        "retired_on": left[:10] if left else None,
+        "history_columns": [price_label(c) for c in columns],
+        "history_rows": safe("".join(_history_row(p, columns) for p in reversed(points))),
+        "history_chart": charts.price_history([(timestamp(p.at) if p.at else None, p.prices) for p in points],
+                                              parse_time(left) if left else built_at),
+        "history_events": safe("".join(_history_event(e) for e in reversed(history.events))),
+    }
+
+
+def _moving_prices(points: Sequence[PricePoint]) -> list[str]:
+    """Headline prices, then every price that differs between points, in display order."""
+    keys = {k for p in points for k in p.prices}
+    moving = {k for k in keys if len({p.prices.get(k) for p in points}) > 1}
+    rank = {k: i for i, k in enumerate(PRICE_KINDS)}
+    chosen = [k for k in keys if k in HEADLINE_PRICES or k in moving]
+    return sorted(chosen, key=lambda k: (k.count("."), rank.get(k.rsplit(".", 1)[-1], 99), k))
+
+
+def _history_row(point: PricePoint, columns: list[str]) -> str:
+    at = esc(point.at[:10] or "before the log")
+    cells = "".join(f'<td class="num">{esc(price_text(c, point.prices.get(c)))}</td>' for c in columns)
+    return f'      <tr><th scope="row"><time datetime="{at}">{at}</time></th>{cells}</tr>\n'
+
+
+def _history_event(event: Event) -> str:
+    said = {"added": "first seen in the catalog", "removed": "removed from the catalog"}.get(event.kind)
+    return (f'    <li><time datetime="{esc(event.day)}">{esc(event.day)}</time> '
+            f'{esc(said or "; ".join(describe_event(event.changes)))}</li>\n')

@@ -6,7 +6,7 @@ and shown per 1M tokens or per unit. No I/O here.
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 MILLION = Decimal(1_000_000)
@@ -33,6 +33,8 @@ PRICE_KINDS: dict[str, tuple[str, str]] = {
     "web_search": ("Web search", "search"),
 }
 TOKEN_UNIT = "1M tokens"
+# The input and output price: the two every table shows and a change of which is a repricing.
+HEADLINE_PRICES = ("pricing.prompt", "pricing.completion")
 
 
 def parse_price(value: Any, where: str) -> Decimal | None:
@@ -64,37 +66,3 @@ def per_unit(key: str, price: Decimal) -> Decimal:
     """Convert an API price (per token or per unit) into the unit people read."""
     unit = PRICE_KINDS.get(key, ("", TOKEN_UNIT))[1]
     return price * MILLION if unit == TOKEN_UNIT else price
-
-
-def format_usd(amount: Decimal) -> str:
-    """Dollars for display: cents for amounts of a dollar and more, otherwise up to four
-    significant digits (never scientific notation, never float noise)."""
-    if amount == 0:
-        return "$0"
-    if amount >= 1:
-        q = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-        return f"${q:,.2f}"
-    exponent = amount.adjusted()  # e.g. -2 for 0.075
-    q = amount.quantize(Decimal(1).scaleb(exponent - 3), rounding=ROUND_HALF_UP)
-    text = f"{q:f}".rstrip("0")
-    if len(text.split(".")[1]) < 2:
-        text = f"{q:.2f}"
-    return f"${text}"
-
-
-def format_price(key: str, price: Decimal | None) -> str:
-    """A price as shown in tables: "$3.00", "free", "varies" or "—" when absent."""
-    if price is None:
-        return "—"
-    if is_varies(price):
-        return "varies"
-    if price == 0:
-        return "free"
-    return format_usd(per_unit(key, price))
-
-
-def price_number(key: str, price: Decimal | None) -> str:
-    """A machine-readable per-unit price for data attributes and exports ("" if none)."""
-    if price is None or is_varies(price):
-        return ""
-    return f"{per_unit(key, price).normalize():f}"

@@ -14,7 +14,8 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import fetch, guard, history, store
-from sitegen.catalog import Catalog, Model, decode, loads, parse_payload, storable
+from sitegen.catalog import decode, loads, parse_payload, storable
+from sitegen.model import Catalog, Model
 from sitegen.commit_message import commit_message
 from sitegen.config import now
 from sitegen.errors import HistoryError, WriteError

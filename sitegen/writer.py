@@ -1,17 +1,28 @@
-"""The only code that writes the site to disk.
+"""The site's files, by path: the one place that decides where a file may go.
 
-``SiteFiles`` names every file of the site, refusing two files at one path and paths that
-leave the site. With a ``Staging`` folder (``sitegen._engine.staging``) it writes each file
-there as soon as it is added (so the site is never held in memory) and records a digest of
-its bytes; without one it keeps the bytes (for tests).
+``SiteFiles`` refuses two files at one path, a file where another needs a folder, and paths
+that leave the site, as a site is gathered. It keeps the bytes in memory; the build's engine
+(``sitegen._engine.output``) writes them to a staging folder instead, by overriding ``store``.
 """
 
 from __future__ import annotations
 
-from typing import Iterable
+from typing import Iterable, Protocol
 
-from sitegen._engine.staging import MARKER, MARKER_TEXT, Staging, digest
 from sitegen.errors import BuildError
+
+
+class Site(Protocol):
+    """Where the site's files go."""
+
+    def add(self, path: str, content: str | bytes) -> None:
+        """Store the file at ``path`` ("a/" means "a/index.html")."""
+
+    def add_parts(self, path: str, parts: Iterable[str]) -> None:
+        """Store a large file given in pieces, never joined whole in memory."""
+
+    def pages(self) -> list[str]:
+        """The paths of every HTML page stored so far, sorted."""
 
 
 def site_path(path: str) -> str:
@@ -24,21 +35,15 @@ def site_path(path: str) -> str:
 
 
 class SiteFiles:
-    """The site's files: relative POSIX path -> bytes, written through to ``staging``."""
+    """The site's files: relative POSIX path -> bytes."""
 
-    def __init__(self, staging: Staging | None = None) -> None:
-        self.files: dict[str, bytes] = {}  # only without staging
-        self.staging = staging
-        self.written: dict[str, str] = {}  # staged path -> digest of its bytes
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
         self._paths: set[str] = set()
         self._folders: set[str] = set()
-        if staging is not None:  # written by the staging folder itself
-            self._paths.add(MARKER)
-            self.written[MARKER] = digest(MARKER_TEXT)
 
     def claim(self, path: str) -> str:
-        """Reserve ``path`` for a file written later (by another process); returns it as
-        a file path."""
+        """Reserve ``path`` for a file stored now or later; returns it as a file path."""
         path = site_path(path)
         if path in self._paths:
             raise BuildError(f"two pages map to the same path {path!r}")
@@ -54,24 +59,17 @@ class SiteFiles:
         return path
 
     def add(self, path: str, content: str | bytes) -> None:
-        self.put(self.claim(path), content)
-
-    def put(self, path: str, content: str | bytes) -> None:
-        """Store the file at an already claimed ``path``."""
-        data = content.encode("utf-8") if isinstance(content, str) else content
-        if self.staging is None:
-            self.files[path] = data
-        else:
-            self.staging.write(path, data)
-            self.written[path] = digest(data)
+        self.store(self.claim(path), content.encode("utf-8") if isinstance(content, str) else content)
 
     def add_parts(self, path: str, parts: Iterable[str]) -> None:
-        """Store a large file given in pieces, written as they come rather than joined first."""
-        path = self.claim(path)
-        if self.staging is None:
-            self.files[path] = "".join(parts).encode("utf-8")
-        else:
-            self.written[path] = self.staging.write_parts(path, (part.encode("utf-8") for part in parts))
+        self.store_parts(self.claim(path), parts)
+
+    def store(self, path: str, data: bytes) -> None:
+        """Keep the bytes of the file at the claimed ``path``."""
+        self.files[path] = data
+
+    def store_parts(self, path: str, parts: Iterable[str]) -> None:
+        self.store(path, "".join(parts).encode("utf-8"))
 
     def __contains__(self, path: str) -> bool:
         return path in self._paths

@@ -1,8 +1,10 @@
-"""The package's shape: which module may import which, read from the source with ``ast``.
+"""The package's shape, read from the source with ``ast``: which module may import which, how
+high the imports stand, how large the modules grow, and where the speed tricks live.
 
-Data flows one way (fetch -> catalog -> history -> render/feeds -> build writes): nothing
-imports the command line or the build, the catalog does no I/O, and each third-party library
-has exactly one home, so replacing it touches one file.
+Data flows one way (fetch -> catalog -> history -> pages -> the build writes): nothing
+imports the command line or the build, the catalog does no I/O, each third-party library has
+exactly one home, and how the build is made fast (``sitegen._engine``) is imported by the
+build alone and holds every process and memory trick.
 """
 
 from __future__ import annotations
@@ -10,12 +12,17 @@ from __future__ import annotations
 import ast
 import sys
 from collections import defaultdict
+from functools import cache
 from pathlib import Path
 
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "sitegen"
-MODULES = {f"sitegen.{p.stem}": p for p in sorted(PACKAGE.glob("*.py")) if p.stem != "__init__"}
+MODULES = {
+    ".".join(("sitegen", *p.relative_to(PACKAGE).with_suffix("").parts)).removesuffix(".__init__"): p
+    for p in sorted(PACKAGE.rglob("*.py"))
+}
+ENGINE = "sitegen._engine"
 # Each third-party library and the one module allowed to import it.
 LIBRARY_HOMES = {
     "httpx": "sitegen.fetch",
@@ -27,33 +34,33 @@ LIBRARY_HOMES = {
     "orjson": "sitegen.jsoncodec",
 }
 # What the catalog must never reach for: it turns JSON into models and nothing more.
-CATALOG_FORBIDDEN = {"sitegen.fetch", "sitegen.render", "sitegen.feeds", "sitegen.store",
-                     "sitegen.writer", "sitegen.update", "sitegen.markup"}
+CATALOG = {"sitegen.catalog", "sitegen.records", "sitegen.model"}
+# Processes, threads, the cycle collector and raw memory: the engine's alone.
+TRICKS = {"gc", "multiprocessing", "ctypes", "threading", "concurrent", "_thread"}
+MAX_FLOORS = 8
+MAX_MODULE_LINES = 300
+MAX_SITE_LINES = 3_200  # sitegen/ outside the engine
+MAX_ENGINE_LINES = 1_000
 
 
 def imported_modules(path: Path) -> set[str]:
     """Every module ``path`` imports, at any depth (function-level imports count too).
-
     ``from sitegen import pages`` names ``sitegen.pages``; ``from sitegen.catalog import
-    Model`` names ``sitegen.catalog``.
-    """
+    Model`` names ``sitegen.catalog``."""
     names: set[str] = set()
     for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
         if isinstance(node, ast.Import):
             names.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):
-            if node.level:  # a relative import: resolve it against the package
-                base = "sitegen" if node.level == 1 else ""
-                module = f"{base}.{node.module}" if node.module else base
-            else:
-                module = node.module or ""
+            assert not node.level, f"{path}: relative import"
+            module = node.module or ""
             names.add(module)
-            if module == "sitegen":
-                names.update(f"sitegen.{alias.name}" for alias in node.names)
-    return names
+            names.update(f"{module}.{alias.name}" for alias in node.names if f"{module}.{alias.name}" in MODULES)
+    return names - {"__future__"}
 
 
 IMPORTS = {name: imported_modules(path) for name, path in MODULES.items()}
+OURS = {name: {i for i in imports if i in MODULES and i != name} for name, imports in IMPORTS.items()}
 
 
 def importers_of(target: str) -> set[str]:
@@ -61,12 +68,17 @@ def importers_of(target: str) -> set[str]:
             if any(i == target or i.startswith(target + ".") for i in imports)}
 
 
+def in_engine(name: str) -> bool:
+    return name == ENGINE or name.startswith(ENGINE + ".")
+
+
 def test_the_parser_sees_imports_of_every_form() -> None:
     # The rules below are only as good as this reading of the source.
-    assert "sitegen.catalog" in IMPORTS["sitegen.build"]
+    assert "sitegen.site" in IMPORTS["sitegen.build"]
     assert "sitegen.build" in IMPORTS["sitegen.cli"]  # imported inside a function
     assert "httpx" in IMPORTS["sitegen.fetch"]
-    assert importers_of("sitegen.catalog") >= {"sitegen.build", "sitegen.render", "sitegen.history"}
+    assert "sitegen._engine.staging" in IMPORTS["sitegen.build"]  # from sitegen._engine import staging
+    assert importers_of("sitegen.model") >= {"sitegen.records", "sitegen.history", "sitegen.render"}
 
 
 def test_nothing_imports_the_command_line_but_the_entry_point() -> None:
@@ -77,9 +89,91 @@ def test_only_the_command_line_imports_the_build() -> None:
     assert importers_of("sitegen.build") == {"sitegen.cli"}
 
 
+def test_only_the_build_imports_the_engine() -> None:
+    assert {name for name in importers_of(ENGINE) if not in_engine(name)} == {"sitegen.build"}
+
+
+def test_the_site_knows_nothing_of_how_it_is_made_fast() -> None:
+    for name in ("sitegen.site", "sitegen.model_page", "sitegen.writer"):
+        reached = reachable(name)
+        assert not any(in_engine(m) for m in reached), (name, sorted(m for m in reached if in_engine(m)))
+
+
 def test_the_catalog_knows_nothing_downstream() -> None:
-    reached = {i for i in IMPORTS["sitegen.catalog"] if i.startswith("sitegen.")}
-    assert not reached & CATALOG_FORBIDDEN, reached & CATALOG_FORBIDDEN
+    for name in CATALOG:
+        reached = reachable(name)
+        assert reached <= {"sitegen", "sitegen.errors", "sitegen.paths", "sitegen.prices", "sitegen.strictjson",
+                           "sitegen.jsoncodec", *CATALOG}, (name, reached)
+
+
+@cache
+def reachable(name: str) -> frozenset[str]:
+    found: set[str] = set()
+    for imported in OURS[name]:
+        found |= {imported, *reachable(imported)}
+    return frozenset(found)
+
+
+@cache
+def floor(name: str, trail: tuple[str, ...] = ()) -> int:
+    """1 for a module that imports none of ours, else one above the highest it imports."""
+    assert name not in trail, "an import cycle: " + " -> ".join((*trail, name))
+    return 1 + max((floor(i, (*trail, name)) for i in OURS[name]), default=0)
+
+
+def test_no_cycles_and_at_most_eight_floors_of_imports() -> None:
+    floors = {name: floor(name) for name in MODULES}
+    assert max(floors.values()) <= MAX_FLOORS, sorted(floors.items(), key=lambda kv: -kv[1])[:5]
+
+
+def lines(path: Path) -> int:
+    return len(path.read_text(encoding="utf-8").splitlines())
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_no_module_grows_beyond_three_hundred_lines(name: str) -> None:
+    assert lines(MODULES[name]) <= MAX_MODULE_LINES
+
+
+def test_the_site_and_the_engine_stay_within_their_size() -> None:
+    site = sum(lines(p) for name, p in MODULES.items() if not in_engine(name))
+    engine = sum(lines(p) for name, p in MODULES.items() if in_engine(name))
+    assert site <= MAX_SITE_LINES and engine <= MAX_ENGINE_LINES, (site, engine)
+
+
+@pytest.mark.parametrize("name", sorted(name for name in MODULES if not in_engine(name)))
+def test_process_and_memory_tricks_live_in_the_engine(name: str) -> None:
+    used = {i.split(".")[0] for i in IMPORTS[name]} & TRICKS
+    assert not used, f"{name} imports {used}"
+
+
+def private_names(path: Path) -> list[str]:
+    """``_``-prefixed names of other libraries that ``path`` imports or reaches into."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    aliases = {}  # local name -> a module of another library
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                if not alias.name.startswith("sitegen"):
+                    aliases[alias.asname or alias.name.split(".")[0]] = alias.name
+        elif isinstance(node, ast.ImportFrom) and not (node.module or "").startswith(("sitegen", "__future__")):
+            found += [f"{node.module}.{a.name}" for a in node.names if _private(a.name)]
+            found += [f"{node.module}" for part in (node.module or "").split(".") if _private(part)]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute) and _private(node.attr) and isinstance(node.value, ast.Name) \
+                and node.value.id in aliases:
+            found.append(f"{aliases[node.value.id]}.{node.attr}")
+    return found
+
+
+def _private(name: str) -> bool:
+    return name.startswith("_") and not (name.startswith("__") and name.endswith("__"))
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_no_private_part_of_another_library_is_used(name: str) -> None:
+    assert private_names(MODULES[name]) == []
 
 
 def claims_no_io(path: Path) -> bool:
@@ -91,7 +185,8 @@ PURE = sorted(name for name, path in MODULES.items() if claims_no_io(path))
 
 
 def test_the_pure_modules_include_the_catalog_and_its_parts() -> None:
-    assert {"sitegen.catalog", "sitegen.prices", "sitegen.paths", "sitegen.history"} <= set(PURE)
+    assert {"sitegen.catalog", "sitegen.records", "sitegen.model", "sitegen.prices", "sitegen.paths",
+            "sitegen.history", "sitegen.formats"} <= set(PURE)
 
 
 @pytest.mark.parametrize("module", PURE)

@@ -1,14 +1,17 @@
-"""The benchmark's synthetic catalogs: deterministic, parseable, and as quirky as the real one."""
+"""The benchmark's catalogs: synthetic ones deterministic, parseable and as quirky as the real one; the
+real one repeated with suffixed ids, and with every description in full Markdown."""
 
 from __future__ import annotations
 
+import json
 import sys
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 
-from sitegen.catalog import PLACEHOLDER_EXPIRY, loads
+from sitegen.catalog import loads
+from sitegen.model import PLACEHOLDER_EXPIRY
 from sitegen.markup import description_html
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
@@ -67,3 +70,32 @@ def test_reprice_changes_one_percent_of_input_prices(payload) -> None:
     assert len(moved) == SIZE // 100
     assert all(after[i].prompt_price == before[i].prompt_price * Decimal("1.1") for i in moved)
     assert synth.dumps(synth.reprice(payload)) == synth.dumps(changed)
+
+
+REAL = Path(__file__).resolve().parent / "fixtures" / "openrouter-models-2026-08-08.json"
+
+
+def test_repeat_gives_each_copy_its_own_models_and_pages() -> None:
+    real = json.loads(REAL.read_bytes())
+    payload = synth.repeat(real, 3)
+    catalog = loads(synth.dumps(payload))
+    assert catalog.warnings == []
+    assert len(catalog.models) == 3 * len(real["data"])
+    assert len({m.path for m in catalog.models}) == len(catalog.models)
+    assert len({m.name for m in catalog.models}) > 2 * len({m["name"] for m in real["data"]})
+    ids = {r["id"] for r in payload["data"]}
+    assert "inclusionai/ling-3.0-tiny-r2:free" in ids  # a variant stays a variant
+    aliases = [r for r in payload["data"] if r["id"].endswith("-r2") and "alias_target" in r]
+    assert aliases and all(r["alias_target"]["slug"] in ids and r["alias_target"]["slug"].endswith("-r2")
+                           for r in aliases)
+    assert payload["data"][: len(real["data"])] == real["data"]
+
+
+def test_full_markdown_descriptions_use_every_construct() -> None:
+    payload = synth.full_markdown({"data": json.loads(REAL.read_bytes())["data"][:20]})
+    assert loads(synth.dumps(payload)).warnings == []
+    for record in payload["data"]:
+        html = description_html(record["description"])
+        assert html.count("<p>") >= 3
+        for tag in ("<ul>", "<li>", "<strong>", "<em>", "<code>", "<a href="):
+            assert tag in html

@@ -10,7 +10,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from sitegen.catalog import Model, format_usd, loads
+from sitegen.catalog import loads
+from sitegen.model import Model
+from sitegen.formats import usd as format_usd
 from tests.conftest import ROOT
 from tests.test_browser_index import layout_shifts, open_index, serious_violations, start_using
 

@@ -16,8 +16,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from sitegen.catalog import Model, loads
-from sitegen.finder import INDEX_ROWS
+from sitegen.catalog import loads
+from sitegen.model import Model
+from sitegen.listings import INDEX_ROWS
 from tests.conftest import ROOT
 
 MILLION = Decimal(1_000_000)

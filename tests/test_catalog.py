@@ -10,7 +10,9 @@ import pytest
 
 from conftest import FIXTURES, SNAPSHOTS
 from sitegen import catalog as cat
+from sitegen import model, prices, records
 from sitegen.errors import CatalogError
+from sitegen.formats import price as format_price, price_number
 
 EXPECTED_COUNTS = {
     "openrouter-models-2025-12-21.json": 349,
@@ -20,12 +22,12 @@ EXPECTED_COUNTS = {
 }
 
 
-def load(name: str) -> cat.Catalog:
+def load(name: str) -> model.Catalog:
     return cat.loads((FIXTURES / name).read_bytes(), source=name)
 
 
 @pytest.fixture(scope="module")
-def latest() -> dict[str, cat.Model]:
+def latest() -> dict[str, model.Model]:
     return load("openrouter-models-2026-08-08.json").by_id()
 
 
@@ -57,62 +59,62 @@ def test_claude_opus_4_prices_per_million() -> None:
     opus = load("openrouter-models-2025-12-21.json").by_id()["anthropic/claude-opus-4"]
     assert opus.prompt_price == Decimal("0.000015")
     assert opus.completion_price == Decimal("0.000075")
-    assert cat.format_price("prompt", opus.prompt_price) == "$15.00"
-    assert cat.format_price("completion", opus.completion_price) == "$75.00"
-    assert cat.format_price("input_cache_read", opus.prices["input_cache_read"]) == "$1.50"
-    assert cat.format_price("input_cache_write", opus.prices["input_cache_write"]) == "$18.75"
+    assert format_price("prompt", opus.prompt_price) == "$15.00"
+    assert format_price("completion", opus.completion_price) == "$75.00"
+    assert format_price("input_cache_read", opus.prices["input_cache_read"]) == "$1.50"
+    assert format_price("input_cache_write", opus.prices["input_cache_write"]) == "$18.75"
     # Per-unit kinds are not multiplied by a million.
-    assert cat.format_price("image", opus.prices["image"]) == "$0.024"
-    assert cat.format_price("request", opus.prices["request"]) == "free"
-    assert cat.price_number("prompt", opus.prompt_price) == "15"
+    assert format_price("image", opus.prices["image"]) == "$0.024"
+    assert format_price("request", opus.prices["request"]) == "free"
+    assert price_number("prompt", opus.prompt_price) == "15"
 
 
-def test_float_noise_is_kept_exactly_and_rounded_only_for_display(latest: dict[str, cat.Model]) -> None:
+def test_float_noise_is_kept_exactly_and_rounded_only_for_display(latest: dict[str, model.Model]) -> None:
     flash = latest["google/gemini-3.6-flash"]
     assert flash.prices["input_cache_write"] == Decimal("0.0000000833333333333333")
-    assert cat.per_unit("input_cache_write", flash.prices["input_cache_write"]) == Decimal("0.0833333333333333")
-    assert cat.format_price("input_cache_write", flash.prices["input_cache_write"]) == "$0.08333"
-    assert cat.format_price("prompt", flash.prompt_price) == "$1.50"
+    assert prices.per_unit("input_cache_write", flash.prices["input_cache_write"]) == Decimal("0.0833333333333333")
+    assert format_price("input_cache_write", flash.prices["input_cache_write"]) == "$0.08333"
+    assert format_price("prompt", flash.prompt_price) == "$1.50"
 
     noisy = load("openrouter-models-2026-07-31.json").by_id()["openai/gpt-5.6-luna-pro"]
     assert noisy.completion_price == Decimal("0.0000006000000000000001")
-    assert cat.format_price("completion", noisy.completion_price) == "$0.60"
+    assert format_price("completion", noisy.completion_price) == "$0.60"
 
     gemma = load("openrouter-models-2025-12-21.json").by_id()["google/gemma-3-4b-it"]
-    assert cat.format_price("prompt", gemma.prompt_price) == "$0.01703"
-    assert cat.format_price("completion", gemma.completion_price) == "$0.06815"
+    assert format_price("prompt", gemma.prompt_price) == "$0.01703"
+    assert format_price("completion", gemma.completion_price) == "$0.06815"
 
 
 @pytest.mark.parametrize("model_id", ["openrouter/auto", "openrouter/fusion", "openrouter/bodybuilder"])
-def test_minus_one_means_the_price_varies(latest: dict[str, cat.Model], model_id: str) -> None:
+def test_minus_one_means_the_price_varies(latest: dict[str, model.Model], model_id: str) -> None:
     router = latest[model_id]
     assert router.prompt_price == Decimal(-1)
     assert router.has_varying_price and not router.is_free
     for key in ("prompt", "completion"):
-        assert cat.format_price(key, router.prices[key]) == "varies"
-        assert cat.price_number(key, router.prices[key]) == ""
+        assert format_price(key, router.prices[key]) == "varies"
+        assert price_number(key, router.prices[key]) == ""
 
 
 @pytest.mark.parametrize("model_id", ["poolside/laguna-s-2.1:free", "google/lyria-3-pro-preview", "openrouter/free"])
-def test_free_models(latest: dict[str, cat.Model], model_id: str) -> None:
+def test_free_models(latest: dict[str, model.Model], model_id: str) -> None:
     model = latest[model_id]
     assert model.is_free
-    assert cat.format_price("prompt", model.prompt_price) == "free"
-    assert cat.format_price("completion", model.completion_price) == "free"
+    assert format_price("prompt", model.prompt_price) == "free"
+    assert format_price("completion", model.completion_price) == "free"
 
 
-def test_pricing_override_tiers(latest: dict[str, cat.Model]) -> None:
+def test_pricing_override_tiers(latest: dict[str, model.Model]) -> None:
     qwen = latest["qwen/qwen3.7-flash"]
     assert [t.min_prompt_tokens for t in qwen.tiers] == [32000, 256000]
     assert "overrides" not in qwen.prices
-    assert cat.format_price("prompt", qwen.prompt_price) == "$0.03"
-    assert cat.format_price("prompt", qwen.tiers[0].prices["prompt"]) == "$0.10"
-    assert cat.format_price("completion", qwen.tiers[1].prices["completion"]) == "$0.80"
+    assert format_price("prompt", qwen.prompt_price) == "$0.03"
+    assert format_price("prompt", qwen.tiers[0].prices["prompt"]) == "$0.10"
+    assert format_price("completion", qwen.tiers[1].prices["completion"]) == "$0.80"
     assert qwen.tiers[1].prices["input_cache_write"] == Decimal("0.00000025")
 
     luna = latest["openai/gpt-5.6-luna-pro"]
     assert [t.min_prompt_tokens for t in luna.tiers] == [272000]
-    assert cat.format_price("completion", luna.tiers[0].prices["completion"]) == "$0.90"
+    assert format_price("completion", luna.tiers[0].prices["completion"]) == "$0.90"
 
 
 @pytest.mark.parametrize(
@@ -130,13 +132,13 @@ def test_pricing_override_tiers(latest: dict[str, cat.Model]) -> None:
     ],
 )
 def test_display_formats(key: str, raw: str | None, shown: str) -> None:
-    assert cat.format_price(key, cat.parse_price(raw, key)) == shown
+    assert format_price(key, prices.parse_price(raw, key)) == shown
 
 
 @pytest.mark.parametrize("bad", ["abc", "NaN", "Infinity", [], {}, True])
 def test_price_that_is_not_a_finite_number_is_rejected(bad: object) -> None:
     with pytest.raises(ValueError, match="pricing.prompt"):
-        cat.parse_price(bad, "pricing.prompt")
+        prices.parse_price(bad, "pricing.prompt")
 
 
 # ---------------------------------------------------------------------------------------
@@ -222,7 +224,7 @@ def test_null_and_missing_optional_fields() -> None:
         assert model.prices == {} and model.tiers == ()
         assert model.input_modalities == () and model.supported_parameters == ()
         assert model.hugging_face_id is None and model.real_expiration is None
-        assert cat.format_price("prompt", model.prompt_price) == "—"
+        assert format_price("prompt", model.prompt_price) == "—"
     assert by_id["partial/pricing"].prices == {"prompt": Decimal("0.000001")}
 
 
@@ -236,7 +238,7 @@ def test_placeholder_expiration_is_ignored_and_a_real_one_kept() -> None:
 
 
 def test_instruct_type_none_string_and_unsorted_modalities() -> None:
-    model = cat.parse_model(good("x/y", architecture={
+    model = records.parse_model(good("x/y", architecture={
         "instruct_type": "none", "input_modalities": ["text", "image", "file"], "output_modalities": ["text"],
     }))
     assert model.instruct_type is None

@@ -20,7 +20,7 @@ import lxml.html
 import pytest
 
 from conftest import LATEST, ROOT, SNAPSHOTS, run_cli
-from sitegen.catalog import model_path
+from sitegen.paths import model_path
 from sitegen.cli import parser
 
 

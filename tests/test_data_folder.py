@@ -12,7 +12,8 @@ from typing import Any
 import pytest
 
 from conftest import ROOT
-from sitegen.catalog import loads, model_path
+from sitegen.catalog import loads
+from sitegen.paths import model_path
 
 pytestmark = pytest.mark.data
 

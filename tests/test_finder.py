@@ -11,9 +11,13 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from sitegen.catalog import PRICE_KINDS, TOKEN_UNIT, Model, author_path, loads, model_path
+from sitegen.catalog import loads
+from sitegen.model import Model
+from sitegen.paths import author_path, model_path
+from sitegen.prices import PRICE_KINDS, TOKEN_UNIT
 from sitegen.charts import price_context
-from sitegen.finder import DATA_FILE, INDEX_ROWS, search_words
+from sitegen.columns import FIELDS, search_words
+from sitegen.listings import DATA_FILE, INDEX_ROWS
 from tests.conftest import ROOT
 
 MILLION = Decimal(1_000_000)
@@ -59,8 +63,11 @@ def test_rows_stay_light(site: Path, models):
 @pytest.mark.data
 def test_finder_data_holds_every_model_and_the_index_links_it(site: Path, index, models):
     data = json.loads((site / DATA_FILE).read_text())
-    assert [row[0] for row in data["rows"]] == [m.id for m in models]
-    assert [row[-1] for row in data["rows"]] == [search_words(m) for m in models]
+    assert data["fields"] == list(FIELDS)
+    rows = [dict(zip(FIELDS, row)) for row in data["rows"]]
+    assert [row["id"] for row in rows] == [m.id for m in models]
+    assert [row["path"] for row in rows] == [m.path for m in models]
+    assert [row["words"] for row in rows] == [search_words(m) for m in models]
     table = index.get_element_by_id("models")
     assert table.get("data-src") == DATA_FILE and table.get("data-total") == str(len(models))
     # Sorting is the script's: served disabled, so the header is the same with or without it.

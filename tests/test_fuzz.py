@@ -13,13 +13,17 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sitegen.build import render_site
-from sitegen.catalog import PRICE_KINDS, Catalog, loads, model_path, parse_catalog
+from sitegen.catalog import loads, parse_catalog
+from sitegen.model import Catalog
+from sitegen.paths import model_path
+from sitegen.prices import PRICE_KINDS
 from sitegen.config import BuildSettings
 from sitegen.errors import CatalogError
 from sitegen.markup import ALLOWED_ATTRIBUTES, ALLOWED_SCHEMES, ALLOWED_TAGS, description_html
-from sitegen.render import json_for_script
+from sitegen.formats import json_for_script
 from sitegen.store import snapshot_bytes
+from sitegen.history import SiteHistory
+from sitegen.site import SiteData, build_site
 from sitegen.strictjson import bad_number_path
 from sitegen.writer import SiteFiles
 from test_hostile import injected, scan
@@ -110,7 +114,8 @@ def test_any_usable_record_renders_into_a_clean_site(records) -> None:
         catalog: Catalog = loads(json.dumps({"data": records}), source="fuzz")
     except CatalogError:
         return
-    site = render_site(catalog, BuildSettings(base_url="https://catalog.example/"))
+    site = SiteFiles()
+    build_site(site, SiteData(catalog, SiteHistory()), BuildSettings(base_url="https://catalog.example/"))
     for model in catalog.models:
         assert model.path + "index.html" in site
     for path, content in site.files.items():

@@ -15,7 +15,8 @@ import feedparser
 import lxml.html
 
 from conftest import ROOT, build_site
-from sitegen.catalog import format_price, model_path
+from sitegen.paths import model_path
+from sitegen.formats import price as format_price
 
 BASE = "http://127.0.0.1:8000/"
 HEADLINE = {"pricing.prompt": "prompt", "pricing.completion": "completion"}

@@ -19,7 +19,9 @@ import pytest
 from lxml import etree
 
 from conftest import run_cli
-from sitegen.catalog import MAX_DESCRIPTION, MAX_ID, decode, model_path
+from sitegen.catalog import decode
+from sitegen.records import MAX_DESCRIPTION, MAX_ID
+from sitegen.paths import model_path
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 CORPUS = sorted(p.stem for p in HOSTILE.glob("*.json"))
@@ -201,7 +203,7 @@ def test_json_exports_and_sitemap_stay_valid_and_on_site(hostile_sites, name: st
 
 
 def test_a_data_island_cannot_be_closed_by_the_data() -> None:
-    from sitegen.render import json_for_script
+    from sitegen.formats import json_for_script
 
     value = {"a": "</script><script>window.__pwned=1</script>", "b": "<!--<script>", "c": "\u2028&amp;"}
     doc = scan(f'<script type="application/json">{json_for_script(value)}</script><p>after</p>')

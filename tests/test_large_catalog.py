@@ -18,9 +18,11 @@ from urllib.parse import urljoin, urlsplit
 import lxml.html
 import pytest
 
-from sitegen.catalog import Model, loads
+from sitegen.catalog import loads
+from sitegen.model import Model
+from sitegen.paths import model_path
 from sitegen.charts import price_context
-from sitegen.finder import DATA_FILE, INDEX_ROWS, LIST_ROWS
+from sitegen.listings import DATA_FILE, INDEX_ROWS, LIST_ROWS
 from conftest import ROOT, build_site, served
 
 sys.path.insert(0, str(ROOT / "bench"))
@@ -106,19 +108,20 @@ def test_finder_data_matches_the_served_rows(large_site: Path, models):
     data = json.loads((large_site / DATA_FILE).read_text())
     assert [row[0] for row in data["rows"]] == [m.id for m in models]
     index = lxml.html.fromstring((large_site / "index.html").read_bytes())
+    assert [c["key"] for c in data["columns"]] == [th.get("data-sort") for th in index.xpath(
+        '//table[@id="models"]/thead/tr/th[@data-sort]')]
     for tr, row in zip(index.xpath('//table[@id="models"]/tbody/tr'), data["rows"]):
-        (model_id, name, path, author, context, context_text, prompt, prompt_text, completion, completion_text,
-         reads, writes, caps, created, words) = row
+        f = dict(zip(data["fields"], row))
         cells = tr.xpath('td[not(@class="pick")]')
-        href = tr.xpath("th/a/@href")[0]
-        assert href == (path or f"models/{model_id.replace(':', '_')}/")
-        assert tr.xpath("string(th/a)") == name and tr.get("data-k") == words
-        assert cells[0].xpath("a/@href") == [data["authors"][author]] and cells[0].text_content() == author
-        assert (cells[1].get("data-v"), cells[1].text_content()) == (str(context) if context else "", context_text)
-        assert (cells[2].get("data-v"), cells[2].text_content()) == (prompt, prompt_text)
-        assert (cells[3].get("data-v"), cells[3].text_content()) == (completion, completion_text)
-        assert (cells[4].text_content(), cells[5].text_content(), cells[6].get("data-v")) == (reads, writes, caps)
-        assert cells[7].get("data-v") == str(created)
+        assert tr.xpath("th/a/@href")[0] == f["path"] == model_path(f["id"])
+        assert tr.xpath("string(th/a)") == f["name"] and tr.get("data-k") == f["words"]
+        assert cells[0].xpath("a/@href") == [data["authors"][f["author"]]] and cells[0].text_content() == f["author"]
+        assert (cells[1].get("data-v"), cells[1].text_content()) == (str(f["context"]), f["context_text"])
+        assert (cells[2].get("data-v"), cells[2].text_content()) == (f["input"], f["input_text"])
+        assert (cells[3].get("data-v"), cells[3].text_content()) == (f["output"], f["output_text"])
+        assert (cells[4].text_content(), cells[5].text_content(), cells[6].get("data-v")) == (
+            f["reads"], f["writes"], f["caps"])
+        assert cells[7].get("data-v") == str(f["added"])
 
 
 def test_a_thinned_chart_still_counts_every_model(models):
@@ -208,5 +211,6 @@ def test_without_javascript_the_pages_lead_to_every_model(browser, large_url, mo
 def test_prices_in_the_data_are_exact(large_site: Path, models):
     data = json.loads((large_site / DATA_FILE).read_text())
     for row, m in zip(data["rows"], models):
-        if row[6]:
-            assert Decimal(row[6]) == m.prompt_price * 1_000_000
+        value = dict(zip(data["fields"], row))["input"]
+        if value:
+            assert Decimal(value) == m.prompt_price * 1_000_000

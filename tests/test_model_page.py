@@ -9,7 +9,7 @@ from pathlib import Path
 import lxml.html
 
 from conftest import ROOT, run_cli
-from sitegen.catalog import model_path
+from sitegen.paths import model_path
 from sitegen.render import Renderer
 
 DATA = ROOT / "data" / "models.json"

@@ -90,6 +90,8 @@ def test_a_record_holding_a_number_json_cannot_carry_is_skipped_and_the_rest_sto
 def test_every_reader_of_a_catalog_skips_the_same_records(literal: str) -> None:
     text = catalog_with("bad/model", "benchmarks.mmlu[1].score", literal)
     whole = catalog.parse_payload(catalog.decode(text))
+    from sitegen._engine.jsonload import load
+    assert load(text).models == whole.models
     got = catalog.loads(text)
     assert got.models == whole.models and got.warnings == whole.warnings
     assert whole.warnings == ["skipped model 'bad/model': benchmarks.mmlu[1].score is not a finite number"]

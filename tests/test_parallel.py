@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from conftest import build_site, run_cli
@@ -29,35 +28,43 @@ def test_jobs_must_be_a_positive_number(tmp_path: Path) -> None:
     assert not (tmp_path / "out").exists()
 
 
-def test_shares_taken_by_the_parent_or_the_workers_give_the_same_pages(tmp_path: Path) -> None:
-    """Waiting at once makes the parent claim the shares no worker has started yet; the
-    staged pages equal one process's whichever process rendered each share."""
+def test_shares_rendered_by_the_workers_or_the_build_give_the_pages_and_entries_of_one_process(tmp_path: Path) -> None:
+    """Waiting at once makes the build render itself the shares no worker has started yet;
+    the staged pages and the entries equal one process's, whichever process made each share."""
     from conftest import LATEST
-    from sitegen import parallel
+    from sitegen._engine import pool
+    from sitegen._engine.output import StagedFiles
+    from sitegen._engine.staging import Staging
     from sitegen.catalog import loads
     from sitegen.config import build_clock
+    from sitegen.columns import KINDS
+    from sitegen.model_page import inputs
     from sitegen.render import Renderer
-    from sitegen._engine.staging import Staging
-    from sitegen.writer import SiteFiles
+    from sitegen.site import contribute, one_by_one
 
     models = loads(LATEST.read_bytes()).models
+    items = inputs(models, None)
     renderer = Renderer("https://example.org/", build_clock(0))
-    staged, extracted = {}, {}
+    staged, texts, rows = {}, {}, {}
     for jobs in (1, 2):
-        out = tmp_path / f"jobs-{jobs}"
-        staging = Staging(out)
-        workers = parallel.Workers(jobs) if jobs > 1 else None
-        pending, extracts = parallel.model_pages(SiteFiles(staging), renderer, models, {}, workers)
-        if jobs > 1:
-            assert len(pending.shares) == extracts.shares and 1 < extracts.shares <= 2 * parallel.SHARDS_PER_WORKER
-        pending.wait()
+        staging = Staging(tmp_path / f"jobs-{jobs}")
+        site = StagedFiles(staging)
+        workers = pool.Workers(jobs) if jobs > 1 else None
+        try:
+            entries = (workers.model_pages(site, items, renderer, contribute) if workers
+                       else one_by_one(site, items, renderer, contribute))
+            if workers:
+                assert 1 < len(entries.pending) <= 2 * pool.SHARES_PER_WORKER
+            texts[jobs] = {kind: "".join(entries.texts(kind)) if kind == "csv" else ",".join(entries.texts(kind))
+                           for kind in KINDS}
+            rows[jobs] = entries.rows
+        finally:
+            if workers:
+                workers.close()
         staged[jobs] = {k: v for k, v in tree(staging.root).items() if not k.startswith(".sitegen-work")}
-        extracted[jobs] = {kind: list(extracts.texts(kind)) for kind in ("rows", "finder", "compare", "csv")}
+        assert sorted(site.written) == sorted(staged[jobs])
+        staging.discard()
     assert len(staged[1]) == len(models) + 1  # and the marker
     assert staged[2] == staged[1]
-    # The models' extracts, made share by share in files, join to the one-process texts.
-    for kind in ("finder", "compare"):
-        assert "".join(extracted[1][kind]) == ",".join(extracted[2][kind])
-    assert "".join(extracted[1]["csv"]) == "".join(extracted[2]["csv"])
-    rows = {jobs: [row for text in extracted[jobs]["rows"] for row in json.loads(text)] for jobs in (1, 2)}
-    assert rows[1] == rows[2] and [row[0] for row in rows[1]] == [m.id for m in models]
+    assert texts[2] == texts[1]
+    assert rows[2] == rows[1] and list(rows[1]) == [m.id for m in models]

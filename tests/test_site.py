@@ -24,8 +24,8 @@ import lxml.html
 import pytest
 
 from conftest import SNAPSHOTS, run_cli
-from sitegen.catalog import model_path
-from sitegen.finder import INDEX_ROWS
+from sitegen.paths import model_path
+from sitegen.listings import INDEX_ROWS
 from test_validity import broken_links
 
 BASE = "https://example.org/catalog/"

@@ -32,7 +32,7 @@ import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from sitegen.errors import BuildError
 
@@ -106,7 +106,7 @@ def sweep(out: Path) -> int:
         if current and lock is None:
             continue  # a build running now
         try:
-            shutil.rmtree(entry.path, ignore_errors=True)
+            _remove(entry.path)
             removed += 1
         finally:
             if lock is not None:
@@ -147,7 +147,7 @@ def exchange(new: str, out: str) -> None:
     os.rename(aside, new)
 
 
-def _renameat2() -> ctypes._CFuncPtr | None:  # type: ignore[name-defined]
+def _renameat2() -> Callable[..., int] | None:
     try:
         return ctypes.CDLL(None, use_errno=True).renameat2  # glibc 2.28 and later
     except (OSError, AttributeError):
@@ -188,6 +188,10 @@ class Staging:
         self._previous = None if self.previous is None else str(self.previous) + os.sep
         self._made: set[str] = set()
         self.write(MARKER, MARKER_TEXT)  # first, so that a sweep knows the folder for sitegen's
+
+    def __getstate__(self) -> dict[str, object]:
+        """What a worker process gets: the folders, not this process's lock."""
+        return {**self.__dict__, "_lock": None}
 
     def scratch(self) -> str:
         """A working folder for the build inside the staged site, removed before publishing."""
@@ -262,11 +266,11 @@ class Staging:
         else:
             os.rename(self.root, out)
         self._release()
-        shutil.rmtree(self.root, ignore_errors=True)
+        _remove(str(self.root))
 
     def discard(self) -> None:
         self._release()
-        shutil.rmtree(self.root, ignore_errors=True)
+        _remove(str(self.root))
 
     def _release(self) -> None:
         if self._lock is not None:
@@ -297,6 +301,26 @@ def staged(out: Path) -> Iterator[Staging]:
     except BaseException:
         staging.discard()
         raise
+
+
+def _remove(folder: str) -> None:
+    """Remove a folder sitegen made, its marker last: one left half-removed by a kill is
+    still known for sitegen's by the next ``sweep``."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            try:
+                os.unlink(entry.path)
+            except OSError:
+                pass
+    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _current_umask() -> int:

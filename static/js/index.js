@@ -71,18 +71,26 @@
     };
   }
 
-  // Every row of the catalog from finder.json (see sitegen/finder.py: finder_data).
+  // Every row of the catalog from finder.json (sitegen/listings.py: finder_data): rows of
+  // values in the order of its "fields", for the columns it lists (sitegen/columns.py).
+  let columns = [];
   async function load(src) {
     const response = await fetch(src);
     if (!response.ok) throw new Error(`${src}: HTTP ${response.status}`);
     const data = await response.json();
     const base = src.slice(0, src.lastIndexOf("/") + 1);
-    return data.rows.map(([id, name, path, author, context, contextText, input, inputText, output, outputText,
-      reads, writes, caps, created, words]) => ({
-      id, name, href: base + (path || `models/${id.replace(/:/g, "_")}/`), author, words, reads, writes, caps,
-      context: context ? String(context) : "", input, output, added: String(created),
-      cells: { contextText, inputText, outputText, authorHref: base + data.authors[author], labels: data.caps },
-    }));
+    const at = Object.fromEntries(data.fields.map((name, i) => [name, i]));
+    columns = data.columns;
+    return data.rows.map((row) => {
+      const f = Object.fromEntries(data.fields.map((name) => [name, row[at[name]]]));
+      return {
+        id: f.id, name: f.name, href: base + f.path, author: f.author, words: f.words, reads: f.reads,
+        writes: f.writes, caps: f.caps, context: f.context === "" ? "" : String(f.context), input: f.input,
+        output: f.output, added: String(f.added),
+        cells: { context: f.context_text, input: f.input_text, output: f.output_text,
+          authorHref: base + data.authors[f.author], labels: data.caps },
+      };
+    });
   }
 
   function cell(tag, text, className, value) {
@@ -92,6 +100,40 @@
     if (value !== undefined) el.dataset.v = value;
     return el;
   }
+  // A cell of each kind of column, as the served rows have them.
+  const KINDS = {
+    name(f) {
+      const head = cell("th", null);
+      head.scope = "row";
+      const link = cell("a", f.name);
+      link.href = f.href;
+      head.append(link, cell("code", f.id));
+      return head;
+    },
+    author(f) {
+      const author = cell("td", null);
+      const link = cell("a", f.author);
+      link.href = f.cells.authorHref;
+      author.append(link);
+      return author;
+    },
+    number: (f, key) => cell("td", f.cells[key], "num", f[key]),
+    price: (f, key) => {
+      const text = f.cells[key];
+      return cell("td", text, "num" + (text === "free" ? " free" : text === "varies" ? " varies" : ""), f[key]);
+    },
+    words: (f, key) => cell("td", f[key], "mods"),
+    caps(f, key) {
+      const caps = cell("td", null, "", f[key]);
+      split(f[key]).forEach((name, i) => {
+        if (i) caps.append(" ");
+        caps.append(cell("span", f.cells.labels[name], "cap"));
+      });
+      return caps;
+    },
+    date: (f, key) => cell("td", Number(f[key]) ? new Date(Number(f[key]) * 1000).toISOString().slice(0, 10) : "—",
+      "date", f[key]),
+  };
   // A row like the served ones, for a model the page did not serve.
   function makeRow(f) {
     const tr = document.createElement("tr");
@@ -102,25 +144,7 @@
     box.value = f.id;
     box.setAttribute("aria-label", "Compare " + f.name);
     pick.append(box);
-    const head = cell("th", null);
-    head.scope = "row";
-    const link = cell("a", f.name);
-    link.href = f.href;
-    head.append(link, cell("code", f.id));
-    const author = cell("td", null);
-    const authorLink = cell("a", f.author);
-    authorLink.href = f.cells.authorHref;
-    author.append(authorLink);
-    const price = (value, text) => cell("td", text, "num" + (text === "free" ? " free" : text === "varies" ? " varies" : ""), value);
-    const caps = cell("td", null, "", f.caps);
-    split(f.caps).forEach((key, i) => {
-      if (i) caps.append(" ");
-      caps.append(cell("span", f.cells.labels[key], "cap"));
-    });
-    const day = Number(f.added) ? new Date(Number(f.added) * 1000).toISOString().slice(0, 10) : "—";
-    tr.append(pick, head, author, cell("td", f.cells.contextText, "num", f.context), price(f.input, f.cells.inputText),
-      price(f.output, f.cells.outputText), cell("td", f.reads, "mods"), cell("td", f.writes, "mods"), caps,
-      cell("td", day, "date", f.added));
+    tr.append(pick, ...columns.map((c) => KINDS[c.kind](f, c.key)));
     return tr;
   }
 

@@ -1,0 +1,180 @@
+"""Model pages rendered by worker processes, on a catalog large enough for that to pay.
+
+The models are cut into shares, in catalog order, and handed to a
+``concurrent.futures.ProcessPoolExecutor``. A worker writes its share's pages straight into
+the staging folder and its entries (``columns.KINDS``) into files of the build's
+scratch folder, and sends back only the table rows, so neither the pages nor the entries of
+tens of thousands of models are ever held by one process. Meanwhile the build renders the
+rest of the site; when it needs the entries, it renders itself every share no worker has
+started yet (cancelling it in the pool), so neither core idles while the other works
+through the queue. Each page is made by the same code from the same ``PageInput``, so the
+output is byte for byte that of a build in one process.
+
+The workers are forked from a server process that has only imported sitegen, not from the
+build: a process forked from the build would inherit the whole catalog and, by merely
+touching it, soon hold a private copy of it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from concurrent.futures import Future, ProcessPoolExecutor
+from datetime import datetime
+from typing import Callable, Iterator, Protocol, Sequence
+
+from sitegen import columns
+from sitegen._engine.output import StagedFiles
+from sitegen._engine.staging import Staging, digest
+from sitegen.columns import KINDS
+from sitegen.model_page import PageInput
+from sitegen.render import Renderer, renderer
+from sitegen.writer import Site
+
+# Below this many models, starting workers costs more than it saves (see bench/RESULTS.md).
+THRESHOLD = 1000
+class Contribution(Protocol):
+    """What ``site.contribute`` gives for a model."""
+
+    path: str
+    page: str
+    row: columns.RowParts
+    texts: dict[str, str]
+
+
+Contribute = Callable[[PageInput, Renderer], Contribution]
+# What the build records of each model a share made: its id, its page's path and digest,
+# its table row.
+Made = tuple[str, str, str, columns.RowParts]
+# Smaller shares even out the load (the last ones end sooner) and the memory a worker holds.
+SHARES_PER_WORKER = 16
+
+
+def cores() -> int:
+    """The cores this process may run on."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+
+
+def worker_count(models: int, jobs: int | None) -> int:
+    """``jobs`` when given, at most one a core; else two for a large catalog on two cores."""
+    if jobs is not None:
+        return max(1, min(jobs, cores()))
+    return 2 if models >= THRESHOLD and cores() >= 2 else 1
+
+
+_stopping = False  # in a worker: Ctrl-C was pressed
+
+
+def _quiet() -> None:
+    """In a worker: Ctrl-C reaches the whole process group, and it is the build's to report.
+    A worker only notes it, and stops its share at the next page (``_render``); the build
+    gets the interruption with the share's result, so nothing is printed here."""
+    signal.signal(signal.SIGINT, _stop)
+
+
+def _stop(signum: int, frame: object) -> None:
+    global _stopping
+    _stopping = True
+
+
+class Workers:
+    """``count`` worker processes, started at once so they are ready when the catalog is."""
+
+    def __init__(self, count: int) -> None:
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload([__name__])
+        self.count = count
+        self.executor = ProcessPoolExecutor(count, mp_context=context, initializer=_quiet)
+        self.executor.submit(int)  # starts the processes now, not at the first share
+        self.handed: list[SharedEntries] = []
+
+    def finish(self) -> None:
+        """Wait until every page handed out is written."""
+        for entries in self.handed:
+            entries.wait()
+
+    def close(self) -> None:
+        self.executor.shutdown(wait=True, cancel_futures=True)
+
+    def model_pages(self, site: Site, items: Sequence[PageInput], r: Renderer, make: Contribute) -> SharedEntries:
+        """The pages of ``items``, rendered in shares by the workers and this process."""
+        assert isinstance(site, StagedFiles)
+        for item in items:  # every path claimed here, so that collisions are found as in one process
+            site.claim(item.model.path)
+        size = max(1, -(-len(items) // (self.count * SHARES_PER_WORKER)))
+        shares = [items[start:start + size] for start in range(0, len(items), size)]
+        entries = SharedEntries(site, len(self.handed), len(shares), r, make)
+        for number, share in enumerate(shares):
+            task = self.executor.submit(_share, make, site.staging, entries.folder, number, share, r.base_url,
+                                        r.built_at)
+            entries.pending.append((number, share, task))
+        self.handed.append(entries)
+        return entries
+
+
+class SharedEntries:
+    """``columns.Entries`` of shares rendered elsewhere, complete once ``wait`` returns:
+    the rows as sent back, the other entries read from the scratch folder."""
+
+    def __init__(self, site: StagedFiles, batch: int, shares: int, r: Renderer, make: Contribute) -> None:
+        self.site, self.shares, self.renderer, self.make = site, shares, r, make
+        self.folder = os.path.join(site.staging.scratch(), str(batch))
+        os.mkdir(self.folder)
+        self.pending: list[tuple[int, Sequence[PageInput], Future[list[Made]]]] = []
+        self._rows: dict[str, columns.RowParts] = {}
+
+    @property
+    def rows(self) -> dict[str, columns.RowParts]:
+        self.wait()
+        return self._rows
+
+    def wait(self) -> None:
+        """Render here the shares no worker has started, then collect every share's rows."""
+        pending, self.pending = self.pending, []
+        for number, share, task in reversed(pending):
+            if task.cancel():
+                task = Future()
+                task.set_result(_render(self.make, self.site.staging, self.folder, number, share, self.renderer))
+            pending[number] = (number, share, task)
+        for _, _, task in pending:
+            for model_id, path, written, row in task.result():
+                self._rows[model_id] = row
+                self.site.written[path] = written
+
+    def texts(self, kind: str) -> Iterator[str]:
+        self.wait()
+        for number in range(self.shares):
+            with open(_file(self.folder, number, kind), encoding="utf-8") as handle:
+                yield handle.read()
+
+
+def _file(folder: str, number: int, kind: str) -> str:
+    return os.path.join(folder, f"{number}.{kind}")
+
+
+def _share(make: Contribute, stage: Staging, folder: str, number: int, share: Sequence[PageInput], base_url: str,
+           built_at: datetime) -> list[Made]:
+    """In a worker: render one share."""
+    return _render(make, stage, folder, number, share, renderer(base_url, built_at))
+
+
+def _render(make: Contribute, stage: Staging, folder: str, number: int, share: Sequence[PageInput],
+            r: Renderer) -> list[Made]:
+    """Write the pages of ``share`` into the staging folder and its entries into the scratch
+    folder; return what the build records of each model."""
+    texts: dict[str, list[str]] = {kind: [] for kind in KINDS}
+    rows = []
+    for item in share:
+        if _stopping:
+            raise KeyboardInterrupt
+        made = make(item, r)
+        page = made.page.encode("utf-8")
+        stage.write(made.path + "index.html", page)
+        rows.append((item.model.id, made.path + "index.html", digest(page), made.row))
+        for kind in KINDS:
+            texts[kind].append(made.texts[kind])
+    for kind, parts in texts.items():
+        with open(_file(folder, number, kind), "w", encoding="utf-8") as handle:
+            handle.write(("" if kind == "csv" else ",").join(parts))
+    return rows

@@ -1,0 +1,106 @@
+"""What the change log shows besides model pages: the Changes page, the retired models'
+list, the change feed and ``changes.json``. No disk access.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from datetime import datetime
+from typing import Any, Sequence
+
+from sitegen import feeds, formats
+from sitegen.model import Model
+from sitegen.describe import describe_event
+from sitegen.history import Event, SiteHistory, parse_time
+from sitegen.model_feeds import model_feed_item
+from sitegen.render import Renderer
+from sitegen.writer import Site
+
+RECENT_CHANGES = 500  # events in changes.xml and changes.json; the full log is data/changes.jsonl
+KIND_TITLES = {"added": "Added", "removed": "Removed", "repriced": "Price change", "changed": "Changed"}
+
+
+def retired_page(site: Site, r: Renderer, past: SiteHistory, left: dict[str, str]) -> None:
+    """``retired/``: every model no longer listed, most recent departures first (``left``:
+    when each left, "" if the log does not say)."""
+    rows = sorted(past.retired, key=lambda m: (left.get(m.id, "")[:10], m.id), reverse=True)
+    site.add("retired/", r.page("retired.html", "retired/", {
+        "models": [(m, left.get(m.id, "")[:10] or None) for m in rows],
+        "title": "Retired models",
+        "description": f"The {len(rows)} models OpenRouter no longer lists, with the date they left "
+        "and their last known prices.",
+    }))
+
+
+def changes_page(site: Site, r: Renderer, models: Sequence[Model], past: SiteHistory) -> None:
+    """Every logged event, newest day first; the first snapshot is summed up, not listed."""
+    names = {m.id: m for m in list(past.retired) + list(models)}
+    first_at = past.events[0].at if past.events else ""
+    baseline = [e for e in past.events if e.at == first_at and e.kind == "added"]
+    days: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
+    for event in past.events:  # log order within a day: by kind, then id
+        if event.at == first_at and event.kind == "added":
+            continue
+        group = "repriced" if event.repriced else event.kind
+        model = names.get(event.id)
+        days[event.day][group].append({
+            "id": event.id,
+            "name": model.name if model else event.id,
+            "path": model.path if model else None,
+            "changes": describe_event(event.changes),
+        })
+    site.add("changes/", r.page("changes.html", "changes/", {
+        "days": [(day, [(g, groups[g]) for g in ("added", "removed", "repriced", "changed") if g in groups])
+                 for day, groups in sorted(days.items(), reverse=True)],
+        "baseline": (first_at[:10], len(baseline)) if baseline else None,
+        "title": "Changes",
+        "description": "Models added to and removed from OpenRouter, and every price and limit change, day by day.",
+    }))
+
+
+def change_item(event: Event, model: Model | None, base_url: str) -> feeds.FeedItem:
+    """One event as a feed item: what changed in words, then the logged old and new values."""
+    kind = "repriced" if event.repriced else event.kind
+    name = model.name if model else event.id
+    link = base_url + (model.path if model else "changes/")
+    parts = [f"<p>{KIND_TITLES[kind]}: <code>{formats.text(event.id)}</code> on {event.day}.</p>"]
+    if event.kind == "changed":
+        parts.append("<ul>" + "".join(f"<li>{formats.text(said)}</li>" for said in describe_event(event.changes)) + "</ul>")
+        rows = "".join(
+            f"<tr><td><code>{formats.text(path)}</code></td><td>{formats.text(json.dumps(old))}</td>"
+            f"<td>{formats.text(json.dumps(new))}</td></tr>"
+            for path, (old, new) in sorted((event.changes or {}).items())
+        )
+        parts.append(f"<table><tr><th>Field</th><th>Old</th><th>New</th></tr>{rows}</table>")
+    elif model is not None:
+        parts.append(model_feed_item(model, base_url).html if event.kind == "added" else
+                     f"<p>Last known price: input {formats.price('prompt', model.prompt_price)}, "
+                     f"output {formats.price('completion', model.completion_price)} per 1M tokens.</p>")
+    summary = "; ".join(describe_event(event.changes)) if event.kind == "changed" else ""
+    return feeds.FeedItem(
+        guid=f"change:{event.at}:{event.kind}:{event.id}",
+        title=f"{KIND_TITLES[kind]}: {name}" + (f" ({summary})" if summary else ""),
+        link=link,
+        published=parse_time(event.at),
+        html="".join(parts),
+        categories=(kind,),
+    )
+
+
+def recent(past: SiteHistory) -> list[Event]:
+    return list(reversed(past.events))[:RECENT_CHANGES]
+
+
+def change_feed(site: Site, models: Sequence[Model], past: SiteHistory, base_url: str, updated: datetime) -> None:
+    """``changes.xml``: the recent events, newest first, each with its old and new values."""
+    known = {m.id: m for m in list(past.retired) + list(models)}
+    items = [change_item(e, known.get(e.id), base_url) for e in recent(past)]
+    info = feeds.FeedInfo("Changes on OpenRouter", "Models added and removed, and every price and limit change.",
+                          base_url + "changes/", base_url + "changes.xml", updated)
+    site.add("changes.xml", feeds.rss(info, items))
+
+
+def changes_json(site: Site, past: SiteHistory) -> None:
+    """``changes.json``: the recent events, newest first, each shaped like a log line."""
+    site.add("changes.json", json.dumps([e.to_json() for e in recent(past)], ensure_ascii=False, indent=1) + "\n")

@@ -1,0 +1,202 @@
+"""The models tables' columns, defined once.
+
+The served tables (their header in ``_macros.html`` and their rows, made here once per
+model), ``finder.json`` and the index's script (``static/js/index.js``, which reads the
+columns and the fields from ``finder.json``) all follow ``COLUMNS``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any, Iterator, NamedTuple, Protocol
+
+from sitegen import formats
+from sitegen.model import CAPABILITIES, Model
+from sitegen.markup import plain_text
+from sitegen.paths import author_path
+
+# Short labels of the capabilities, as table cells show them.
+SHORT_CAPS = {"tools": "Tools", "structured": "Structured", "reasoning": "Reasoning", "web": "Web search",
+              "logprobs": "Logprobs"}
+assert SHORT_CAPS.keys() == CAPABILITIES.keys()
+DEFAULT_SORT = "added"  # newest first
+
+
+@dataclass(frozen=True)
+class Column:
+    key: str  # the header's data-sort, and the column's field in finder.json
+    label: str
+    kind: str  # how its cells show: name, author, number, price, words, caps or date
+    unit: str = ""  # shown after the label
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("number", "price", "date")
+
+    @property
+    def shown_apart(self) -> bool:
+        """Whether the cell's text is not its value, and finder.json carries both."""
+        return self.kind in ("number", "price")
+
+
+COLUMNS = (
+    Column("name", "Model", "name"),
+    Column("author", "Author", "author"),
+    Column("context", "Context", "number"),
+    Column("input", "Input", "price", "/1M"),
+    Column("output", "Output", "price", "/1M"),
+    Column("reads", "Reads", "words"),
+    Column("writes", "Writes", "words"),
+    Column("caps", "Capabilities", "caps"),
+    Column("added", "Added", "date"),
+)
+# finder.json's fields of a row: the model's id, page and search words, then each column's
+# value (and text, where it differs).
+FIELDS = ("id", "path", "words", *(name for c in COLUMNS for name in ((c.key, c.key + "_text") if c.shown_apart
+                                                                       else (c.key,))))
+
+
+def cells(m: Model) -> dict[str, tuple[Any, str]]:
+    """Each column's value (for sorting) and text, for one model."""
+    prompt, completion = m.prices.get("prompt"), m.prices.get("completion")
+    return {
+        "name": (m.name, m.name),
+        "author": (m.author, m.author),
+        "context": (m.context_length or "", formats.tokens(m.context_length)),
+        "input": (formats.price_number("prompt", prompt), formats.price("prompt", prompt)),
+        "output": (formats.price_number("completion", completion), formats.price("completion", completion)),
+        "reads": (" ".join(m.input_modalities), " ".join(m.input_modalities)),
+        "writes": (" ".join(m.output_modalities), " ".join(m.output_modalities)),
+        "caps": (" ".join(m.capabilities()), " ".join(m.capabilities())),
+        "added": (m.created, formats.day(m.created)),
+    }
+
+
+class RowParts(NamedTuple):
+    """A model's table row in parts whose links are relative to the site's root, so one set
+    serves tables at any depth, with or without the author column and search words."""
+
+    head: str  # the name cell's link, after its opening '<a href="' and the root
+    author: str  # the author cell's link, likewise
+    tail: str  # the cells after the author
+    words: str  # search words (``search_words``)
+
+
+def row_parts(m: Model, values: dict[str, tuple[Any, str]]) -> RowParts:
+    """The row of ``m`` in a models table, from its ``cells``."""
+    esc = formats.attribute
+    head = author = ""
+    tail = []
+    for column in COLUMNS:
+        value, text = values[column.key]
+        if column.kind == "name":
+            head = f'{esc(m.path)}">{esc(text)}</a><code>{esc(m.id)}</code>'
+        elif column.kind == "author":
+            author = f'{esc(author_path(m.author))}">{esc(text)}'
+        elif column.kind == "number":
+            tail.append(f'<td class="num" data-v="{value}">{text}</td>')
+        elif column.kind == "price":
+            kind = " free" if text == "free" else " varies" if text == "varies" else ""
+            tail.append(f'<td class="num{kind}" data-v="{value}">{esc(text)}</td>')
+        elif column.kind == "words":
+            tail.append(f'<td class="mods">{esc(text)}</td>')
+        elif column.kind == "caps":
+            labels = " ".join(f'<span class="cap">{SHORT_CAPS[k]}</span>' for k in value.split())
+            tail.append(f'<td data-v="{value}">{labels}</td>')
+        else:
+            tail.append(f'<td class="date" data-v="{value}">{text}</td>')
+    return RowParts(head, author, "".join(tail), search_words(m))
+
+
+def finder_row(m: Model, values: dict[str, tuple[Any, str]], words: str) -> list[Any]:
+    """The row of ``m`` in finder.json, its fields in the order of ``FIELDS``."""
+    row: list[Any] = [m.id, m.path, words]
+    for column in COLUMNS:
+        value, text = values[column.key]
+        row += (value, text) if column.shown_apart else (value,)
+    return row
+
+
+def table_rows(rows: dict[str, RowParts], models: list[Model], root: str, show_author: bool = True,
+               words: bool = False, pick: bool = False) -> str:
+    """Table rows of ``models`` for a page ``root`` away from the site's root. With ``words``,
+    each carries its search words; with ``pick``, each starts with a box to pick the model
+    for comparison, hidden unless scripts run (the index's finder)."""
+    esc = formats.attribute
+    out = []
+    for m in models:
+        parts = rows[m.id]
+        k = f' data-k="{esc(parts.words)}"' if words else ""
+        box = (f'<td class="pick"><input type="checkbox" value="{esc(m.id)}" aria-label="Compare {esc(m.name)}"></td>'
+               if pick else "")
+        cell = f'<td><a href="{root}{parts.author}</a></td>' if show_author else ""
+        out.append(f'<tr{k}>{box}<th scope="row"><a href="{root}{parts.head}</th>{cell}{parts.tail}</tr>\n')
+    return "".join(out)
+
+
+# ---------------------------------------------------------------------------------------
+# Search words
+
+MAX_WORDS = 12
+_WORD = re.compile(r"[a-z0-9][a-z0-9.+#-]*[a-z0-9+#]", re.IGNORECASE)
+_STOP = frozenset(
+    """
+    about after also among an and any are as at available based be been being best both but
+    by can com could does each for from has have high how http https into its is it it's
+    larger less like made make makes many may model models more most much new not of offers
+    on one or other our over per same such than that the their them then there these they
+    this those through to under up use used uses using version very via was way well were
+    what when where which while who will with within without would you your
+    """.split()
+)
+
+
+def search_words(model: Model) -> str:
+    """Distinct description words not already in the name, id or author, in order of
+    appearance, at most ``MAX_WORDS``; lower case, space-separated. Search finds "coding"
+    or "multilingual" by them without shipping whole descriptions."""
+    known = set(_WORD.findall(f"{model.name} {model.id} {model.author}".lower()))
+    words: list[str] = []
+    for word in _WORD.findall(plain_text(model.description, 400).lower()):
+        if len(word) < 4 or word in _STOP or word in known or word.replace(".", "").isdigit():
+            continue
+        known.add(word)
+        words.append(word)
+        if len(words) == MAX_WORDS:
+            break
+    return " ".join(words)
+
+
+# ---------------------------------------------------------------------------------------
+# What the models add to the files that list the whole catalog
+
+KINDS = ("finder", "compare", "csv")  # the entries kept as text, besides the table rows
+
+
+class Entries(Protocol):
+    """The entries of the catalog's models, in catalog order."""
+
+    rows: dict[str, RowParts]  # model id -> its table row
+
+    def texts(self, kind: str) -> Iterator[str]:
+        """The entries of one of ``KINDS``, in pieces to be joined with "," (finder,
+        compare) or "" (csv)."""
+        ...
+
+
+class HeldEntries:
+    """``Entries`` held in memory."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, RowParts] = {}
+        self._texts: dict[str, list[str]] = {kind: [] for kind in KINDS}
+
+    def add(self, model_id: str, row: RowParts, texts: dict[str, str]) -> None:
+        """One model's row and its entry of each of ``KINDS``."""
+        self.rows[model_id] = row
+        for kind in KINDS:
+            self._texts[kind].append(texts[kind])
+
+    def texts(self, kind: str) -> Iterator[str]:
+        return iter(self._texts[kind])

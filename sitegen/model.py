@@ -1,0 +1,138 @@
+"""A model of the catalog as the site uses it: its validated fields and what follows from
+them. ``sitegen.records`` makes them from the API's records. No I/O here.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from sitegen.prices import is_varies
+
+PLACEHOLDER_EXPIRY = "2098-12-31"  # what the API sends for "no expiration announced"
+
+# Capabilities people filter by, read from ``supported_parameters``.
+CAPABILITIES: dict[str, tuple[str, tuple[str, ...]]] = {
+    "tools": ("Tools", ("tools", "tool_choice")),
+    "structured": ("Structured outputs", ("structured_outputs", "response_format")),
+    "reasoning": ("Reasoning", ("reasoning", "include_reasoning", "reasoning_effort")),
+    "web": ("Web search", ("web_search_options",)),
+    "logprobs": ("Log probs", ("logprobs", "top_logprobs")),
+}
+
+
+@dataclass(frozen=True)
+class Tier:
+    """Prices that apply from ``min_prompt_tokens`` prompt tokens on."""
+
+    min_prompt_tokens: int
+    prices: dict[str, Decimal]
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    id: str
+    name: str
+    created: int
+    description: str
+    context_length: int | None
+    input_modalities: tuple[str, ...]
+    output_modalities: tuple[str, ...]
+    tokenizer: str | None
+    instruct_type: str | None
+    prices: dict[str, Decimal]
+    tiers: tuple[Tier, ...]
+    max_completion_tokens: int | None
+    provider_context_length: int | None
+    is_moderated: bool | None
+    supported_parameters: tuple[str, ...]
+    default_parameters: dict[str, Any]
+    knowledge_cutoff: str | None
+    expiration_date: str | None
+    hugging_face_id: str | None
+    canonical_slug: str | None
+    alias_target: str | None
+    reasoning: dict[str, Any] | None
+    supported_voices: tuple[str, ...]
+    raw_text: str = field(repr=False, compare=False)  # the record as the API sent it, as JSON
+    capability_keys: tuple[str, ...] = field(default=(), repr=False, compare=False)  # of CAPABILITIES
+    # The part of the id before the first '/', without the alias '~' (worked out once).
+    author: str = field(default="unknown", repr=False, compare=False)
+    path: str = field(default="", repr=False, compare=False)  # of its page: ``paths.model_path(id)``
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The record as the API sent it (a fresh copy on each call)."""
+        return json.loads(self.raw_text)
+
+    @property
+    def author_display(self) -> str:
+        """The author as the name says it ("Anthropic" in "Anthropic: Claude")."""
+        if ": " in self.name:
+            return self.name.split(": ", 1)[0].strip()
+        return self.author
+
+    @property
+    def short_name(self) -> str:
+        if ": " in self.name:
+            return self.name.split(": ", 1)[1].strip() or self.name
+        return self.name
+
+    @property
+    def variant(self) -> str | None:
+        """The ``:suffix`` of a variant id (``free``, ``batch``, …), else None."""
+        tail = self.id.rsplit("/", 1)[-1]
+        return tail.split(":", 1)[1] if ":" in tail else None
+
+    @property
+    def base_id(self) -> str:
+        """The id without its variant suffix or alias '~': what a model's variants share."""
+        head, _, tail = self.id.lstrip("~").rpartition("/")
+        return f"{head}/{tail.split(':', 1)[0]}"
+
+    @property
+    def is_alias(self) -> bool:
+        return self.id.startswith("~")
+
+    @property
+    def prompt_price(self) -> Decimal | None:
+        return self.prices.get("prompt")
+
+    @property
+    def completion_price(self) -> Decimal | None:
+        return self.prices.get("completion")
+
+    @property
+    def is_free(self) -> bool:
+        return self.prompt_price == 0 and self.completion_price == 0
+
+    @property
+    def has_varying_price(self) -> bool:
+        return is_varies(self.prompt_price) or is_varies(self.completion_price)
+
+    def capabilities(self) -> list[str]:
+        """The keys of ``CAPABILITIES`` the model's parameters show (worked out once, when parsed)."""
+        return list(self.capability_keys)
+
+    @property
+    def real_expiration(self) -> str | None:
+        """The expiration date unless it is missing or the far-future placeholder."""
+        if not self.expiration_date or self.expiration_date >= PLACEHOLDER_EXPIRY:
+            return None
+        return self.expiration_date
+
+
+@dataclass
+class Catalog:
+    models: list[Model]
+    warnings: list[str]
+
+    def by_id(self) -> dict[str, Model]:
+        return {m.id: m for m in self.models}
+
+
+def sort_key(model: Model) -> tuple[int, str]:
+    """Newest first; models created in the same second are ordered by id."""
+    return (-model.created, model.id)

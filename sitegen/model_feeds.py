@@ -1,0 +1,80 @@
+"""Feeds of new models: the whole catalog's (``feed.xml``, ``atom.xml``), each author's and
+each interest's (free, tool calling, image input). Documents come from ``feeds``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+from typing import Callable, Sequence
+
+from sitegen import feeds, formats
+from sitegen.model import Model, sort_key
+from sitegen.markup import description_html
+from sitegen.paths import author_path
+from sitegen.writer import Site
+
+# path under feeds/ -> (title, what the models have in common, test)
+INTERESTS: dict[str, tuple[str, str, Callable[[Model], bool]]] = {
+    "free": ("Free models", "cost nothing to call", lambda m: m.is_free),
+    "tools": ("Models with tool calling", "can call tools (function calling)", lambda m: "tools" in m.capabilities()),
+    "image-input": ("Models with image input", "read images", lambda m: "image" in m.input_modalities),
+}
+
+
+def model_feed_item(model: Model, base_url: str) -> feeds.FeedItem:
+    """A new model as a feed item: its prices, context and modalities, then its description."""
+    facts = [
+        f"<strong>Input</strong> {formats.price('prompt', model.prompt_price)}",
+        f"<strong>Output</strong> {formats.price('completion', model.completion_price)} per 1M tokens",
+    ]
+    if model.context_length:
+        facts.append(f"<strong>Context</strong> {model.context_length:,} tokens")
+    facts.append(
+        "<strong>Modalities</strong> "
+        + formats.text(", ".join(model.input_modalities) or formats.MISSING)
+        + " → "
+        + formats.text(", ".join(model.output_modalities) or formats.MISSING)
+    )
+    return feeds.FeedItem(
+        guid=model.id,
+        title=model.name,
+        link=base_url + model.path,
+        published=datetime.fromtimestamp(model.created, tz=timezone.utc),
+        html="<p>" + " · ".join(facts) + "</p>" + description_html(model.description),
+        categories=(model.author,),
+    )
+
+
+def _newest(models: Sequence[Model], size: int, base_url: str) -> list[feeds.FeedItem]:
+    return [model_feed_item(m, base_url) for m in sorted(models, key=sort_key)[:size]]
+
+
+def new_model_feeds(site: Site, models: Sequence[Model], base_url: str, updated: datetime, size: int) -> None:
+    """``feed.xml`` (RSS) and ``atom.xml``: the newest models."""
+    items = _newest(models, size, base_url)
+    info = feeds.FeedInfo("New models on OpenRouter",
+                          "The newest models on OpenRouter, with price, context and modalities.",
+                          base_url, base_url + "feed.xml", updated)
+    site.add("feed.xml", feeds.rss(info, items))
+    site.add("atom.xml", feeds.atom(replace(info, self_url=base_url + "atom.xml"), items))
+
+
+def author_feeds(site: Site, groups: dict[str, list[Model]], base_url: str, updated: datetime, size: int) -> None:
+    """``authors/<author>/feed.xml``: the newest models of each author (``groups``: author ->
+    models)."""
+    for author, items in sorted(groups.items()):
+        folder = author_path(author)
+        name = items[0].author_display
+        info = feeds.FeedInfo(f"New {name} models on OpenRouter", f"The newest {name} models, with price and context.",
+                              base_url + folder, base_url + folder + "feed.xml", updated)
+        site.add(folder + "feed.xml", feeds.rss(info, _newest(items, size, base_url)))
+
+
+def interest_feeds(site: Site, models: Sequence[Model], base_url: str, updated: datetime, size: int) -> None:
+    """``feeds/<interest>.xml``: the newest models that are free, call tools or read images."""
+    for key, (title, says, test) in INTERESTS.items():
+        path = f"feeds/{key}.xml"
+        info = feeds.FeedInfo(f"{title} on OpenRouter", f"The newest models on OpenRouter that {says}.",
+                              base_url, base_url + path, updated)
+        site.add(path, feeds.rss(info, _newest([m for m in models if test(m)], size, base_url)))
