@@ -676,8 +676,9 @@ def test_readme_opens_with_the_install_and_build_and_the_test_commands() -> None
     assert "sudo apt-get install python3-venv" in block[1].splitlines()[0], "the line before says what Debian may lack"
     ci_run = [line.split("#", 1)[0].strip() for line in (ROOT / ".ci" / "run").read_text().splitlines()]
     assert "bash .ci/setup" in ci_run and '.venv/bin/python -m pytest "$@"' in ci_run
+    assert ".venv/bin/python -m mypy" in ci_run  # the package type-checked before the tests run
     setup = (ROOT / ".ci" / "setup").read_text()
-    assert 'pip install -q --disable-pip-version-check -e ".[test]"' in setup
+    assert 'pip install -q --disable-pip-version-check -e ".[test,dev]"' in setup
     assert all(line.strip().startswith((".venv/bin/python", "#", "echo")) or "pip install" not in line
                for line in setup.splitlines()), "everything pip installs goes into .venv"
 
