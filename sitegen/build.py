@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen import history, store
-from sitegen._engine import cache, pool, staging
-from sitegen._engine.output import StagedFiles
+from sitegen._engine import cache, outdir, pool, staging
 from sitegen._engine.jsonload import load as load_catalog
 from sitegen.catalog import parse_records
 from sitegen.config import BuildSettings, clock_setting
@@ -39,9 +38,9 @@ class BuildReport:
                 f"in {self.seconds:.2f}s using {self.processes} " + ("process" if self.processes == 1 else "processes"))
 
 
-def read_inputs(catalog: Path, data_dir: Path | None) -> store.DataFiles:
-    """With ``data_dir``, its snapshot, change log and retired records as one consistent set
-    (even while a fetch commits); else the catalog file alone."""
+def read_inputs(catalog: Path, data_dir: Path | None) -> tuple[bytes, store.DataFiles]:
+    """The catalog and, with ``data_dir``, the change log and retired records beside it, as
+    one consistent set (even while a fetch commits)."""
     if data_dir is not None:
         files = store.read_data(data_dir)
     else:
@@ -53,7 +52,7 @@ def read_inputs(catalog: Path, data_dir: Path | None) -> store.DataFiles:
             raise CatalogError(f"cannot read {catalog}: {exc.strerror}") from None
     if files.snapshot is None:
         raise CatalogError(f"no catalog at {catalog} (run 'sitegen fetch' first, or pass --catalog)")
-    return files
+    return files.snapshot, files
 
 
 def parse_history(data_dir: Path | None, inputs: store.DataFiles) -> SiteHistory:
@@ -71,30 +70,30 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
     processes render the model pages (by default chosen by the catalog's size); with
     ``cache_dir``, a build whose inputs and output did not change since the last does nothing."""
     started = time.perf_counter()
-    out = staging.check_out(out, data=data_dir, catalog=catalog_path, cache=cache_dir)
-    staging.sweep(out)
-    inputs = read_inputs(catalog_path, data_dir)
+    out = outdir.check_out(out, data=data_dir, catalog=catalog_path, cache=cache_dir)
+    outdir.sweep(out)
+    text, inputs = read_inputs(catalog_path, data_dir)
     state_file = cache.cache_file(cache_dir, out) if cache_dir is not None else None
     key = ""
     if state_file is not None:
-        key = cache.digest(cache.code_version(), repr(settings), clock_setting(), inputs.snapshot, inputs.log,
+        key = cache.digest(cache.code_version(), repr(settings), clock_setting(), text, inputs.log,
                            inputs.retired or b"-")
         previous = cache.load(state_file, out)
-        if previous is not None and previous.key == key and staging.untouched(out, previous.files, staging.file_mode()):
+        if previous is not None and previous.key == key and cache.untouched(out, previous.files):
             return BuildReport(previous.models, previous.pages, len(previous.files), time.perf_counter() - started,
                                previous.warnings, unchanged=True)
     # Workers start at once for what looks like a large catalog (1.4 to 2.6 KB a model in
     # real and generated ones), so they get ready while this process parses it.
-    count = pool.worker_count(len(inputs.snapshot) // 1500, jobs)
+    count = pool.worker_count(len(text) // 1500, jobs)
     workers = pool.Workers(count) if count > 1 else None
     try:
-        catalog = load_catalog(inputs.snapshot, source=str(catalog_path))
+        catalog = load_catalog(text, source=str(catalog_path))
         past = parse_history(data_dir, inputs)
         if workers is not None and pool.worker_count(len(catalog.models), jobs) <= 1:
             workers.close()
             workers = None
         with staging.staged(out) as stage:
-            files = StagedFiles(stage)
+            files = staging.StagedFiles(stage)
             try:
                 build_site(files, SiteData(catalog, past), settings, workers.model_pages if workers else None)
                 if workers is not None:

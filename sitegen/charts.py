@@ -1,13 +1,11 @@
-"""Charts drawn at build time: the geometry here, the SVG markup in ``_chart.html`` and
-``_history.html``.
+"""Charts drawn at build time: the geometry here, the SVG in ``_chart.html`` and ``_history.html``.
 
-A model's price history is a step chart of its input and output price per 1M tokens.
-
-The catalog chart plots each model's input price against its context length on two log
+The index's chart plots each model's input price against its context length, both on log
 scales. A log scale has no zero, so free models, routers whose price varies and models
-without a context length are counted and named in the caption instead of drawn. A large
-catalog is thinned to at most ``MAX_POINTS`` dots: models that fall on the same small square
-share one dot, which links to the newest of them and counts the others.
+without a context length are counted in the caption instead of drawn. A large catalog is
+thinned to at most ``MAX_POINTS`` dots: models on the same small square share one dot, which
+links to the newest of them and counts the others. A model's price history is a step chart
+of its input and output price.
 """
 
 from __future__ import annotations
@@ -16,14 +14,13 @@ import math
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from decimal import Decimal
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from sitegen import formats
 from sitegen.model import Model
 from sitegen.prices import HEADLINE_PRICES, per_unit
 
-WIDTH = 640
-HEIGHT = 360
+WIDTH, HEIGHT = 640, 360
 LEFT, RIGHT, TOP, BOTTOM = 58, 16, 14, 42
 MAX_POINTS = 1200
 
@@ -39,13 +36,13 @@ class Point:
 
     @property
     def label(self) -> str:
-        price = formats.price("prompt", self.model.prompt_price)
-        label = f"{self.model.name}: {price}/1M input, {formats.tokens(self.model.context_length)} context"
+        m = self.model
+        price, context = formats.price("prompt", m.prompt_price), formats.tokens(m.context_length)
+        label = f"{m.name}: {price}/1M input, {context} context"
         return label + (f" (and {self.others} more models here)" if self.others else "")
 
 
-@dataclass(frozen=True)
-class Tick:
+class Tick(NamedTuple):
     at: int
     label: str
 
@@ -73,58 +70,43 @@ class Chart:
         return sorted((p for p in self.points if p.frontier), key=lambda p: p.x)
 
 
-def _decades(low: float, high: float) -> tuple[int, int]:
-    lo = math.floor(math.log10(low))
-    hi = math.ceil(math.log10(high))
-    return lo, max(hi, lo + 1)
-
-
-def _tokens_label(exponent: int) -> str:
-    return formats.tokens(10**exponent)
-
-
-def _price_label(exponent: int) -> str:
-    return f"${10**exponent:,}" if exponent >= 0 else f"${Decimal(10) ** exponent:f}"
+def _decades(values: Sequence[float]) -> tuple[int, int]:
+    low, high = math.floor(math.log10(min(values))), math.ceil(math.log10(max(values)))
+    return low, max(high, low + 1)
 
 
 def price_context(models: list[Model], limit: int = MAX_POINTS) -> Chart:
     """Input price per 1M tokens (y) against context length (x), both on log scales."""
     chart = Chart()
     plotted: list[tuple[Model, Decimal]] = []
-    per_million: dict[Decimal, Decimal] = {}  # a catalog repeats a few prices many times
     for m in models:
         price = m.prompt_price
         if price is None or price < 0:
             chart.varies += 1
-        elif not m.context_length or m.context_length <= 0:
+        elif not m.context_length:
             chart.no_context += 1
         elif price == 0:
             chart.free += 1
         else:
-            shown = per_million.get(price)
-            if shown is None:
-                shown = per_million[price] = per_unit("prompt", price)
-            plotted.append((m, shown))
+            plotted.append((m, per_unit("prompt", price)))
     if not plotted:
         return chart
-    x_lo, x_hi = _decades(min(m.context_length or 1 for m, _ in plotted), max(m.context_length or 1 for m, _ in plotted))
-    y_lo, y_hi = _decades(float(min(p for _, p in plotted)), float(max(p for _, p in plotted)))
+    x_lo, x_hi = _decades([m.context_length or 1 for m, _ in plotted])
+    y_lo, y_hi = _decades([float(p) for _, p in plotted])
 
-    def sx(value: float) -> float:
-        return chart.left + (math.log10(value) - x_lo) / (x_hi - x_lo) * (chart.right - chart.left)
+    def sx(value: float) -> int:
+        return round(chart.left + (math.log10(value) - x_lo) / (x_hi - x_lo) * (chart.right - chart.left))
 
-    def sy(value: float) -> float:
-        return chart.bottom - (math.log10(value) - y_lo) / (y_hi - y_lo) * (chart.bottom - chart.top)
+    def sy(value: float) -> int:
+        return round(chart.bottom - (math.log10(value) - y_lo) / (y_hi - y_lo) * (chart.bottom - chart.top))
 
-    chart.x_ticks = [Tick(round(sx(10.0**e)), _tokens_label(e)) for e in range(x_lo, x_hi + 1)]
-    chart.y_ticks = [Tick(round(sy(10.0**e)), _price_label(e)) for e in range(y_lo, y_hi + 1)]
-    on_frontier = _frontier(plotted)
+    chart.x_ticks = [Tick(sx(10.0**e), formats.tokens(10**e)) for e in range(x_lo, x_hi + 1)]
+    chart.y_ticks = [Tick(sy(10.0**e), f"${10**e:,}" if e >= 0 else f"${Decimal(10) ** e:f}")
+                     for e in range(y_lo, y_hi + 1)]
+    cheapest = _frontier(plotted)
     chart.plotted = len(plotted)
-    xs = {x: round(sx(x)) for x in {m.context_length or 1 for m, _ in plotted}}
-    ys = {price: round(sy(float(price))) for price in set(per_million.values())}
-    chart.points = _thin(limit, [
-        Point(xs[m.context_length or 1], ys[price], m, price, m.id in on_frontier) for m, price in plotted
-    ])
+    chart.points = _thin(limit, [Point(sx(m.context_length or 1), sy(float(price)), m, price, m.id in cheapest)
+                                 for m, price in plotted])
     # The cheapest price for "at least this much context" is a staircase through them.
     first, *rest = chart.frontier
     chart.frontier_path = f"M{first.x},{first.y}" + "".join(f" V{p.y} H{p.x}" for p in rest)
@@ -136,9 +118,8 @@ def _frontier(plotted: list[tuple[Model, Decimal]]) -> set[str]:
     largest context down, each model cheaper than every larger-context one so far."""
     cheapest: dict[int, tuple[Decimal, str]] = {}  # context -> the lowest (price, id) with it
     for m, price in plotted:
-        context, known = m.context_length or 0, cheapest.get(m.context_length or 0)
-        if known is None or (price, m.id) < known:
-            cheapest[context] = (price, m.id)
+        context = m.context_length or 0
+        cheapest[context] = min(cheapest.get(context, (price, m.id)), (price, m.id))
     best: Decimal | None = None
     ids: set[str] = set()
     for context in sorted(cheapest, reverse=True):
@@ -155,13 +136,10 @@ def _thin(limit: int, points: list[Point]) -> list[Point]:
     grid = 1
     while len(points) > limit and grid < WIDTH:
         grid += 1
-        kept: dict[tuple[int, int] | str, Point] = {}
-        counts: dict[tuple[int, int] | str, int] = {}
+        kept: dict[tuple[int, int] | str, list[Point]] = {}
         for p in points:
-            cell: tuple[int, int] | str = p.model.id if p.frontier else (p.x // grid, p.y // grid)
-            counts[cell] = counts.get(cell, 0) + 1
-            kept.setdefault(cell, p)
-        thinned = [replace(p, others=counts[cell] - 1) for cell, p in kept.items()]
+            kept.setdefault(p.model.id if p.frontier else (p.x // grid, p.y // grid), []).append(p)
+        thinned = [replace(group[0], others=len(group) - 1) for group in kept.values()]
         if len(thinned) <= limit or grid >= WIDTH:
             return thinned
     return points
@@ -169,19 +147,15 @@ def _thin(limit: int, points: list[Point]) -> list[Point]:
 
 def price_history(points: Sequence[tuple[int | None, dict[str, str]]], end: datetime, width: int = 640,
                   height: int = 200) -> dict[str, Any] | None:
-    """Coordinates of a step chart of input and output price per 1M tokens over time, from
-    ``points`` (when, as a unix time or None if unknown, and the prices from then on), or
-    None when there is nothing to draw (one price, unknown dates, prices that vary). The
-    last step runs on to ``end``: the build date, or the day a retired model left."""
+    """A step chart of input and output price per 1M tokens over ``points`` (when, a unix
+    time or None if unknown, and the prices from then on), running on to ``end`` (the build
+    date, or the day a retired model left); None when there is nothing to draw (one price,
+    unknown dates, prices that vary)."""
     series: dict[str, list[tuple[int, float]]] = {}
     for path in HEADLINE_PRICES:
-        steps = []
-        for at, prices in points:
-            value = prices.get(path)
-            if at is None or value is None or Decimal(value) < 0:
-                return None
-            steps.append((at, float(per_unit(path.split(".")[1], Decimal(value)))))
-        series[path] = steps
+        if any(at is None or prices.get(path) is None or Decimal(prices[path]) < 0 for at, prices in points):
+            return None
+        series[path] = [(at or 0, float(per_unit(path.split(".")[1], Decimal(prices[path])))) for at, prices in points]
     if len({tuple(steps[i][1] for steps in series.values()) for i in range(len(points))}) < 2:
         return None  # the headline prices never moved: a flat chart says nothing
     left, right, top, bottom = 64, 12, 12, 28
@@ -196,17 +170,12 @@ def price_history(points: Sequence[tuple[int | None, dict[str, str]]], end: date
     def y(v: float) -> float:
         return round(top + (1 - v / (peak * 1.1)) * (height - top - bottom), 1)
 
-    lines = []
-    for path, steps in series.items():
-        d = f"M{x(steps[0][0])},{y(steps[0][1])}"
-        for (t, v) in steps[1:]:
-            d += f" H{x(t)} V{y(v)}"
-        d += f" H{x(t1)}"
-        lines.append({"cls": "chart-" + path.split(".")[1], "d": d})
-    return {
-        "width": width, "height": height, "lines": lines,
-        "left": left, "right": width - right, "bottom": height - bottom, "top": top,
-        "peak": formats.usd(Decimal(str(peak))), "peak_y": y(peak),
-        "start": datetime.fromtimestamp(t0, tz=timezone.utc).strftime("%Y-%m-%d"), "end": datetime.fromtimestamp(last, tz=timezone.utc).strftime("%Y-%m-%d"),
-        "end_x": x(last),
-    }
+    def day(t: int) -> str:
+        return datetime.fromtimestamp(t, tz=timezone.utc).strftime("%Y-%m-%d")
+
+    lines = [{"cls": "chart-" + path.split(".")[1],
+              "d": f"M{x(steps[0][0])},{y(steps[0][1])}" + "".join(f" H{x(t)} V{y(v)}" for t, v in steps[1:])
+              + f" H{x(t1)}"} for path, steps in series.items()]
+    return {"width": width, "height": height, "lines": lines, "left": left, "right": width - right,
+            "bottom": height - bottom, "top": top, "peak": formats.usd(Decimal(str(peak))), "peak_y": y(peak),
+            "start": day(t0), "end": day(last), "end_x": x(last)}

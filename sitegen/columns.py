@@ -177,7 +177,10 @@ KINDS = ("finder", "compare", "csv")  # the entries kept as text, besides the ta
 class Entries(Protocol):
     """The entries of the catalog's models, in catalog order."""
 
-    rows: dict[str, RowParts]  # model id -> its table row
+    @property
+    def rows(self) -> dict[str, RowParts]:
+        """Model id -> its table row."""
+        ...
 
     def texts(self, kind: str) -> Iterator[str]:
         """The entries of one of ``KINDS``, in pieces to be joined with "," (finder,

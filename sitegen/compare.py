@@ -24,35 +24,20 @@ from sitegen.writer import Site
 DATA_FILE = "compare.json"
 PAGE = "compare/"
 
-# (group, key, label): the rows of the comparison after the price rows, in order.
-ROWS: list[tuple[str, str, str]] = [
-    ("Limits", "context", "Context length"),
-    ("Limits", "max_output", "Max output tokens"),
-    ("Limits", "provider_context", "Context at the top provider"),
-    ("Capabilities", "cap.tools", "Tools"),
-    ("Capabilities", "cap.structured", "Structured outputs"),
-    ("Capabilities", "cap.reasoning", "Reasoning"),
-    ("Capabilities", "cap.web", "Web search"),
-    ("Capabilities", "cap.logprobs", "Log probs"),
-    ("Capabilities", "reasoning_mode", "Reasoning mode"),
-    ("Modalities", "input_modalities", "Input"),
-    ("Modalities", "output_modalities", "Output"),
-    ("Details", "author", "Author"),
-    ("Details", "added", "Added"),
-    ("Details", "knowledge_cutoff", "Knowledge cutoff"),
-    ("Details", "expiration", "Expiration"),
-    ("Details", "moderated", "Moderated"),
-    ("Details", "tokenizer", "Tokenizer"),
-    ("Details", "instruct_type", "Instruct type"),
-    ("Details", "voices", "Voices"),
-    ("Details", "variant", "Variant"),
-    ("Details", "alias_target", "Alias of"),
-    ("Details", "canonical_slug", "Canonical slug"),
-    ("Details", "hugging_face", "Hugging Face"),
-    ("Details", "default_parameters", "Default parameters"),
-    ("Details", "parameters", "Supported parameters"),
-    ("Details", "description", "Description"),
-]
+# The rows of the comparison after the price rows, by group, in order: key, label.
+ROWS = {
+    "Limits": [("context", "Context length"), ("max_output", "Max output tokens"),
+               ("provider_context", "Context at the top provider")],
+    "Capabilities": [("cap.tools", "Tools"), ("cap.structured", "Structured outputs"), ("cap.reasoning", "Reasoning"),
+                     ("cap.web", "Web search"), ("cap.logprobs", "Log probs"), ("reasoning_mode", "Reasoning mode")],
+    "Modalities": [("input_modalities", "Input"), ("output_modalities", "Output")],
+    "Details": [("author", "Author"), ("added", "Added"), ("knowledge_cutoff", "Knowledge cutoff"),
+                ("expiration", "Expiration"), ("moderated", "Moderated"), ("tokenizer", "Tokenizer"),
+                ("instruct_type", "Instruct type"), ("voices", "Voices"), ("variant", "Variant"),
+                ("alias_target", "Alias of"), ("canonical_slug", "Canonical slug"), ("hugging_face", "Hugging Face"),
+                ("default_parameters", "Default parameters"), ("parameters", "Supported parameters"),
+                ("description", "Description")],
+}
 # Rows where a larger number is better; everywhere else among prices, smaller is.
 HIGHER_IS_BETTER = ("context", "max_output", "provider_context")
 
@@ -100,12 +85,8 @@ def facts(model: Model) -> dict[str, str]:
 
 def numbers(model: Model) -> dict[str, int]:
     """The numeric rows, for marking the best value."""
-    values = {
-        "context": model.context_length,
-        "max_output": model.max_completion_tokens,
-        "provider_context": model.provider_context_length,
-    }
-    return {k: v for k, v in values.items() if v}
+    values = zip(HIGHER_IS_BETTER, (model.context_length, model.max_completion_tokens, model.provider_context_length))
+    return {k: v for k, v in values if v}
 
 
 def entry(model: Model) -> str:
@@ -130,7 +111,8 @@ def data_parts(entries: Iterable[str]) -> Iterator[str]:
     """compare.json, given the models' ``entry`` texts in catalog order, piece by piece (tens
     of megabytes at tens of thousands of models)."""
     kinds = [{"key": key, "label": label, "unit": unit} for key, (label, unit) in PRICE_KINDS.items()]
-    head = {"price_kinds": kinds, "rows": [{"group": g, "key": k, "label": label} for g, k, label in ROWS],
+    rows = [{"group": group, "key": key, "label": label} for group, keys in ROWS.items() for key, label in keys]
+    head = {"price_kinds": kinds, "rows": rows,
             "higher_is_better": list(HIGHER_IS_BETTER), "models": []}
     return jsoncodec.filled(_compact(head), "models", entries)
 

@@ -16,25 +16,17 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import quote
 
 from sitegen import charts, formats
+from sitegen.formats import attribute as esc
 from sitegen.model import CAPABILITIES, Model
 from sitegen.describe import describe_event, price_label, price_text
 from sitegen.history import Event, PricePoint, parse_time, price_history, timestamp
 from sitegen.markup import description_html, plain_text
 from sitegen.paths import author_path
 from sitegen.prices import HEADLINE_PRICES, PRICE_KINDS, TOKEN_UNIT
-from sitegen.formats import attribute as esc
 from sitegen.render import relative_root, safe
 
 RAW_JSON_LIMIT = 200_000  # characters of the raw JSON block
 EXPIRY_WARNING = timedelta(days=30)  # an expiration date this close is warned about
-
-
-@dataclass(frozen=True)
-class ModelHistory:
-    """A model's logged events, and whether and when it left the catalog."""
-
-    events: tuple[Event, ...]
-    left: str | None = None  # None while listed; else when it was removed ("" if not logged)
 
 
 @dataclass(frozen=True)
@@ -44,31 +36,25 @@ class PageInput:
     model: Model
     siblings: tuple[Model, ...] = ()  # its other variants
     alias: Model | None = None  # the model its alias points to, when listed
-    history: ModelHistory | None = None  # None: a build without a change log
+    events: tuple[Event, ...] | None = None  # its logged events; None: a build without a change log
+    left: str | None = None  # None while listed; else when it was removed ("" if not logged)
 
 
-def inputs(models: Sequence[Model], events: Iterable[Event] | None, left: dict[str, str] | None = None,
-           neighbours: Sequence[Model] = ()) -> list[PageInput]:
-    """The ``PageInput`` of each of ``models``; ``events`` is the change log (None without
-    one), ``left`` when each retired model left, ``neighbours`` the models whose variants
-    and alias targets they may be (by default, ``models``)."""
-    among = neighbours or models
-    by_id = {m.id: m for m in among}
+def inputs(models: Sequence[Model], log: Iterable[Event] | None,
+           left: dict[str, str] | None = None) -> list[PageInput]:
+    """The ``PageInput`` of each of ``models``, whose variants and alias targets are among
+    them; ``log`` is the change log (None without one), ``left`` when each retired model left."""
+    by_id = {m.id: m for m in models}
     variants: dict[str, list[Model]] = defaultdict(list)
-    for m in among:
+    logged: dict[str, list[Event]] = defaultdict(list)
+    for m in models:
         variants[m.base_id].append(m)
-    logged: dict[str, list[Event]] | None = None
-    if events is not None:
-        logged = defaultdict(list)
-        for event in events:
-            logged[event.id].append(event)
-    return [PageInput(
-        model=m,
-        siblings=tuple(v for v in variants[m.base_id] if v.id != m.id),
-        alias=by_id.get(m.alias_target) if m.alias_target else None,
-        history=None if logged is None else ModelHistory(tuple(logged.get(m.id, ())),
-                                                          None if left is None else left.get(m.id, "")),
-    ) for m in models]
+    for event in log or ():
+        logged[event.id].append(event)
+    return [PageInput(m, tuple(v for v in variants[m.base_id] if v.id != m.id),
+                      by_id.get(m.alias_target) if m.alias_target else None,
+                      None if log is None else tuple(logged[m.id]), None if left is None else left.get(m.id, ""))
+            for m in models]
 
 
 def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
@@ -121,16 +107,18 @@ def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
         "voices": ", ".join(model.supported_voices),
         "slug": model.canonical_slug,
         "hugging_face": model.hugging_face_id,
-        "default_parameters": safe(", ".join(f"<code>{esc(p)}</code>" for p in formats.settings(model.default_parameters))),
+        "default_parameters": safe(", ".join(f"<code>{esc(p)}</code>"
+                                             for p in formats.settings(model.default_parameters))),
         "parameter_count": len(model.supported_parameters),
-        "parameters": safe("".join(f"<li><code>{esc(p)}</code></li>" for p in formats.by_name(model.supported_parameters))),
+        "parameters": safe("".join(f"<li><code>{esc(p)}</code></li>"
+                                   for p in formats.by_name(model.supported_parameters))),
         "variant_rows": safe("".join(_variant(v, relative_root(model.path)) for v in item.siblings)),
         "curl_body": safe(formats.text(_curl_body(id_json))),
         "python_id": safe(formats.text(id_json)),
         "raw_json": safe(formats.text(model.raw_text[:RAW_JSON_LIMIT])),  # laid out by site.js
     }
-    if item.history is not None:
-        page.update(history_values(model, item.history, built_at))
+    if item.events is not None:
+        page.update(history_values(item, built_at))
     return page
 
 
@@ -200,11 +188,11 @@ def _curl_body(id_json: str) -> str:
 # History
 
 
-def history_values(model: Model, history: ModelHistory, built_at: datetime) -> dict[str, Any]:
+def history_values(item: PageInput, built_at: datetime) -> dict[str, Any]:
     """The template values for the history part of a model page."""
-    points = price_history(model, history.events)
+    events, left = item.events or (), item.left
+    points = price_history(item.model, events)
     columns = _moving_prices(points)
-    left = history.left
     return {
         "retired": left is not None,
         "retired_on": left[:10] if left else None,
@@ -212,7 +200,7 @@ def history_values(model: Model, history: ModelHistory, built_at: datetime) -> d
         "history_rows": safe("".join(_history_row(p, columns) for p in reversed(points))),
         "history_chart": charts.price_history([(timestamp(p.at) if p.at else None, p.prices) for p in points],
                                               parse_time(left) if left else built_at),
-        "history_events": safe("".join(_history_event(e) for e in reversed(history.events))),
+        "history_events": safe("".join(_history_event(e) for e in reversed(events))),
     }
 
 

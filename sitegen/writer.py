@@ -2,7 +2,7 @@
 
 ``SiteFiles`` refuses two files at one path, a file where another needs a folder, and paths
 that leave the site, as a site is gathered. It keeps the bytes in memory; the build's engine
-(``sitegen._engine.output``) writes them to a staging folder instead, by overriding ``store``.
+(``sitegen._engine.staging``) writes them to a staging folder instead, by overriding ``store``.
 """
 
 from __future__ import annotations

@@ -33,8 +33,7 @@ def test_shares_rendered_by_the_workers_or_the_build_give_the_pages_and_entries_
     the staged pages and the entries equal one process's, whichever process made each share."""
     from conftest import LATEST
     from sitegen._engine import pool
-    from sitegen._engine.output import StagedFiles
-    from sitegen._engine.staging import Staging
+    from sitegen._engine.staging import StagedFiles, Staging
     from sitegen.catalog import loads
     from sitegen.config import build_clock
     from sitegen.columns import KINDS

@@ -14,10 +14,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sitegen
+from sitegen._engine.staging import digest as file_digest, file_mode
 from sitegen.config import STATIC, TEMPLATES
 from sitegen.store import atomic_write
 
@@ -95,3 +98,28 @@ def _prune(folder: Path) -> None:
             old.unlink(missing_ok=True)
     except OSError:  # another build pruning at the same time
         pass
+
+
+def untouched(out: Path, files: dict[str, str]) -> bool:
+    """True if ``out`` holds exactly ``files`` (path -> digest of its bytes), each a plain
+    file with the mode a new file gets, and no other file or folder. Every file is read."""
+    if out.is_symlink() or not out.is_dir():
+        return False
+    mode, seen = file_mode(), 0
+    folders = {rel.rsplit("/", n)[0] for rel in files for n in range(1, rel.count("/") + 1)}
+    for folder, subfolders, names in os.walk(out):
+        base = os.path.relpath(folder, out).replace(os.sep, "/")
+        prefix = "" if base == "." else base + "/"
+        if prefix and base not in folders or any(os.path.islink(os.path.join(folder, n)) for n in subfolders):
+            return False
+        for name in names:
+            path = os.path.join(folder, name)
+            expected = files.get(prefix + name)
+            info = os.lstat(path)
+            if expected is None or not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != mode:
+                return False
+            with open(path, "rb") as handle:
+                if file_digest(handle.read()) != expected:
+                    return False
+            seen += 1
+    return seen == len(files)

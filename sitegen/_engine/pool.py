@@ -25,8 +25,7 @@ from datetime import datetime
 from typing import Callable, Iterator, Protocol, Sequence
 
 from sitegen import columns
-from sitegen._engine.output import StagedFiles
-from sitegen._engine.staging import Staging, digest
+from sitegen._engine.staging import StagedFiles, Staging, digest
 from sitegen.columns import KINDS
 from sitegen.model_page import PageInput
 from sitegen.render import Renderer, renderer
@@ -37,10 +36,14 @@ THRESHOLD = 1000
 class Contribution(Protocol):
     """What ``site.contribute`` gives for a model."""
 
-    path: str
-    page: str
-    row: columns.RowParts
-    texts: dict[str, str]
+    @property
+    def path(self) -> str: ...
+    @property
+    def page(self) -> str: ...
+    @property
+    def row(self) -> columns.RowParts: ...
+    @property
+    def texts(self) -> dict[str, str]: ...
 
 
 Contribute = Callable[[PageInput, Renderer], Contribution]
