@@ -1,108 +1,24 @@
-"""The catalog: an API response's JSON text in, a ``Catalog`` of validated models out.
-No I/O here.
+"""The catalog: an API response's JSON text in, a ``Catalog`` of validated models out. No I/O here.
 
-Validation happens at this boundary: a record that cannot be used (``sitegen.records``) is
-skipped with a warning that names it, a duplicate id keeps its first record, and only a
-response that is not a catalog as a whole (not JSON, an error object, no ``data`` list, no
-usable record) is refused. A number JSON cannot carry (NaN, Infinity, or one no double holds:
-``1e999``, an integer of hundreds of digits; see ``sitegen.strictjson``) is read as a
-``BadNumber``: the record holding one, in any field, is skipped with the field named, and one
-outside the records refuses the catalog. Nothing downstream (the data folder, a page, an
-export) ever has to write one.
+A record that cannot be used (``sitegen.records``) is skipped with a warning naming it, and a
+duplicate id keeps its first record; only a response that is not a catalog as a whole (not
+JSON, an error object, no ``data`` list, no usable record) is refused. A number JSON cannot
+carry (NaN, Infinity, ``1e999``, an integer no double holds) is read as a ``BadNumber``
+(``sitegen.strictjson``): it skips the record holding it, and outside the records refuses the
+catalog, so nothing downstream ever has to write one.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from typing import Any, Iterable, Iterator, NamedTuple
+from itertools import chain
+from typing import Any, Iterable, Iterator, cast
 
 from sitegen.errors import CatalogError
 from sitegen.model import Catalog, Model, sort_key
 from sitegen.records import parse_model
 from sitegen.strictjson import MARKED, BadNumber, bad_number_path
-
-
-def parse_catalog(payload: Any, clean: bool = True) -> Catalog:
-    """A whole API response (already decoded JSON) as a Catalog.
-
-    Raises CatalogError when the response as a whole is unusable; single bad records are
-    skipped with a warning instead.
-    """
-    if isinstance(payload, dict) and "error" in payload and "data" not in payload:
-        error = payload["error"]
-        message = error.get("message") if isinstance(error, dict) else error
-        raise CatalogError(f"the API answered with an error: {str(message)[:200]}")
-    if isinstance(payload, BadNumber):
-        raise CatalogError("the catalog is not a finite number, not an object with a 'data' list")
-    if not isinstance(payload, dict):
-        raise CatalogError(f"the catalog is a JSON {type(payload).__name__}, not an object with a 'data' list")
-    for key, value in payload.items():  # a bad number in a record skips the record; here, the catalog
-        where = None if key == "data" and isinstance(value, list) else bad_number_path({key: value})
-        if where is not None:
-            raise CatalogError(f"the catalog's {where} is not a finite number")
-    if "data" not in payload or payload["data"] is None:
-        raise CatalogError("the catalog has no 'data' list")
-    records = payload["data"]
-    if not isinstance(records, list):
-        raise CatalogError(f"the catalog's 'data' is a {type(records).__name__}, not a list")
-    if not records:
-        raise CatalogError("the catalog's 'data' list is empty")
-    return parse_records(records, clean)
-
-
-def parse_records(records: Iterable[Any], clean: bool = True) -> Catalog:
-    return collect([list(parse_each(records, clean))])
-
-
-class Skipped(NamedTuple):
-    """A record that is not a usable model: its place in its part of the catalog, its id
-    when it has one (as a label) and why it was skipped."""
-
-    index: int
-    label: str | None
-    why: str
-
-
-def parse_each(records: Iterable[Any], clean: bool = True) -> Iterator[Model | Skipped]:
-    """Each record as a Model, or as what says why it cannot be one. ``clean`` replaces lone
-    surrogates (which no page or feed can carry) first, in a copy; leave it off only for
-    records a reader that refuses them decoded."""
-    for index, record in enumerate(records):
-        try:
-            yield parse_model(_without_lone_surrogates(record) if clean else record)
-        except RecursionError:
-            yield Skipped(index, _label(record), "it is nested too deeply")
-        except (ValueError, TypeError) as exc:
-            yield Skipped(index, _label(record), str(exc))
-
-
-def _label(record: Any) -> str | None:
-    """A record's id as warnings name it, if it has one."""
-    return f"{record['id'][:80]!r}" if isinstance(record, dict) and isinstance(record.get("id"), str) else None
-
-
-def collect(parts: Iterable[list[Model | Skipped]]) -> Catalog:
-    """The catalog of ``parse_each``'s results for consecutive parts of the records: a
-    duplicate id keeps its first record, and every skipped record gets a warning."""
-    models: list[Model] = []
-    warnings: list[str] = []
-    seen: set[str] = set()
-    start = 0
-    for part in parts:
-        for entry in part:
-            if type(entry) is Skipped:
-                warnings.append(f"skipped model {entry.label or f'#{start + entry.index}'}: {entry.why}")
-            elif entry.id in seen:
-                warnings.append(f"skipped model {entry.id[:80]!r}: duplicate id, the first record is kept")
-            else:
-                seen.add(entry.id)
-                models.append(entry)
-        start += len(part)
-    if not models:
-        raise CatalogError("the catalog holds no usable model: " + (warnings[0] if warnings else "empty"))
-    models.sort(key=sort_key)
-    return Catalog(models, warnings)
 
 
 def loads(text: str | bytes, source: str = "catalog") -> Catalog:
@@ -114,7 +30,7 @@ def decode(text: str | bytes, source: str = "catalog") -> Any:
     """The JSON value of ``text`` as sent, each number JSON cannot carry read as a
     ``BadNumber``; or a CatalogError saying why it is not JSON."""
     try:
-        return json.loads(text, **MARKED)
+        return json.loads(text, **cast("dict[str, Any]", MARKED))
     except RecursionError:
         raise CatalogError(f"{source} is nested too deeply to be a catalog") from None
     except ValueError as exc:
@@ -130,21 +46,87 @@ def decode(text: str | bytes, source: str = "catalog") -> Any:
 
 
 def parse_payload(payload: Any, source: str = "catalog", clean: bool = True) -> Catalog:
-    """A decoded response as a Catalog; the payload itself is left as it was. ``clean`` may
-    be False for a payload that holds no surrogate (see ``parse_each``)."""
+    """A decoded response as a Catalog, leaving ``payload`` as it was; a CatalogError naming
+    ``source`` when the response as a whole is unusable. ``clean``: see ``parse_each``."""
     try:
-        return parse_catalog(payload, clean)
+        return parse_records(_records(payload), clean)
     except CatalogError as exc:
         raise CatalogError(f"{source}: {exc}") from None
 
 
+def _records(payload: Any) -> list[Any]:
+    """The ``data`` list of a response that is a catalog as a whole."""
+    if isinstance(payload, dict) and "error" in payload and "data" not in payload:
+        error = payload["error"]
+        message = error.get("message") if isinstance(error, dict) else error
+        raise CatalogError(f"the API answered with an error: {str(message)[:200]}")
+    if isinstance(payload, BadNumber):
+        raise CatalogError("the catalog is not a finite number, not an object with a 'data' list")
+    if not isinstance(payload, dict):
+        raise CatalogError(f"the catalog is a JSON {type(payload).__name__}, not an object with a 'data' list")
+    for key, value in payload.items():  # a bad number in a record skips the record; here, the catalog
+        where = None if key == "data" and isinstance(value, list) else bad_number_path({key: value})
+        if where is not None:
+            raise CatalogError(f"the catalog's {where} is not a finite number")
+    records = payload.get("data")
+    if records is None:
+        raise CatalogError("the catalog has no 'data' list")
+    if not isinstance(records, list):
+        raise CatalogError(f"the catalog's 'data' is a {type(records).__name__}, not a list")
+    if not records:
+        raise CatalogError("the catalog's 'data' list is empty")
+    return records
+
+
+def parse_records(records: Iterable[Any], clean: bool = True) -> Catalog:
+    return collect([list(parse_each(records, clean))])
+
+
+def parse_each(records: Iterable[Any], clean: bool = True) -> Iterator[Model | str]:
+    """Each record as a Model, or as the warning saying why it cannot be one. ``clean``
+    replaces lone surrogates (which no page or feed can carry) first, in a copy; leave it off
+    only for records a reader that refuses them decoded."""
+    for place, record in enumerate(records):
+        try:
+            yield parse_model(_without_lone_surrogates(record) if clean else record)
+        except (RecursionError, ValueError, TypeError) as exc:
+            has_id = isinstance(record, dict) and isinstance(record.get("id"), str)
+            label = f"{record['id'][:80]!r}" if has_id else f"#{place}"
+            yield f"skipped model {label}: {'it is nested too deeply' if isinstance(exc, RecursionError) else exc}"
+
+
+def collect(parts: Iterable[list[Model | str]]) -> Catalog:
+    """The catalog of ``parse_each``'s results: a duplicate id keeps its first record, and
+    the warnings are kept in the records' order."""
+    models: list[Model] = []
+    warnings: list[str] = []
+    seen: set[str] = set()
+    for entry in chain.from_iterable(parts):
+        if isinstance(entry, str):
+            warnings.append(entry)
+        elif entry.id in seen:
+            warnings.append(f"skipped model {entry.id[:80]!r}: duplicate id, the first record is kept")
+        else:
+            seen.add(entry.id)
+            models.append(entry)
+    if not models:
+        raise CatalogError("the catalog holds no usable model: " + (warnings[0] if warnings else "empty"))
+    models.sort(key=sort_key)
+    return Catalog(models, warnings)
+
+
 def storable(payload: Any) -> Any:
-    """A payload ``parse_catalog`` accepted, as the data folder may keep it: without the
-    records that hold a number JSON cannot carry (they were skipped), so what is stored is
+    """A payload ``parse_payload`` accepted, as the data folder may keep it: without the
+    records holding a number JSON cannot carry (they were skipped), so what is stored is
     strict JSON. Every other record stays as sent; ``payload`` itself is left as it was."""
     records = payload["data"]
     kept = [record for record in records if bad_number_path(record) is None]
     return payload if len(kept) == len(records) else dict(payload, data=kept)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_IN_TEXT = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")  # an escape, or the character in a str
+_SURROGATE_IN_UTF8 = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 
 
 def _without_lone_surrogates(value: Any) -> Any:
@@ -157,11 +139,6 @@ def _without_lone_surrogates(value: Any) -> Any:
     if isinstance(value, dict):
         return {_without_lone_surrogates(k): _without_lone_surrogates(v) for k, v in value.items()}
     return value
-
-
-_SURROGATE = re.compile("[\ud800-\udfff]")
-_SURROGATE_IN_TEXT = re.compile(r"\\u[dD][89a-fA-F]|[\ud800-\udfff]")  # an escape, or the character in a str
-_SURROGATE_IN_UTF8 = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 
 
 def _may_hold_surrogates(text: str | bytes) -> bool:

@@ -258,7 +258,7 @@ def test_instruct_type_none_string_and_unsorted_modalities() -> None:
 )
 def test_unusable_catalog_as_a_whole_is_an_error(payload: object, message: str) -> None:
     with pytest.raises(CatalogError, match=message):
-        cat.parse_catalog(payload)
+        cat.parse_payload(payload)
 
 
 def test_html_error_page_is_named_as_such() -> None:

@@ -13,7 +13,7 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from sitegen.catalog import loads, parse_catalog
+from sitegen.catalog import loads, parse_payload
 from sitegen.model import Catalog
 from sitegen.paths import model_path
 from sitegen.prices import PRICE_KINDS
@@ -81,9 +81,9 @@ CATALOG = st.one_of(
 @example({"data": [{"id": "a/b", "created": 253402300799}]})
 @example({"data": [{"id": "a/b", "pricing": {"prompt": "1e-999999999"}}]})
 @example({"data": [{"id": "a/b", "context_length": float("nan")}]})
-def test_parse_catalog_raises_nothing_but_catalog_error(payload) -> None:
+def test_parse_payload_raises_nothing_but_catalog_error(payload) -> None:
     try:
-        catalog = parse_catalog(payload)
+        catalog = parse_payload(payload)
     except CatalogError as exc:
         assert "\n" not in str(exc)
         return
