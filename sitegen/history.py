@@ -15,20 +15,17 @@ first seen and what it cost then (by undoing the later price changes).
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass, field
+from collections import Counter
+from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
-from sitegen.model import Model
 from sitegen.errors import HistoryError
+from sitegen.model import Model
 from sitegen.prices import HEADLINE_PRICES
 
 KINDS = ("added", "removed", "changed")
-
-
-# ---------------------------------------------------------------------------------------
-# Time
 
 
 def format_time(moment: datetime) -> str:
@@ -41,7 +38,8 @@ def parse_time(text: str) -> datetime:
     try:
         moment = datetime.fromisoformat(text.strip().replace("Z", "+00:00").replace("z", "+00:00"))
     except ValueError:
-        raise HistoryError(f"{text!r} is not an ISO-8601 date or time (e.g. 2026-07-17 or 2026-07-17T06:00:00Z)") from None
+        raise HistoryError(
+            f"{text!r} is not an ISO-8601 date or time (e.g. 2026-07-17 or 2026-07-17T06:00:00Z)") from None
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=timezone.utc)
     try:
@@ -54,10 +52,6 @@ def timestamp(at: str) -> int:
     return int(parse_time(at).timestamp())
 
 
-# ---------------------------------------------------------------------------------------
-# Events
-
-
 @dataclass(frozen=True)
 class Event:
     at: str
@@ -66,10 +60,7 @@ class Event:
     changes: dict[str, list[Any]] | None = None
 
     def to_json(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"at": self.at, "kind": self.kind, "id": self.id}
-        if self.changes is not None:
-            data["changes"] = self.changes
-        return data
+        return {key: value for key, value in asdict(self).items() if value is not None}
 
     @property
     def day(self) -> str:
@@ -99,8 +90,7 @@ def loads(text: str, source: str = "changes.jsonl") -> list[Event]:
             raise HistoryError(f"{where} lacks a string 'at' or 'id'")
         parse_time(at)
         if data["kind"] == "changed" and not (
-            isinstance(changes, dict) and all(isinstance(v, list) and len(v) == 2 for v in changes.values())
-        ):
+                isinstance(changes, dict) and all(isinstance(v, list) and len(v) == 2 for v in changes.values())):
             raise HistoryError(f"{where} is a change without a 'changes' map of [old, new] pairs")
         events.append(Event(at, data["kind"], ident, changes if data["kind"] == "changed" else None))
     return events
@@ -118,9 +108,8 @@ def listed_counts(events: Sequence[Event]) -> list[tuple[str, int]]:
         elif event.kind == "removed":
             listed.discard(event.id)
         if counts and counts[-1][0] == event.at:
-            counts[-1] = (event.at, len(listed))
-        else:
-            counts.append((event.at, len(listed)))
+            counts.pop()
+        counts.append((event.at, len(listed)))
     return counts
 
 
@@ -136,28 +125,16 @@ class Counts:
 
 
 def count(events: Sequence[Event]) -> Counts:
-    """Events by kind; ``repriced`` and ``changed`` split the change events (a change of the
-    input or output price is a repricing, any other change is ``changed``)."""
-    repriced = sum(1 for e in events if e.repriced)
-    return Counts(
-        added=sum(1 for e in events if e.kind == "added"),
-        removed=sum(1 for e in events if e.kind == "removed"),
-        repriced=repriced,
-        changed=sum(1 for e in events if e.kind == "changed") - repriced,
-    )
-
-
-# ---------------------------------------------------------------------------------------
-# Diffing
+    """Events by kind: a change of the input or output price is ``repriced``, any other change
+    ``changed``."""
+    kinds = Counter("repriced" if event.repriced else event.kind for event in events)
+    return Counts(kinds["added"], kinds["removed"], kinds["repriced"], kinds["changed"])
 
 
 def fields(model: Model) -> dict[str, Any]:
-    """The fields the log follows, as dotted path -> JSON value.
-
-    Optional price keys with a zero value are left out: the API omits them as often as it
-    sends ``"0"``, and both mean the same. Tiered prices read
-    ``pricing.overrides.<min_prompt_tokens>.<key>``.
-    """
+    """The fields the log follows, as dotted path -> value. Tiered prices read
+    ``pricing.overrides.<min_prompt_tokens>.<key>``; an optional price of zero is left out, as
+    the API omits it as often as it sends ``"0"``."""
     values: dict[str, Any] = {
         "name": model.name,
         "context_length": model.context_length,
@@ -180,55 +157,43 @@ def fields(model: Model) -> dict[str, Any]:
     return values
 
 
-def _followed(path: str, old: Model, new: Model) -> bool:
-    """Whether both records carry the field at all: a field the API started (or stopped)
-    sending is schema drift, not a change of the model. Prices are always compared."""
-    if path.startswith("pricing."):
-        return True
-    top = path.split(".", 1)[0]
-    return top in old.raw and top in new.raw
-
-
 def _json_value(value: Any) -> Any:
     return f"{value:f}" if isinstance(value, Decimal) else value
 
 
 def changes(old: Model, new: Model) -> dict[str, list[Any]]:
-    """``{path: [old, new]}`` for every followed field whose value differs."""
+    """``{path: [old, new]}`` for every followed field whose value differs. A field the API
+    started (or stopped) sending is schema drift, not a change of the model: only prices
+    and fields both records carry are compared."""
     before, after = fields(old), fields(new)
     found: dict[str, list[Any]] = {}
     for path in sorted(before.keys() | after.keys()):
-        a, b = before.get(path), after.get(path)
-        if a != b and _followed(path, old, new):
-            found[path] = [_json_value(a), _json_value(b)]
+        top = path.split(".", 1)[0]
+        if before.get(path) != after.get(path) and (top == "pricing" or top in old.raw and top in new.raw):
+            found[path] = [_json_value(before.get(path)), _json_value(after.get(path))]
     return found
 
 
 def diff(old: Sequence[Model], new: Sequence[Model], at: str) -> list[Event]:
     """The events that turn catalog ``old`` into ``new``: added, removed, then changed,
     each by id."""
-    before = {m.id: m for m in old}
-    after = {m.id: m for m in new}
+    before, after = {m.id: m for m in old}, {m.id: m for m in new}
     events = [Event(at, "added", i) for i in sorted(after.keys() - before.keys())]
     events += [Event(at, "removed", i) for i in sorted(before.keys() - after.keys())]
     for ident in sorted(before.keys() & after.keys()):
-        found = changes(before[ident], after[ident])
-        if found:
+        if found := changes(before[ident], after[ident]):
             events.append(Event(at, "changed", ident, found))
     return events
 
 
-def retired_records(previous: Sequence[dict[str, Any]], old: Sequence[Model], new: Sequence[Model]) -> list[dict[str, Any]]:
+def retired_records(previous: Sequence[dict[str, Any]], old: Sequence[Model],
+                    new: Sequence[Model]) -> list[dict[str, Any]]:
     """The last known API record of every model no longer listed, sorted by id: the ones
     retired before, plus the ones ``new`` drops, minus the ones that came back."""
     current = {m.id for m in new}
     records = {r["id"]: r for r in previous if isinstance(r, dict) and isinstance(r.get("id"), str)}
     records.update({m.id: m.raw for m in old if m.id not in current})
     return [records[i] for i in sorted(records) if i not in current]
-
-
-# ---------------------------------------------------------------------------------------
-# Reading the log back
 
 
 @dataclass(frozen=True)
@@ -240,11 +205,8 @@ class PricePoint:
 
 
 def price_history(model: Model, events: Sequence[Event]) -> list[PricePoint]:
-    """Oldest first: the prices ``model`` had since it was first logged.
-
-    Works backwards from the model's current (or last known) prices, undoing each logged
-    price change, so only the log and the record are needed.
-    """
+    """Oldest first: the prices ``model`` had since it was first logged, worked out backwards
+    from its current (or last known) prices by undoing each logged price change."""
     state = {k: _json_value(v) for k, v in fields(model).items() if k.startswith("pricing.")}
     points: list[PricePoint] = []
     start: str | None = None
@@ -252,21 +214,13 @@ def price_history(model: Model, events: Sequence[Event]) -> list[PricePoint]:
         if event.kind == "added":
             start = event.at
             break
-        if event.kind != "changed":
-            continue
-        moved = {k: v for k, v in (event.changes or {}).items() if k.startswith("pricing.")}
-        if not moved:
-            continue
-        points.append(PricePoint(event.at, dict(state)))
-        for path, (old, _new) in moved.items():
-            if old is None:
-                state.pop(path, None)
-            else:
-                state[path] = old
+        moved = {k: old for k, (old, _new) in (event.changes or {}).items() if k.startswith("pricing.")}
+        if moved:
+            points.append(PricePoint(event.at, state))
+            state = {k: v for k, v in {**state, **moved}.items() if v is not None}
     if start is not None or not points:
-        points.append(PricePoint(start or "", dict(state)))
-    points.reverse()
-    return points
+        points.append(PricePoint(start or "", state))
+    return points[::-1]
 
 
 def retirements(events: Sequence[Event], current: Iterable[str]) -> dict[str, str]:
@@ -284,14 +238,13 @@ def retirements(events: Sequence[Event], current: Iterable[str]) -> dict[str, st
 @dataclass
 class SiteHistory:
     """What a build knows of the past: the log and the last records of models no longer
-    listed."""
+    listed (a build from a lone catalog file has neither)."""
 
     events: list[Event] = field(default_factory=list)
     retired: list[Model] = field(default_factory=list)
 
     @property
     def logged(self) -> bool:
-        """Whether there is a history to show (a build from a lone catalog file has none)."""
         return bool(self.events or self.retired)
 
     def newest(self) -> int:
