@@ -6,36 +6,17 @@ import hashlib
 import re
 from functools import lru_cache
 
-_KEEP = frozenset("abcdefghijklmnopqrstuvwxyz0123456789-.")
 _MAX_SEGMENT = 120
 _MAX_PATH = 400
+# What a segment's character-by-character encoding escapes: a leading dot, and anything
+# outside [a-z0-9.-] but ":" (written "_").
+_ESCAPED = re.compile(r"^\.|[^a-z0-9.:-]")
+# A "/" between two non-empty parts; any other "/" belongs to a segment.
+_SEPARATOR = re.compile(r"(?<=.)/(?=[^/])", re.DOTALL)
 # An id of such segments (most real ids) encodes as itself with ":" as "_", unless a segment
 # is too long or "index.html": no need to look at each character.
-_READABLE = re.compile(r"[a-z0-9:-][a-z0-9.:-]{0,%d}(?:/[a-z0-9:-][a-z0-9.:-]{0,%d})*" % (_MAX_SEGMENT - 1, _MAX_SEGMENT - 1))
-
-
-def _escape(char: str) -> str:
-    return "".join(f"~{b:02x}" for b in char.encode("utf-8", "surrogatepass"))
-
-
-def _encode_segment(segment: str) -> str:
-    out = []
-    for i, char in enumerate(segment):
-        if char in _KEEP and not (i == 0 and char == "."):
-            out.append(char)
-        elif char == ":":
-            out.append("_")
-        else:
-            out.append(_escape(char))
-    encoded = "".join(out)
-    if encoded == "index.html":
-        encoded = "~69" + encoded[1:]
-    if len(encoded) > _MAX_SEGMENT:
-        digest = hashlib.sha256(segment.encode("utf-8", "surrogatepass")).hexdigest()[:20]
-        # "~h" never appears in a plain encoding ("h" is not a hex digit), so a shortened
-        # segment cannot equal any other id's segment.
-        encoded = encoded[:80].rstrip("~0123456789abcdef") + "~h" + digest
-    return encoded
+_READABLE = re.compile(r"[a-z0-9:-][a-z0-9.:-]{0,%d}(?:/[a-z0-9:-][a-z0-9.:-]{0,%d})*"
+                       % (_MAX_SEGMENT - 1, _MAX_SEGMENT - 1))
 
 
 @lru_cache(maxsize=None)  # a page links to many models: each id is encoded once
@@ -55,29 +36,30 @@ def encode_path(ident: str) -> str:
 
 def encode_any(ident: str) -> str:
     """``encode_path``, looking at each character."""
-    parts = ident.split("/")
-    segments: list[str] = []
-    current = ""
-    for i, part in enumerate(parts):
-        if i == 0:
-            current = part
-            continue
-        if current and part:
-            segments.append(current)
-            current = part
-        else:
-            current = current + "/" + part
-    segments.append(current)
-    encoded = []
-    for segment in segments:
-        # A segment holding a "/" only got it because a neighbour was empty.
-        pieces = segment.split("/")
-        encoded.append("~2f".join(_encode_segment(p) for p in pieces))
-    result = "/".join(encoded)
-    if len(result) > _MAX_PATH:
-        digest = hashlib.sha256(ident.encode("utf-8", "surrogatepass")).hexdigest()[:20]
-        result = result[:80].rstrip("/~0123456789abcdef") + "~h" + digest
-    return result or "~"
+    segments = _SEPARATOR.split(ident)
+    result = "/".join("~2f".join(_encode_segment(piece) for piece in s.split("/")) for s in segments)
+    return _shortened(result, ident, _MAX_PATH, "/~0123456789abcdef") or "~"
+
+
+def _encode_segment(segment: str) -> str:
+    encoded = _ESCAPED.sub(lambda m: _escape(m.group()), segment).replace(":", "_")
+    if encoded == "index.html":
+        encoded = "~69" + encoded[1:]
+    return _shortened(encoded, segment, _MAX_SEGMENT, "~0123456789abcdef")
+
+
+def _escape(char: str) -> str:
+    return "".join(f"~{b:02x}" for b in char.encode("utf-8", "surrogatepass"))
+
+
+def _shortened(encoded: str, original: str, limit: int, strip: str) -> str:
+    """``encoded`` if it fits in ``limit``, else its start and a digest of ``original``. "~h"
+    never appears in a plain encoding ("h" is not a hex digit), so a shortened name cannot
+    equal any other id's."""
+    if len(encoded) <= limit:
+        return encoded
+    digest = hashlib.sha256(original.encode("utf-8", "surrogatepass")).hexdigest()[:20]
+    return encoded[:80].rstrip(strip) + "~h" + digest
 
 
 def model_path(model_id: str) -> str:
