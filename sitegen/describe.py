@@ -1,6 +1,5 @@
-"""Logged changes in words: ``input $3.00 → $2.50 per 1M tokens``. No I/O.
-
-Model pages, the Changes page and the change feed say what changed in these words.
+"""Logged changes in words (``input $3.00 → $2.50 per 1M tokens``), as model pages, the
+Changes page and the change feed say them. No I/O.
 """
 
 from __future__ import annotations
@@ -27,32 +26,12 @@ LABELS = {
 TOKEN_FIELDS = ("context_length", "top_provider.context_length", "top_provider.max_completion_tokens")
 
 
-def price_label(path: str) -> tuple[str, str]:
-    """``pricing.prompt`` -> ("input", "per 1M tokens"); tiers say where they start."""
-    parts = path.split(".")
-    key = parts[-1]
-    label, unit = PRICE_KINDS.get(key, (key, TOKEN_UNIT))
-    label = label[0].lower() + label[1:]
-    if len(parts) == 4 and parts[1] == "overrides":
-        label += f" from {formats.tokens(int(parts[2]))} prompt tokens" if parts[2].isdigit() else f" ({parts[2]})"
-    return label, f"per {unit}"
-
-
-def price_text(path: str, value: Any) -> str:
-    """A logged price (the API's decimal string, or None) as tables show it."""
-    if value is None:
-        return "none"
-    return formats.price(path.rsplit(".", 1)[-1], Decimal(str(value)))
-
-
-def _value_text(value: Any) -> str:
-    if value is None:
-        return "none"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, list):
-        return ", ".join(str(v) for v in value) or "none"
-    return str(value)
+def describe_event(changes: dict[str, list[Any]] | None) -> list[str]:
+    """Every change of a logged event (its ``changes``) in words, headline prices first."""
+    changes = changes or {}
+    order = sorted(changes, key=lambda p: (HEADLINE_PRICES.index(p) if p in HEADLINE_PRICES else 2,
+                                           not p.startswith("pricing."), p))
+    return [describe(p, *changes[p]) for p in order]
 
 
 def describe(path: str, old: Any, new: Any) -> str:
@@ -77,9 +56,26 @@ def describe(path: str, old: Any, new: Any) -> str:
     return f"{label} {_value_text(old)} → {_value_text(new)}"
 
 
-def describe_event(changes: dict[str, list[Any]] | None) -> list[str]:
-    """Every change of a logged event (its ``changes``) in words, headline prices first."""
-    changes = changes or {}
-    order = sorted(changes, key=lambda p: (HEADLINE_PRICES.index(p) if p in HEADLINE_PRICES else 2,
-                                           not p.startswith("pricing."), p))
-    return [describe(p, *changes[p]) for p in order]
+def price_label(path: str) -> tuple[str, str]:
+    """``pricing.prompt`` -> ("input", "per 1M tokens"); tiers say where they start."""
+    parts = path.split(".")
+    label, unit = PRICE_KINDS.get(parts[-1], (parts[-1], TOKEN_UNIT))
+    label = label[0].lower() + label[1:]
+    if len(parts) == 4 and parts[1] == "overrides":
+        label += f" from {formats.tokens(int(parts[2]))} prompt tokens" if parts[2].isdigit() else f" ({parts[2]})"
+    return label, f"per {unit}"
+
+
+def price_text(path: str, value: Any) -> str:
+    """A logged price (the API's decimal string, or None) as tables show it."""
+    return "none" if value is None else formats.price(path.rsplit(".", 1)[-1], Decimal(str(value)))
+
+
+def _value_text(value: Any) -> str:
+    if value is None:
+        return "none"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value) or "none"
+    return str(value)

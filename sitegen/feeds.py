@@ -1,7 +1,5 @@
-"""RSS and Atom documents. The only home of feedgen.
-
-Feeds are built from plain ``FeedItem`` values, so the same code serves the new-models
-feed, the change feed and the per-author and per-interest feeds.
+"""RSS and Atom documents from plain ``FeedItem`` values, for every feed of the site. The only
+home of feedgen.
 """
 
 from __future__ import annotations
@@ -42,8 +40,18 @@ _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def _strip_controls(text: str) -> str:
-    """XML 1.0 cannot carry most control characters; drop them rather than fail."""
+    """The text without the characters XML 1.0 cannot carry: dropped rather than fail."""
     return _NOT_XML.sub("", text)
+
+
+def rss(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
+    document: bytes = _generator(info, items, for_atom=False).rss_str(pretty=True)
+    return document
+
+
+def atom(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
+    document: bytes = _generator(info, items, for_atom=True).atom_str(pretty=True)
+    return document
 
 
 def _generator(info: FeedInfo, items: Sequence[FeedItem], for_atom: bool) -> FeedGenerator:
@@ -58,8 +66,7 @@ def _generator(info: FeedInfo, items: Sequence[FeedItem], for_atom: bool) -> Fee
     fg.generator("sitegen", __version__)
     fg.updated(info.updated)
     fg.lastBuildDate(info.updated)
-    # feedgen prepends entries; add oldest first so the newest ends on top.
-    for item in reversed(items):
+    for item in reversed(items):  # feedgen prepends entries: the newest, added last, ends on top
         entry = fg.add_entry()
         # Model ids and names can hold anything, even nothing XML carries: an entry still
         # needs an id and a title.
@@ -71,22 +78,10 @@ def _generator(info: FeedInfo, items: Sequence[FeedItem], for_atom: bool) -> Fee
         entry.published(item.published)
         entry.updated(item.published)
         entry.pubDate(item.published)
-        html = _strip_controls(item.html)
-        if for_atom:
-            # Escaped HTML, never CDATA: text that tries to close a CDATA section stays text.
-            entry.content(html, type="html")
+        if for_atom:  # escaped HTML, never CDATA: text that tries to close a CDATA section stays text
+            entry.content(_strip_controls(item.html), type="html")
         else:
-            entry.description(html)
+            entry.description(_strip_controls(item.html))
         for term in item.categories:
             entry.category(term=_strip_controls(term))
     return fg
-
-
-def rss(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
-    fg = _generator(info, items, for_atom=False)
-    return fg.rss_str(pretty=True)
-
-
-def atom(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
-    fg = _generator(info, items, for_atom=True)
-    return fg.atom_str(pretty=True)

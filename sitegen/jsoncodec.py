@@ -1,9 +1,8 @@
 """Compact JSON text in and out, fast. The only home of orjson.
 
-orjson reads and writes JSON several times faster than the standard library. Its compact
-text is the standard library's (``separators=(",", ":")``, ``ensure_ascii`` off) but for
-the shorter exponent of some floats; what it cannot write (an integer beyond 64 bits, a
-key that is not a string) goes to the standard library.
+orjson's compact text is the standard library's (``separators=(",", ":")``, ``ensure_ascii``
+off) but for the shorter exponent of some floats; what it cannot write (an integer beyond 64
+bits, a key that is not a string) is written by the standard library.
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ from sitegen.prices import is_varies
 
 PLACEHOLDER_EXPIRY = "2098-12-31"  # what the API sends for "no expiration announced"
 
-# Capabilities people filter by, read from ``supported_parameters``.
+# Capabilities people filter by, read from ``supported_parameters``: key -> (label, parameters).
 CAPABILITIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "tools": ("Tools", ("tools", "tool_choice")),
     "structured": ("Structured outputs", ("structured_outputs", "response_format")),
@@ -58,27 +58,27 @@ class Model:
     supported_voices: tuple[str, ...]
     raw_text: str = field(repr=False, compare=False)  # the record as the API sent it, as JSON
     capability_keys: tuple[str, ...] = field(default=(), repr=False, compare=False)  # of CAPABILITIES
-    # The part of the id before the first '/', without the alias '~' (worked out once).
+    # The part of the id before the first '/', without the alias '~'.
     author: str = field(default="unknown", repr=False, compare=False)
     path: str = field(default="", repr=False, compare=False)  # of its page: ``paths.model_path(id)``
 
     @property
     def raw(self) -> dict[str, Any]:
         """The record as the API sent it (a fresh copy on each call)."""
-        return json.loads(self.raw_text)
+        record: dict[str, Any] = json.loads(self.raw_text)
+        return record
 
     @property
     def author_display(self) -> str:
         """The author as the name says it ("Anthropic" in "Anthropic: Claude")."""
-        if ": " in self.name:
-            return self.name.split(": ", 1)[0].strip()
-        return self.author
+        head, colon, _ = self.name.partition(": ")
+        return head.strip() if colon else self.author
 
     @property
     def short_name(self) -> str:
-        if ": " in self.name:
-            return self.name.split(": ", 1)[1].strip() or self.name
-        return self.name
+        """The name without the author ("Claude" in "Anthropic: Claude")."""
+        _, colon, tail = self.name.partition(": ")
+        return (tail.strip() or self.name) if colon else self.name
 
     @property
     def variant(self) -> str | None:
