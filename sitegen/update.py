@@ -1,24 +1,36 @@
 """``sitegen fetch``: download, validate and accept a new snapshot into the data folder.
 
-The steps, in order: take the data folder (one fetch at a time), fetch the bytes, parse and
-validate them as a catalog, work out what changes, write the commit message, then hand the
-changes to the store. Nothing is written to ``data/`` unless every step before succeeded,
-so a failed fetch leaves it exactly as it was.
+The steps: take the data folder (one fetch at a time), fetch the bytes, parse them as a
+catalog, refuse one that shrank too much, work out what changes, write the commit message,
+then hand the changes to the store. Nothing in ``data/`` changes unless every step before
+succeeded, so a failed fetch leaves it exactly as it was.
 """
 
 from __future__ import annotations
 
+import contextlib
+import fcntl
+import os
 import time
 from dataclasses import dataclass, field
+from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator, Sequence
 
-from sitegen import fetch, guard, history, store
+from sitegen import fetch, history, store
 from sitegen.catalog import decode, loads, parse_payload, storable
-from sitegen.model import Catalog, Model
-from sitegen.commit_message import commit_message
 from sitegen.config import now
-from sitegen.errors import HistoryError, WriteError
+from sitegen.errors import BusyError, CatalogError, HistoryError, WriteError
+from sitegen.formats import price as format_price, price_number
+from sitegen.model import Catalog, Model
+from sitegen.prices import HEADLINE_PRICES, PRICE_KINDS
+
+LOCK_POLL = 0.1  # seconds between two tries at a data folder another fetch holds
+MAX_LOST = 0.5  # refuse a catalog missing more than this share of the stored models
+WINDOW = timedelta(days=30)  # ... or listing fewer than half of the most in this time
+ALLOW = "refusing to store it (pass --allow-shrink if the models really were removed)"
+LISTED = 30  # models named under each heading of the commit message before "... and N more"
 
 
 @dataclass
@@ -33,7 +45,8 @@ class UpdateReport:
 
     def summary(self) -> str:
         if self.not_modified:
-            return f"{self.source} is not modified since the last fetch (HTTP 304): catalog unchanged, {self.models} models"
+            return (f"{self.source} is not modified since the last fetch (HTTP 304): "
+                    f"catalog unchanged, {self.models} models")
         state = "stored a new snapshot" if self.changed else "catalog unchanged"
         return f"fetched {self.models} models from {self.source}: {self.counts}; {state}"
 
@@ -44,54 +57,99 @@ def update(source: str, data_dir: Path, timeout: float, at: str | None = None,
     ``message_file`` gets the commit message before anything in ``data_dir`` changes.
     ``timeout`` bounds the wait for the folder and the download together."""
     started = time.monotonic()
-    with store.locked(data_dir, started, timeout):
+    with locked(data_dir, started, timeout):
         store.recover(data_dir)
         cached = fetch.Validators.from_json(store.read_validators(data_dir))
         response = fetch.fetch(source, timeout=timeout, validators=cached, started=started)
-        if response.not_modified:  # HTTP 304: the stored snapshot is current, nothing to write
-            report = UpdateReport(source=source, models=len(stored_models(data_dir)), changed=False, not_modified=True)
+        if response.not_modified:
+            report = UpdateReport(source, len(stored_models(data_dir)), changed=False, not_modified=True)
             write_message(message_file, report)
             return report
         payload = decode(response.body, source)  # decoded once: validated, then stored as sent
         catalog = parse_payload(payload, source)
         events, files = changes(data_dir, payload, catalog, at, allow_shrink)
-        report = UpdateReport(source=source, models=len(catalog.models), changed=bool(files),
-                              warnings=catalog.warnings, counts=history.count(events), events=events)
+        report = UpdateReport(source, len(catalog.models), changed=bool(files), warnings=catalog.warnings,
+                              counts=history.count(events), events=events)
         write_message(message_file, report)
         store.commit(data_dir, files)
         store.save_validators(data_dir, response.validators.as_json() if response.validators else None)
     return report
 
 
+@contextlib.contextmanager
+def locked(data_dir: Path, started: float, timeout: float) -> Iterator[None]:
+    """Hold ``data_dir`` (made first) for one fetch, with an exclusive ``flock`` on the folder
+    itself: no lock file is left in it, and the system releases it however the process ends.
+    Another fetch's folder is tried until ``timeout`` s after ``started``, then BusyError."""
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WriteError(f"cannot make the data folder {data_dir}: {exc.strerror or exc}") from None
+    try:
+        fd = os.open(data_dir, os.O_RDONLY | os.O_DIRECTORY)
+    except OSError as exc:
+        raise WriteError(f"cannot open the data folder {data_dir}: {exc.strerror or exc}") from None
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                left = started + timeout - time.monotonic()
+                if not left > 0:
+                    raise BusyError(f"another 'sitegen fetch' is updating {data_dir}; "
+                                    f"gave up waiting for it after {timeout:g}s (try again later)") from None
+                time.sleep(min(LOCK_POLL, left))
+            except OSError as exc:
+                raise WriteError(f"cannot lock the data folder {data_dir}: {exc.strerror or exc}") from None
+        yield
+    finally:
+        os.close(fd)  # releases the lock
+
+
 def changes(data_dir: Path, payload: Any, catalog: Catalog, at: str | None,
             allow_shrink: bool) -> tuple[list[history.Event], dict[str, store.Staged]]:
-    """The events that turn the stored catalog into ``catalog``, and the files that change
-    with them (not yet written)."""
+    """The events that turn the stored catalog into ``catalog``, dated ``at`` or now (the log
+    stays in time order), and the files that change with them (not yet written)."""
     previous = stored_models(data_dir)
-    logged = history.loads(store.read_log(data_dir), source=str(data_dir / store.LOG))
-    when = event_time(logged, at)
-    guard.check_shrink(previous, catalog.models, allow_shrink, history.listed_counts(logged), when)
-    events = history.diff(previous, catalog.models, when)
-    retired = history.retired_records(store.read_retired(data_dir), previous, catalog.models)
-    files = store.plan(data_dir, storable(payload), [e.to_json() for e in events], retired)
-    return events, files
-
-
-def stored_models(data_dir: Path) -> list[Model]:
-    """The models of the accepted snapshot (none before the first fetch)."""
-    content = store.read_snapshot(data_dir)
-    if content is None:
-        return []
-    return loads(content, source=str(data_dir / store.SNAPSHOT)).models
-
-
-def event_time(logged: list[history.Event], at: str | None) -> str:
-    """The time of this fetch's events; the log must stay in time order."""
+    logged = history.loads((store.read(data_dir, store.LOG) or b"").decode("utf-8"),
+                           source=str(data_dir / store.LOG))
     when = history.format_time(history.parse_time(at) if at else now())
     if logged and history.timestamp(when) < history.timestamp(logged[-1].at):
         raise HistoryError(f"the events would be dated {when}, before the last logged event ({logged[-1].at}): "
                            "replay archived catalogs in date order")
-    return when
+    if not allow_shrink:
+        check_shrink(previous, catalog.models, history.listed_counts(logged), when)
+    events = history.diff(previous, catalog.models, when)
+    retired = store.parse_retired(store.read(data_dir, store.RETIRED), data_dir)
+    retired = history.retired_records(retired, previous, catalog.models)
+    return events, store.plan(data_dir, storable(payload), [e.to_json() for e in events], retired)
+
+
+def stored_models(data_dir: Path) -> list[Model]:
+    """The models of the accepted snapshot (none before the first fetch)."""
+    content = store.read(data_dir, store.SNAPSHOT)
+    return [] if content is None else loads(content, source=str(data_dir / store.SNAPSHOT)).models
+
+
+def check_shrink(stored: Sequence[Model], new: Sequence[Model], listed: Sequence[tuple[str, int]], at: str) -> None:
+    """Refuse ``new`` if it lacks over half of the ``stored`` models, or lists fewer than half
+    of the most the catalog listed (``listed``: the count after each logged fetch) in the
+    ``WINDOW`` before ``at`` (the count current when it began included): an API's bad day
+    would retire hundreds of models, and two shrinks of 49% are caught like one of 75%."""
+    before = {m.id for m in stored}
+    after = {m.id for m in new}
+    lost = before - after
+    if before and len(lost) > len(before) * MAX_LOST:
+        raise CatalogError(f"the new catalog lacks {len(lost)} of the {len(before)} models in the data folder; {ALLOW}")
+    start = history.timestamp(at) - WINDOW.total_seconds()
+    recent = [entry for entry in listed if history.timestamp(entry[0]) >= start]
+    current = [entry for entry in listed if history.timestamp(entry[0]) < start][-1:]
+    largest = max(current + recent, key=lambda entry: entry[1], default=None)
+    if largest is not None and len(after) < largest[1] * (1 - MAX_LOST):
+        when, count = largest
+        raise CatalogError(f"the new catalog lists {len(after)} models, fewer than half of the {count} listed "
+                           f"after the fetch of {when} (the most in the last {WINDOW.days} days); {ALLOW}")
 
 
 def write_message(path: Path | None, report: UpdateReport) -> None:
@@ -102,3 +160,57 @@ def write_message(path: Path | None, report: UpdateReport) -> None:
         path.write_text(commit_message(report.events, report.models, report.changed), encoding="utf-8")
     except OSError as exc:
         raise WriteError(f"cannot write the commit message to {path}: {exc.strerror or exc}") from None
+
+
+def commit_message(events: Sequence[history.Event], models: int, stored: bool = True) -> str:
+    """The message of a data commit, so that ``git log -- data`` reads like a change log: the
+    counts in the subject, then the models by kind (``stored``: whether ``data/`` changed)::
+
+        Catalog: 1 added, 0 removed, 1 repriced, 0 changed (401 models)
+
+        Added:
+        - qwen/qwen3-coder:free
+
+        Repriced:
+        - openai/gpt-4o: input $2.50 -> $2.00, output $10.00 -> $8.00
+    """
+    if not stored:
+        subject = f"Catalog: unchanged ({models} models)"
+    elif not events:
+        subject = f"Catalog: no model added, removed or changed; other details updated ({models} models)"
+    else:
+        subject = f"Catalog: {history.count(events)} ({models} models)"
+    sections = [
+        _section("Added", [e.id for e in events if e.kind == "added"]),
+        _section("Removed", [e.id for e in events if e.kind == "removed"]),
+        _section("Repriced", [f"{e.id}: {_price_moves(e)}" for e in events if e.repriced]),
+        _section("Changed", [f"{e.id}: {', '.join(sorted(e.changes or {}))}"
+                             for e in events if e.kind == "changed" and not e.repriced]),
+    ]
+    body = "\n\n".join(s for s in sections if s)
+    return subject + "\n" + (f"\n{body}\n" if body else "")
+
+
+def _section(heading: str, lines: list[str]) -> str:
+    if not lines:
+        return ""
+    shown = [f"- {line}" for line in lines[:LISTED]]
+    if len(lines) > LISTED:
+        shown.append(f"- ... and {len(lines) - LISTED} more")
+    return f"{heading}:\n" + "\n".join(shown)
+
+
+def _price_moves(event: history.Event) -> str:
+    """``input $3.00 -> $2.50, output ...`` for the headline prices that moved; exact
+    amounts when rounding would show the same price twice."""
+    moves = []
+    changes = event.changes or {}
+    for path in HEADLINE_PRICES:
+        if path in changes:
+            key = path.split(".", 1)[1]
+            old, new = (None if value is None else Decimal(value) for value in changes[path])
+            shown = [format_price(key, old), format_price(key, new)]
+            if shown[0] == shown[1]:
+                shown = [f"${price_number(key, v)}" if v is not None else "—" for v in (old, new)]
+            moves.append(f"{PRICE_KINDS[key][0].lower()} {shown[0]} -> {shown[1]}")
+    return ", ".join(moves)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from conftest import FIXTURES, run_cli
-from sitegen.commit_message import LISTED, commit_message
+from sitegen.update import LISTED, commit_message
 from sitegen.history import Event
 
 OLD = FIXTURES / "openrouter-models-2026-07-31.json"
