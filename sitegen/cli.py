@@ -1,4 +1,8 @@
-"""The command line: argv in, exit code out. The only place that prints errors."""
+"""The command line: argv in, exit code out. The only place that prints errors.
+
+Each option's type checks its value as the parser reads it, so a value that cannot be used
+stops the command (exit 64) before it reads or writes anything.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +11,18 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import NoReturn, Sequence
+from typing import Callable, NoReturn, Sequence
 
 from sitegen import __version__
-from sitegen.config import API_URL, DEFAULT_DATA, DEFAULT_OUT, DEFAULT_PORT, BuildSettings, normalize_base_url
-from sitegen.errors import HistoryError, SitegenError, UsageError
+from sitegen.config import API_URL, DEFAULT_BASE_URL, DEFAULT_DATA, DEFAULT_OUT, DEFAULT_PORT, BuildSettings
+from sitegen.config import normalize_base_url
+from sitegen.errors import HistoryError, SitegenError, UsageError, WriteError
 
 DEFAULT_CACHE = Path(".sitegen-cache")
-
-
-def _warn(message: str) -> None:
-    print(f"warning: {message}", file=sys.stderr)
+MAX_TIMEOUT = 86_400.0
 
 
 def cmd_fetch(args: argparse.Namespace) -> int:
-    from sitegen.errors import WriteError
     from sitegen.update import update
 
     try:
@@ -30,43 +31,52 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     except OSError as exc:  # the store names each file it fails to write; this is for any other
         raise WriteError(f"cannot update {exc.filename or args.data}: {exc.strerror or exc}") from None
     for warning in report.warnings:
-        _warn(warning)
+        print(f"warning: {warning}", file=sys.stderr)
     print(report.summary())
     return 0
 
 
-# Option types: each checks a value as the parser reads it, so a value that cannot be used
-# stops the command before it reads or writes anything.
+def cmd_build(args: argparse.Namespace) -> int:
+    from sitegen.build import build
+
+    catalog = args.catalog or (args.data / "models.json")
+    settings = BuildSettings(base_url=normalize_base_url(args.base_url))
+    report = build(Path(catalog), args.out, settings, data_dir=None if args.catalog else args.data,
+                   jobs=args.jobs, cache_dir=None if args.no_cache else args.cache)
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    print(report.summary() + f" -> {args.out}")
+    return 0
 
 
-def _whole_number(text: str) -> int | None:
-    """``text`` as a whole number written in plain digits, or None."""
-    return int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None
+def cmd_serve(args: argparse.Namespace) -> int:
+    from sitegen.serve import serve
+
+    serve(args.out, args.port)
+    return 0
 
 
-def _positive_int(text: str) -> int:
-    value = _whole_number(text)
-    if value is None or value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of at least 1, got {text!r}")
-    return value
+def _whole_number(low: int, high: int | None = None) -> Callable[[str], int]:
+    """The type of an option that takes a whole number, in plain digits, from ``low`` up
+    (to ``high``)."""
+    bounds = f"of at least {low}" if high is None else f"from {low} to {high}"
 
-
-def _port(text: str) -> int:
-    value = _whole_number(text)
-    if value is None or value > 65535:
-        raise argparse.ArgumentTypeError(f"must be a whole number from 0 to 65535, got {text!r}")
-    return value
+    def whole_number(text: str) -> int:
+        value = int(text) if re.fullmatch(r"[0-9]{1,18}", text) else None
+        if value is None or value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"must be a whole number {bounds}, got {text!r}")
+        return value
+    return whole_number
 
 
 def _seconds(text: str) -> float:
-    from sitegen.fetch import MAX_TIMEOUT
-
     try:
         value = float(text)
     except ValueError:
         value = float("nan")
     if not 0 < value <= MAX_TIMEOUT:  # NaN fails this too
-        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, got {text!r}")
+        raise argparse.ArgumentTypeError(f"must be a number of seconds above 0 and at most {MAX_TIMEOUT:g}, "
+                                         f"got {text!r}")
     return value
 
 
@@ -101,43 +111,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(UsageError.exit_code, _usage_error(self.prog, message) + "\n")
 
 
-def cmd_build(args: argparse.Namespace) -> int:
-    from sitegen.build import build
-
-    catalog = args.catalog or (args.data / "models.json")
-    settings = BuildSettings(base_url=normalize_base_url(args.base_url))
-    report = build(Path(catalog), args.out, settings, data_dir=None if args.catalog else args.data,
-                   jobs=args.jobs, cache_dir=None if args.no_cache else args.cache)
-    for warning in report.warnings:
-        _warn(warning)
-    print(report.summary() + f" -> {args.out}")
-    return 0
-
-
-def cmd_serve(args: argparse.Namespace) -> int:
-    from sitegen.serve import serve
-
-    serve(args.out, args.port)
-    return 0
-
-
 def parser() -> argparse.ArgumentParser:
-    top = _Parser(
-        prog="sitegen",
-        description="Build a static website of the OpenRouter model catalog.",
-    )
+    top = _Parser(prog="sitegen", description="Build a static website of the OpenRouter model catalog.")
     top.add_argument("--version", action="version", version=f"sitegen {__version__}")
     commands = top.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     fetch = commands.add_parser(
-        "fetch",
-        help="download the catalog and store it in the data folder",
-        description="Download the catalog (or read a local file), validate it and store it as DATA/models.json.",
-    )
+        "fetch", help="download the catalog and store it in the data folder",
+        description="Download the catalog (or read a local file), validate it and store it as DATA/models.json.")
     fetch.add_argument("--source", default=API_URL, metavar="URL_OR_PATH",
                        help=f"where to read the catalog (default: {API_URL})")
-    fetch.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
-                       help="data folder (default: data/)")
+    fetch.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR", help="data folder (default: data/)")
     fetch.add_argument("--timeout", type=_seconds, default=60.0, metavar="SECONDS",
                        help="give up on the server after this long (default: 60)")
     fetch.add_argument("--allow-shrink", action="store_true",
@@ -152,21 +136,18 @@ def parser() -> argparse.ArgumentParser:
     fetch.set_defaults(func=cmd_fetch)
 
     build = commands.add_parser(
-        "build",
-        help="render the site from the data folder, with no network",
-        description="Render the site from DATA/models.json (or --catalog FILE) into the output folder.",
-    )
+        "build", help="render the site from the data folder, with no network",
+        description="Render the site from DATA/models.json (or --catalog FILE) into the output folder.")
     source = build.add_mutually_exclusive_group()
     source.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR",
                         help="data folder to build from (default: data/)")
     source.add_argument("--catalog", type=Path, metavar="FILE",
                         help="build from this catalog file instead of the data folder")
-    build.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
-                       help="output folder (default: _site/)")
-    build.add_argument("--base-url", type=_base_url, default=f"http://127.0.0.1:{DEFAULT_PORT}/", metavar="URL",
+    build.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="output folder (default: _site/)")
+    build.add_argument("--base-url", type=_base_url, default=DEFAULT_BASE_URL, metavar="URL",
                        help="absolute http(s) URL the site is served from, with no query, fragment, user "
                        "name or characters that need escaping (default: http://127.0.0.1:8000/)")
-    build.add_argument("--jobs", type=_positive_int, metavar="N",
+    build.add_argument("--jobs", type=_whole_number(1), metavar="N",
                        help="processes rendering the model pages (default: 2 for a large catalog "
                        "on a machine with two or more cores, else 1)")
     cached = build.add_mutually_exclusive_group()
@@ -177,14 +158,10 @@ def parser() -> argparse.ArgumentParser:
                         help="render everything, neither reading nor saving the cache")
     build.set_defaults(func=cmd_build)
 
-    serve = commands.add_parser(
-        "serve",
-        help="preview the built site on 127.0.0.1",
-        description="Serve the output folder on 127.0.0.1 for previewing.",
-    )
-    serve.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR",
-                       help="folder to serve (default: _site/)")
-    serve.add_argument("--port", type=_port, default=DEFAULT_PORT, metavar="N",
+    serve = commands.add_parser("serve", help="preview the built site on 127.0.0.1",
+                                description="Serve the output folder on 127.0.0.1 for previewing.")
+    serve.add_argument("--out", type=Path, default=DEFAULT_OUT, metavar="DIR", help="folder to serve (default: _site/)")
+    serve.add_argument("--port", type=_whole_number(0, 65535), default=DEFAULT_PORT, metavar="N",
                        help=f"port, 0 to 65535; 0 picks a free one (default: {DEFAULT_PORT})")
     serve.set_defaults(func=cmd_serve)
     return top
@@ -198,8 +175,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if unknown:  # reported here, where the command is known, rather than by the top parser
         print(_usage_error(f"sitegen {args.command}", "unrecognized arguments: " + " ".join(unknown)), file=sys.stderr)
         return UsageError.exit_code
+    command: Callable[[argparse.Namespace], int] = args.func
     try:
-        return args.func(args)
+        return command(args)
     except SitegenError as exc:
         print(f"sitegen {args.command}: error: {exc}", file=sys.stderr)
         return exc.exit_code
