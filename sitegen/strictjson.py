@@ -1,14 +1,11 @@
 """Numbers JSON cannot carry, found where they enter and refused where files are written.
 No I/O here.
 
-RFC 8259 has no NaN or Infinity, and JSON readers agree on numbers only as far as an IEEE
-double holds them: beyond it JavaScript reads ``1e999`` as Infinity, and Python's int refuses
-to read an integer of over 4,300 digits at all. Python's json module reads NaN and Infinity
-and writes them back, which no other reader would take.
-
-``MARKED`` makes json read each such number as a ``BadNumber``, so the catalog can skip the
-record holding one and name the field (``bad_number_path``); ``loads`` refuses them, for
-proving that a file about to be stored is strict JSON.
+RFC 8259 has no NaN or Infinity, and readers agree on numbers only as far as a double holds
+them: JavaScript reads ``1e999`` as Infinity, and Python's int refuses an integer of over
+4,300 digits. ``MARKED`` makes json read each such number as a ``BadNumber``, so the catalog
+can skip the record holding one and name the field (``bad_number_path``); ``loads`` refuses
+them, to prove that a file about to be stored is strict JSON.
 """
 
 from __future__ import annotations
@@ -17,16 +14,17 @@ import json
 import math
 import re
 import sys
-from typing import Any, Callable
+from typing import Any, Callable, TypedDict
 
 MAX_NUMBER = sys.float_info.max
 MAX_DIGITS = len(str(int(MAX_NUMBER)))  # 309: an integer of more digits is beyond any double
 MAX_PATH = 200  # characters of a field path shown in a message
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 class BadNumber:
-    """A number of a JSON text that JSON cannot carry, in place of its value. Neither
-    orjson nor json can write one, so a value holding one is never stored by mistake."""
+    """A number JSON cannot carry, in place of its value. Neither orjson nor json can write
+    one, so a value holding one is never stored by mistake."""
 
     __slots__ = ("text",)
 
@@ -61,9 +59,16 @@ def _refusing(read: Callable[[str], Any]) -> Callable[[str], Any]:
     return strict
 
 
-# Keyword arguments of json.loads and json.JSONDecoder.
-MARKED: dict[str, Callable[[str], Any]] = {"parse_constant": BadNumber, "parse_float": _float, "parse_int": _int}
-STRICT: dict[str, Callable[[str], Any]] = {name: _refusing(read) for name, read in MARKED.items()}
+class Hooks(TypedDict):
+    """Keyword arguments of json.loads and json.JSONDecoder."""
+
+    parse_constant: Callable[[str], Any]
+    parse_float: Callable[[str], Any]
+    parse_int: Callable[[str], Any]
+
+
+MARKED = Hooks(parse_constant=BadNumber, parse_float=_float, parse_int=_int)
+STRICT = Hooks(parse_constant=_refusing(BadNumber), parse_float=_refusing(_float), parse_int=_refusing(_int))
 
 
 def loads(text: str | bytes) -> Any:
@@ -72,10 +77,10 @@ def loads(text: str | bytes) -> Any:
 
 
 def bad_number_path(value: Any) -> str | None:
-    """Where decoded JSON holds a number JSON cannot carry (a ``BadNumber``, or a float that
-    is not finite), as a field path such as ``pricing.prompt`` or ``benchmarks[2].score``
-    ("" for ``value`` itself); None when it holds none. Walked without recursion, as JSON
-    may nest as deep as the decoder allows."""
+    """Where decoded JSON holds a number JSON cannot carry (a ``BadNumber`` or a float that
+    is not finite), as a path such as ``pricing.prompt`` or ``benchmarks[2].score`` ("" for
+    ``value`` itself); None when it holds none. Walked without recursion, as JSON may nest
+    as deep as the decoder allows."""
     if _bad(value):
         return ""
     stack: list[tuple[Any, tuple[Any, ...]]] = [(value, ())]
@@ -92,9 +97,6 @@ def bad_number_path(value: Any) -> str | None:
 
 def _bad(value: Any) -> bool:
     return type(value) is BadNumber or type(value) is float and not math.isfinite(value)
-
-
-_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 
 def _field_path(trail: tuple[Any, ...]) -> str:
