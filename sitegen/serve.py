@@ -1,10 +1,10 @@
 """``sitegen serve``: a local preview of the built site on 127.0.0.1.
 
-Only the site's regular files are served. A request path is decoded strictly (a malformed
-one answers 400), then resolved one name at a time with links followed, and every step must
-stay inside the served folder: a link that leads out of it is as good as missing. A folder
-answers with its index.html or 404, never with a listing; a missing file gets the site's
-own 404.html, as on GitHub Pages.
+Only the site's regular files are served. A request path is decoded strictly (a malformed one
+answers 400), then resolved one name at a time with links followed, and every step must stay
+inside the served folder: a link that leads out of it is as good as missing. A folder answers
+with its index.html or 404, never a listing; a missing file gets the site's 404.html, as on
+GitHub Pages.
 """
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ import functools
 import http.server
 import os
 import re
+import socket
 import stat
 import sys
 import urllib.parse
@@ -32,11 +33,8 @@ class _BadPath(ValueError):
 
 
 def request_names(path: str) -> list[str]:
-    """The names in a request path (query removed), decoded.
-
-    Raises _BadPath for a path that is too long, relative, wrongly percent-encoded, not
-    UTF-8, holds a control character (NUL included) or a ``..``, or a name too long.
-    """
+    """The names in a request path (without its query), decoded; _BadPath if it cannot name
+    a file."""
     if len(path) > MAX_PATH:
         raise _BadPath("the path is too long")
     if not path.startswith("/"):
@@ -71,10 +69,8 @@ def resolve_inside(root: str, names: list[str]) -> str | None:
 
 def open_regular(path: str) -> tuple[BinaryIO, os.stat_result] | None:
     """``path`` opened for reading with its status, when it is a regular file; else None.
-
     The last name is not followed if it became a link since it was resolved, and a FIFO or
-    device put there instead is never read from.
-    """
+    device put there instead is never read from."""
     try:
         fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
     except OSError:
@@ -110,7 +106,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         elif path.endswith("/"):
             found = None  # a file asked for as a folder
         opened = open_regular(found) if found else None
-        if opened is None:
+        if not found or opened is None:
             self.send_error(HTTPStatus.NOT_FOUND)
             return None
         body, status = opened
@@ -137,10 +133,6 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
             return False
         return when.tzinfo is not None and int(mtime) <= when.timestamp()
 
-    def list_directory(self, path: str | os.PathLike[str]) -> None:
-        """Folders are never listed."""
-        self.send_error(HTTPStatus.NOT_FOUND)
-
     def send_error(self, code: int, message: str | None = None, explain: str | None = None) -> None:
         page = resolve_inside(self.directory, ["404.html"]) if code == HTTPStatus.NOT_FOUND else None
         opened = open_regular(page) if page else None
@@ -158,7 +150,8 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
 
 class _Server(http.server.ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: tuple[str, int]) -> None:
+    def handle_error(self, request: socket.socket | tuple[bytes, socket.socket], client_address: tuple[str, int]
+                     ) -> None:
         """One line for a request that failed (mostly a browser that went away mid-answer);
         the traceback only with ``SITEGEN_DEBUG`` set."""
         if os.environ.get("SITEGEN_DEBUG"):
