@@ -28,7 +28,6 @@ ROOT = Path(__file__).resolve().parent.parent
 TEMPLATES = ROOT / "templates"
 STATIC = ROOT / "static"
 
-
 # Besides letters and digits, the characters a base URL may hold: those that mean the same
 # written anywhere the address goes (HTML text and attributes, XML, robots.txt), so it never
 # needs escaping. Square brackets only around an IPv6 host.
@@ -37,13 +36,8 @@ _HOST_NAME = re.compile(r"(?:[A-Za-z0-9_-]+\.)*[A-Za-z0-9_-]+\.?")
 
 
 def normalize_base_url(url: str) -> str:
-    """The address the site is served from, checked, with exactly one trailing slash.
-
-    It must be an absolute ``http://`` or ``https://`` URL with a host, an optional port and
-    path, and nothing else: no user name, query or fragment, no whitespace or control
-    characters, and nothing that would need escaping in a page, a feed or robots.txt.
-    Raises UsageError naming ``--base-url`` and the value, shown escaped.
-    """
+    """The address the site is served from, with exactly one trailing slash; a UsageError
+    naming ``--base-url`` and the value (shown escaped) when it cannot be used."""
     problem = _base_url_problem(url)
     if problem:
         raise UsageError(f"--base-url {problem}, got {url!r}")
@@ -52,7 +46,8 @@ def normalize_base_url(url: str) -> str:
 
 
 def _base_url_problem(url: str) -> str | None:
-    """What makes ``url`` unusable as the base URL, or None."""
+    """What makes ``url`` unusable as the base URL, or None: it must be an absolute http(s)
+    URL with a host, maybe a port and a path, and nothing that would need escaping."""
     if any(c.isspace() or not c.isprintable() for c in url):
         return "must not contain spaces, line breaks or control characters"
     try:
@@ -105,12 +100,8 @@ def clock_setting() -> str:
 
 
 def build_clock(fallback: int | None) -> datetime:
-    """The build's single notion of "now".
-
-    ``SOURCE_DATE_EPOCH`` wins when set; otherwise ``fallback`` (a unix time derived from the
-    data, such as the newest model or change), so the same data always renders the same bytes.
-    The wall clock is never read.
-    """
+    """The build's one "now": ``SOURCE_DATE_EPOCH`` when set, else ``fallback`` (a unix time
+    taken from the data), so the same data always renders the same bytes."""
     env = clock_setting()
     if env:
         try:
@@ -121,10 +112,6 @@ def build_clock(fallback: int | None) -> datetime:
 
 
 def now() -> datetime:
-    """The time a fetch happens: ``SOURCE_DATE_EPOCH`` when set, else the wall clock.
-
-    The only place sitegen reads the wall clock; the build never calls it.
-    """
-    if os.environ.get("SOURCE_DATE_EPOCH", "").strip():
-        return build_clock(None)
-    return datetime.now(timezone.utc)
+    """The time a fetch happens: ``SOURCE_DATE_EPOCH`` when set, else the wall clock, which
+    nothing else in sitegen reads."""
+    return build_clock(None) if clock_setting() else datetime.now(timezone.utc)
