@@ -64,7 +64,6 @@ class Validators:
 @dataclass
 class Response:
     body: bytes
-    source: str
     not_modified: bool = False
     validators: Validators | None = None
     attempts: int = 1
@@ -155,7 +154,7 @@ def _read_file(source: str, max_bytes: int) -> Response:
     try:
         if path.stat().st_size > max_bytes:
             raise FetchError(f"{source} is larger than {max_bytes // 2**20} MB: not a catalog")
-        return Response(path.read_bytes(), source)
+        return Response(path.read_bytes())
     except OSError as exc:
         raise FetchError(f"cannot read {source}: {exc.strerror or exc}") from None
 
@@ -188,7 +187,7 @@ def _accept(response: httpx.Response, url: str, deadline: float, max_bytes: int)
     validators = Validators.from_json({"url": url, "etag": response.headers.get("ETag"),
                                        "last_modified": response.headers.get("Last-Modified")})
     if status == 304:
-        return Response(b"", url, not_modified=True, validators=validators)
+        return Response(b"", not_modified=True, validators=validators)
     if status == 429 or status >= 500:
         header = response.headers.get("Retry-After")
         problem = f"{where} answered HTTP {status} {response.reason_phrase}".rstrip()
@@ -207,4 +206,4 @@ def _accept(response: httpx.Response, url: str, deadline: float, max_bytes: int)
         chunks.append(chunk)
         if time.monotonic() >= deadline:
             raise TimeoutError
-    return Response(b"".join(chunks), url, validators=validators)
+    return Response(b"".join(chunks), validators=validators)
