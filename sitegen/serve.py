@@ -28,31 +28,27 @@ MAX_PATH = 2048  # characters of a request path as sent; the site's longest is f
 MAX_NAME = 255   # bytes of one name in it, the usual limit of a file system
 
 
-class _BadPath(ValueError):
-    """A request path that cannot name a file; answered with 400."""
-
-
 def request_names(path: str) -> list[str]:
-    """The names in a request path (without its query), decoded; _BadPath if it cannot name
-    a file."""
+    """The names in a request path (without its query), decoded; a ValueError saying why if
+    it cannot name a file (answered with 400)."""
     if len(path) > MAX_PATH:
-        raise _BadPath("the path is too long")
+        raise ValueError("the path is too long")
     if not path.startswith("/"):
-        raise _BadPath("the path must start with /")
+        raise ValueError("the path must start with /")
     if re.search(r"%(?![0-9A-Fa-f]{2})", path):
-        raise _BadPath("a % must start an escape such as %20")
+        raise ValueError("a % must start an escape such as %20")
     try:
         # http.server decodes the request line as Latin-1, so this gives back its bytes.
         text = urllib.parse.unquote_to_bytes(path.encode("latin-1")).decode("utf-8")
     except UnicodeDecodeError:
-        raise _BadPath("the path is not UTF-8") from None
+        raise ValueError("the path is not UTF-8") from None
     if not text.isprintable():
-        raise _BadPath("the path holds a control character")
+        raise ValueError("the path holds a control character")
     names = [name for name in text.split("/") if name not in ("", ".")]
     if ".." in names:
-        raise _BadPath("the path may not climb with ..")
+        raise ValueError("the path may not climb with ..")
     if any(len(name.encode("utf-8")) > MAX_NAME for name in names):
-        raise _BadPath("a name in the path is too long")
+        raise ValueError("a name in the path is too long")
     return names
 
 
@@ -89,7 +85,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
         path, mark, query = self.path.split("#", 1)[0].partition("?")
         try:
             names = request_names(path)
-        except _BadPath as problem:
+        except ValueError as problem:
             self.send_error(HTTPStatus.BAD_REQUEST, f"Bad path: {problem}")
             return None
         found = resolve_inside(self.directory, names)
