@@ -2,10 +2,10 @@
 (``changes.jsonl``) and the last records of models no longer listed (``retired.json``).
 
 Each file is written beside its target and moved into place. Files that change together go
-through ``commit``: each is staged as ``.<name>.new`` and read back, the journal ``.commit``
-naming them is written (the commit point), each is moved over its target, the journal goes.
-``recover`` finishes a commit whose journal is on disk and deletes what any other crash left;
-``read`` sees the committed files meanwhile. Only the holder of ``update.locked`` writes here.
+through ``commit``: each is staged as ``.<name>.new`` and read back as strict JSON, the journal
+``.commit`` naming them is written (the commit point), each is moved over its target, then the
+journal is deleted. ``recover`` finishes a commit whose journal is on disk and deletes what any
+other crash left; ``read`` follows the journal. Only the holder of ``update.locked`` writes.
 """
 
 from __future__ import annotations
@@ -162,9 +162,7 @@ def _remove(path: Path) -> None:
     """Delete ``path`` if it is there (a read-only folder refuses even to delete nothing)."""
     try:
         if os.path.lexists(path):
-            path.unlink()
-    except FileNotFoundError:
-        pass
+            path.unlink(missing_ok=True)
     except OSError as exc:
         raise WriteError(f"cannot remove {path}: {exc.strerror or exc}") from None
 
