@@ -42,23 +42,16 @@ _HEADING = re.compile(r"<(/?)h[12]>")
 _MARKDOWN_SIGNS = re.compile(r"[\\`*_\[\]!]")
 
 
-_rendered: dict[str, str] = {}  # description -> HTML, for the life of the process
-
-
+# A model's page, feeds and tables each ask for its description, and variants share one; the
+# cache is bounded, as a catalog may hold tens of thousands.
+@lru_cache(maxsize=4096)
 def description_html(text: str) -> str:
     """Render a Markdown description to sanitized HTML.
 
     Raw HTML in the source is escaped first, so literal text such as ``<think>`` shows as
     text; Markdown then adds structure, and nh3 keeps only a small allow-list of tags with
-    http(s)/mailto links. Each distinct description is rendered once per process.
+    http(s)/mailto links.
     """
-    known = _rendered.get(text)
-    if known is None:
-        known = _rendered[text] = _description_html(text)
-    return known
-
-
-def _description_html(text: str) -> str:
     if not text.strip():
         return ""
     text = text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate cannot be written out
@@ -168,7 +161,7 @@ def clean_html(fragment: str) -> str:
     )
 
 
-@lru_cache(maxsize=None)
+@lru_cache(maxsize=4096)
 def plain_text(text: str, limit: int = 160) -> str:
     """A one-line plain-text summary of a Markdown description (for meta tags)."""
     rendered = description_html(text)
