@@ -42,9 +42,9 @@ _HEADING = re.compile(r"<(/?)h[12]>")
 _MARKDOWN_SIGNS = re.compile(r"[\\`*_\[\]!]")
 
 
-# A model's page, feeds and tables each ask for its description, and variants share one; the
-# cache is bounded, as a catalog may hold tens of thousands.
-@lru_cache(maxsize=4096)
+# A model's page, tables and feeds each ask for its description, and variants share one: each
+# is rendered once, in a cache bounded far above the descriptions of the largest catalogs.
+@lru_cache(maxsize=1 << 16)
 def description_html(text: str) -> str:
     """Render a Markdown description to sanitized HTML.
 
@@ -161,7 +161,7 @@ def clean_html(fragment: str) -> str:
     )
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1 << 16)
 def plain_text(text: str, limit: int = 160) -> str:
     """A one-line plain-text summary of a Markdown description (for meta tags)."""
     rendered = description_html(text)
