@@ -132,8 +132,8 @@ _SURROGATE_IN_UTF8 = re.compile(rb"\\u[dD][89a-fA-F]|\xed[\xa0-\xbf]")
 def _without_lone_surrogates(value: Any) -> Any:
     """JSON may escape half a UTF-16 pair ("\\ud800"), which no page or file can encode:
     such characters become U+FFFD. Everything else is returned as it is."""
-    if isinstance(value, str):
-        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace") if _SURROGATE.search(value) else value
+    if isinstance(value, str) and _SURROGATE.search(value):
+        return value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
     if isinstance(value, list):
         return [_without_lone_surrogates(v) for v in value]
     if isinstance(value, dict):

@@ -168,9 +168,9 @@ def changes(old: Model, new: Model) -> dict[str, list[Any]]:
     before, after = fields(old), fields(new)
     found: dict[str, list[Any]] = {}
     for path in sorted(before.keys() | after.keys()):
-        top = path.split(".", 1)[0]
-        if before.get(path) != after.get(path) and (top == "pricing" or top in old.raw and top in new.raw):
-            found[path] = [_json_value(before.get(path)), _json_value(after.get(path))]
+        a, b, top = before.get(path), after.get(path), path.split(".", 1)[0]
+        if a != b and (top == "pricing" or top in old.raw and top in new.raw):
+            found[path] = [_json_value(a), _json_value(b)]
     return found
 
 

@@ -22,11 +22,8 @@ from sitegen.strictjson import BadNumber, bad_number_path
 
 # Longer texts and lists are cut, so that a hostile or broken record cannot make a page
 # megabytes long; a longer id skips the record.
-MAX_DESCRIPTION = 20_000
-MAX_NAME = 300
-MAX_LIST = 200
-MAX_TIERS = 20
-MAX_ID = 500
+MAX_DESCRIPTION, MAX_NAME, MAX_ID = 20_000, 300, 500
+MAX_LIST, MAX_TIERS = 200, 20
 # A larger count (of tokens, or unix seconds) is not real and skips the record: 3000-01-01
 # keeps dates far from datetime's year 9999 limit.
 MAX_COUNT = 32_503_680_000
