@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import re
 from itertools import chain
-from typing import Any, Iterable, Iterator, cast
+from typing import Any, Iterable, Iterator
 
 from sitegen.errors import CatalogError
 from sitegen.model import Catalog, Model, sort_key
@@ -30,7 +30,7 @@ def decode(text: str | bytes, source: str = "catalog") -> Any:
     """The JSON value of ``text`` as sent, each number JSON cannot carry read as a
     ``BadNumber``; or a CatalogError saying why it is not JSON."""
     try:
-        return json.loads(text, **cast("dict[str, Any]", MARKED))
+        return json.loads(text, **MARKED)
     except RecursionError:
         raise CatalogError(f"{source} is nested too deeply to be a catalog") from None
     except ValueError as exc:
