@@ -38,7 +38,7 @@ class BuildReport:
                 f"in {self.seconds:.2f}s using {self.processes} " + ("process" if self.processes == 1 else "processes"))
 
 
-def read_inputs(catalog: Path, data_dir: Path | None) -> tuple[bytes, store.DataFiles]:
+def read_inputs(catalog: Path, data_dir: Path | None) -> tuple[bytes, bytes, bytes | None]:
     """The catalog and, with ``data_dir``, the change log and retired records beside it, as
     one consistent set (even while a fetch commits)."""
     if data_dir is not None:
@@ -52,15 +52,15 @@ def read_inputs(catalog: Path, data_dir: Path | None) -> tuple[bytes, store.Data
             raise CatalogError(f"cannot read {catalog}: {exc.strerror}") from None
     if files.snapshot is None:
         raise CatalogError(f"no catalog at {catalog} (run 'sitegen fetch' first, or pass --catalog)")
-    return files.snapshot, files
+    return files.snapshot, files.log, files.retired
 
 
-def parse_history(data_dir: Path | None, inputs: store.DataFiles) -> SiteHistory:
+def parse_history(data_dir: Path | None, log: bytes, retired: bytes | None) -> SiteHistory:
     """The change log's events and the last records of retired models."""
     if data_dir is None:
         return SiteHistory()
-    events = history.loads(inputs.log.decode("utf-8"), source=str(data_dir / store.LOG))
-    records = store.parse_retired(inputs.retired, data_dir)
+    events = history.loads(log.decode("utf-8"), source=str(data_dir / store.LOG))
+    records = store.parse_retired(retired, data_dir)
     return SiteHistory(events, parse_records(records).models if records else [])
 
 
@@ -72,12 +72,11 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
     started = time.perf_counter()
     out = outdir.check_out(out, data=data_dir, catalog=catalog_path, cache=cache_dir)
     outdir.sweep(out)
-    text, inputs = read_inputs(catalog_path, data_dir)
+    text, log, retired = read_inputs(catalog_path, data_dir)
     state_file = cache.cache_file(cache_dir, out) if cache_dir is not None else None
     key = ""
     if state_file is not None:
-        key = cache.digest(cache.code_version(), repr(settings), clock_setting(), text, inputs.log,
-                           inputs.retired or b"-")
+        key = cache.digest(cache.code_version(), repr(settings), clock_setting(), text, log, retired or b"-")
         previous = cache.load(state_file, out)
         if previous is not None and previous.key == key and cache.untouched(out, previous.files):
             return BuildReport(previous.models, previous.pages, len(previous.files), time.perf_counter() - started,
@@ -88,7 +87,8 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
     workers = pool.Workers(count) if count > 1 else None
     try:
         catalog = load_catalog(text, source=str(catalog_path))
-        past = parse_history(data_dir, inputs)
+        del text  # tens of megabytes at tens of thousands of models: not kept while rendering
+        past = parse_history(data_dir, log, retired)
         if workers is not None and pool.worker_count(len(catalog.models), jobs) <= 1:
             workers.close()
             workers = None

@@ -42,9 +42,9 @@ _HEADING = re.compile(r"<(/?)h[12]>")
 _MARKDOWN_SIGNS = re.compile(r"[\\`*_\[\]!]")
 
 
-# A model's page, tables and feeds each ask for its description, and variants share one: each
-# is rendered once, in a cache bounded far above the descriptions of the largest catalogs.
-@lru_cache(maxsize=1 << 16)
+# A model's page, its summaries and its entries ask for its description one after another, and
+# variants (next to each other in the catalog) share one: a small cache renders each once.
+@lru_cache(maxsize=512)
 def description_html(text: str) -> str:
     """Render a Markdown description to sanitized HTML.
 
@@ -161,7 +161,7 @@ def clean_html(fragment: str) -> str:
     )
 
 
-@lru_cache(maxsize=1 << 16)
+@lru_cache(maxsize=512)
 def plain_text(text: str, limit: int = 160) -> str:
     """A one-line plain-text summary of a Markdown description (for meta tags)."""
     rendered = description_html(text)

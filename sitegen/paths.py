@@ -19,7 +19,7 @@ _READABLE = re.compile(r"[a-z0-9:-][a-z0-9.:-]{0,%d}(?:/[a-z0-9:-][a-z0-9.:-]{0,
                        % (_MAX_SEGMENT - 1, _MAX_SEGMENT - 1))
 
 
-@lru_cache(maxsize=1 << 16)  # pages link to many models and authors: each is encoded once
+@lru_cache(maxsize=4096)  # pages link to many models and authors: each is encoded once
 def encode_path(ident: str) -> str:
     """Map any string to a relative URL path made of safe segments, injectively.
 

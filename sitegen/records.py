@@ -22,7 +22,7 @@ from sitegen.strictjson import BadNumber, bad_number_path
 
 # Longer texts and lists are cut, so that a hostile or broken record cannot make a page
 # megabytes long; a longer id skips the record.
-MAX_DESCRIPTION, MAX_NAME, MAX_ID = 20_000, 300, 500
+MAX_NAME, MAX_ID = 300, 500
 MAX_LIST, MAX_TIERS = 200, 20
 # A larger count (of tokens, or unix seconds) is not real and skips the record: 3000-01-01
 # keeps dates far from datetime's year 9999 limit.
@@ -54,7 +54,6 @@ def parse_model(record: Any) -> Model:
             tiers.append(Tier(threshold, _prices(tier, f"pricing.overrides[{i}]")))
     arch = _object(record.get("architecture"))
     top = _object(record.get("top_provider"))
-    description = record.get("description")
     instruct = _opt_str(arch.get("instruct_type"))
     moderated = top.get("is_moderated")
     alias = record.get("alias_target")
@@ -63,7 +62,6 @@ def parse_model(record: Any) -> Model:
         id=model_id,
         name=_opt_str(record.get("name"), MAX_NAME) or model_id,
         created=created,
-        description=description[:MAX_DESCRIPTION] if isinstance(description, str) else "",
         context_length=_opt_int(record, "context_length", ""),
         input_modalities=_str_list(arch.get("input_modalities"), ordered=True),
         output_modalities=_str_list(arch.get("output_modalities"), ordered=True),

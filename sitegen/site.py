@@ -55,9 +55,8 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     static_files(site)
     entries = model_pages(site, inputs(models, logged), r, contribute)  # a page per model
     model_pages(site, inputs(past.retired, logged, left), r, contribute)  # a page per retired model
+    # Then what needs no model's entries (made meanwhile, when other processes make the pages).
     changes.retired_page(site, r, past, left)  # retired/
-    listings.listing_pages(site, r, models, entries)  # index.html, finder.json, all/, authors/
-    compare_page(site, r, models, entries.texts("compare"))  # compare/, compare.json
     changes.changes_page(site, r, models, past)  # changes/
     model_feeds.new_model_feeds(site, models, base_url, clock, size)  # feed.xml, atom.xml
     model_feeds.author_feeds(site, listings.by_author(models), base_url, clock, size)  # authors/*/feed.xml
@@ -65,10 +64,13 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     changes.change_feed(site, models, past, base_url, clock)  # changes.xml
     changes.changes_json(site, past)  # changes.json
     exports.models_json(site, models, base_url)  # models.json
-    exports.models_csv(site, entries.texts("csv"))  # models.csv
     site.add("404.html", r.page("404.html", "404.html", {"title": "Page not found",
                                                          "description": "This page does not exist."}, absolute=True))
     site.add(".nojekyll", b"")  # GitHub Pages: serve the site as it is
+    # What lists every model, from their entries.
+    listings.listing_pages(site, r, models, entries)  # index.html, finder.json, all/, authors/
+    compare_page(site, r, models, entries.texts("compare"))  # compare/, compare.json
+    exports.models_csv(site, entries.texts("csv"))  # models.csv
     exports.sitemap(site, base_url, clock)  # sitemap.xml, robots.txt: last, as they list every page
 
 

@@ -20,7 +20,8 @@ from lxml import etree
 
 from conftest import run_cli
 from sitegen.catalog import decode
-from sitegen.records import MAX_DESCRIPTION, MAX_ID
+from sitegen.model import MAX_DESCRIPTION
+from sitegen.records import MAX_ID
 from sitegen.paths import model_path
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
