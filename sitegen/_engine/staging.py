@@ -98,7 +98,10 @@ class Staging:
     def _folder_for(self, rel: str) -> str:
         folder = rel.rpartition("/")[0]
         if folder and folder not in self._made:
-            os.makedirs(self._root + folder, exist_ok=True)
+            try:
+                os.mkdir(self._root + folder)  # most often a page's own folder, in one made already
+            except OSError:
+                os.makedirs(self._root + folder, exist_ok=True)
             self._made.add(folder)
         return self._root + rel
 
