@@ -84,14 +84,18 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
     # Workers start at once for what looks like a large catalog (1.4 to 2.6 KB a model in
     # real and generated ones), so they get ready while this process parses it.
     count = pool.worker_count(len(text) // 1500, jobs)
-    workers = pool.Workers(count) if count > 1 else None
+    large = len(text) // 1500 >= pool.LARGE
+    workers = pool.Workers(count) if count and large else None  # started from a fork server now
     try:
         catalog = load_catalog(text, source=str(catalog_path))
         del text  # tens of megabytes at tens of thousands of models: not kept while rendering
         past = parse_history(data_dir, log, retired)
-        if workers is not None and pool.worker_count(len(catalog.models), jobs) <= 1:
+        count = pool.worker_count(len(catalog.models), jobs)
+        if workers is not None and (not count or len(catalog.models) < pool.LARGE):
             workers.close()
             workers = None
+        if workers is None and count:  # a small catalog's: forked from this process, which parsed it
+            workers = pool.Workers(count, forked=True)
         with staging.staged(out) as stage:
             files = staging.StagedFiles(stage)
             try:
@@ -105,7 +109,7 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
         if workers is not None:
             workers.close()
     report = BuildReport(len(catalog.models), len(files.pages()), len(files), 0.0, catalog.warnings,
-                         processes=workers.count if workers else 1)
+                         processes=workers.count + 1 if workers else 1)
     if state_file is not None:
         state = cache.State(key, files.written, report.models, report.pages, report.warnings)
         try:

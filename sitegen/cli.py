@@ -148,8 +148,8 @@ def parser() -> argparse.ArgumentParser:
                        help="absolute http(s) URL the site is served from, with no query, fragment, user "
                        "name or characters that need escaping (default: http://127.0.0.1:8000/)")
     build.add_argument("--jobs", type=_whole_number(1), metavar="N",
-                       help="processes rendering the model pages (default: 2 for a large catalog "
-                       "on a machine with two or more cores, else 1)")
+                       help="processes rendering the model pages, this one included, at most one a core "
+                       "(default: one a core from 100 models, else 1)")
     cached = build.add_mutually_exclusive_group()
     cached.add_argument("--cache", type=Path, default=DEFAULT_CACHE, metavar="DIR",
                         help="keep what a rebuild can reuse in DIR, never inside the output folder "

@@ -10,17 +10,18 @@ started yet (cancelling it in the pool), so neither core idles while the other w
 through the queue. Each page is made by the same code from the same ``PageInput``, so the
 output is byte for byte that of a build in one process.
 
-The workers are forked from a server process that has only imported sitegen, not from the
-build: a process forked from the build would inherit the whole catalog and, by merely
-touching it, soon hold a private copy of it.
+A large catalog's workers are forked from a server process that has only imported sitegen,
+started before the catalog is parsed: a process forked from the build would inherit the
+whole catalog and, by merely touching it, soon hold a private copy of it. A small catalog's
+one worker is forked from the build once it has parsed: it starts at once, with everything
+imported, and what it copies is small.
 """
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
-from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import Future
 from datetime import datetime
 from typing import Callable, Iterator, Protocol, Sequence
 
@@ -31,8 +32,11 @@ from sitegen.model_page import PageInput
 from sitegen.render import Renderer, renderer
 from sitegen.writer import Site
 
-# Below this many models, starting workers costs more than it saves (see bench/RESULTS.md).
-THRESHOLD = 1000
+# From SMALL models on, other processes render pages beside the build's own, one a core; from
+# LARGE on, they are started from a fork server (see the module's docstring).
+SMALL, LARGE = 100, 1000
+
+
 class Contribution(Protocol):
     """What ``site.contribute`` gives for a model."""
 
@@ -60,10 +64,10 @@ def cores() -> int:
 
 
 def worker_count(models: int, jobs: int | None) -> int:
-    """``jobs`` when given, at most one a core; else two for a large catalog on two cores."""
-    if jobs is not None:
-        return max(1, min(jobs, cores()))
-    return 2 if models >= THRESHOLD and cores() >= 2 else 1
+    """Workers beside the build's own process for a catalog of ``models``: ``jobs`` processes
+    in all when given, else one a core from ``SMALL`` models on; never more than the cores."""
+    processes = jobs if jobs is not None else cores() if models >= SMALL else 1
+    return max(1, min(processes, cores())) - 1
 
 
 _stopping = False  # in a worker: Ctrl-C was pressed
@@ -84,9 +88,13 @@ def _stop(signum: int, frame: object) -> None:
 class Workers:
     """``count`` worker processes, started at once so they are ready when the catalog is."""
 
-    def __init__(self, count: int) -> None:
-        context = multiprocessing.get_context("forkserver")
-        context.set_forkserver_preload([__name__])
+    def __init__(self, count: int, forked: bool = False) -> None:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor  # with multiprocessing: only when workers start
+
+        context = multiprocessing.get_context("fork" if forked else "forkserver")
+        if not forked:
+            context.set_forkserver_preload([__name__])
         self.count = count
         self.executor = ProcessPoolExecutor(count, mp_context=context, initializer=_quiet)
         self.executor.submit(int)  # starts the processes now, not at the first share
