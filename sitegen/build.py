@@ -87,7 +87,7 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
     large = len(text) // 1500 >= pool.LARGE
     workers = pool.Workers(count) if count and large else None  # started from a fork server now
     try:
-        catalog = load_catalog(text, source=str(catalog_path))
+        catalog = load_catalog(text, str(catalog_path), workers.executor.submit if workers else None)
         del text  # tens of megabytes at tens of thousands of models: not kept while rendering
         past = parse_history(data_dir, log, retired)
         count = pool.worker_count(len(catalog.models), jobs)

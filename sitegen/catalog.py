@@ -82,11 +82,12 @@ def parse_records(records: Iterable[Any], clean: bool = True) -> Catalog:
     return collect([list(parse_each(records, clean))])
 
 
-def parse_each(records: Iterable[Any], clean: bool = True) -> Iterator[Model | str]:
-    """Each record as a Model, or as the warning saying why it cannot be one. ``clean``
-    replaces lone surrogates (which no page or feed can carry) first, in a copy; leave it off
-    only for records a reader that refuses them decoded."""
-    for place, record in enumerate(records):
+def parse_each(records: Iterable[Any], clean: bool = True, start: int = 0) -> Iterator[Model | str]:
+    """Each record as a Model, or as the warning saying why it cannot be one (a record
+    without an id is named by its place, counted from ``start``). ``clean`` replaces lone
+    surrogates (which no page or feed can carry) first, in a copy; leave it off only for
+    records a reader that refuses them decoded."""
+    for place, record in enumerate(records, start):
         try:
             yield parse_model(_without_lone_surrogates(record) if clean else record)
         except (RecursionError, ValueError, TypeError) as exc:
