@@ -389,7 +389,8 @@ def markdown(results: dict[str, Result], started: str, loads: tuple[str, str], h
     lines += ["## Targets", "", "| target | measured | met |", "|---|---|---|"]
     for target, measured, met in targets(results):
         lines.append(f"| {target} | {measured} | {'yes' if met else 'no'} |")
-    return "\n".join(lines + included("TIMING.md", "How the timing changed") + included("LIGHTHOUSE.md", "Lighthouse")) + "\n"
+    return "\n".join(lines + included("DECISIONS.md", "Decisions") + included("TIMING.md", "How the timing changed")
+                     + included("LIGHTHOUSE.md", "Lighthouse")) + "\n"
 
 
 def included(name: str, title: str) -> list[str]:

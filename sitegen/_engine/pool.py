@@ -33,7 +33,7 @@ from sitegen.render import Renderer, renderer
 from sitegen.writer import Site
 
 # From SMALL models on, other processes render pages beside the build's own, one a core; from
-# LARGE on, they are started from a fork server (see the module's docstring).
+# LARGE on, they are started from a fork server (bench/DECISIONS.md has the figures).
 SMALL, LARGE = 100, 1000
 
 
