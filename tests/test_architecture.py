@@ -39,10 +39,10 @@ CATALOG = {"sitegen.catalog", "sitegen.records", "sitegen.model"}
 TRICKS = {"gc", "multiprocessing", "ctypes", "threading", "concurrent", "_thread"}
 MAX_FLOORS = 8
 MAX_MODULE_LINES = 300
-# sitegen/ outside the engine. The restructure aimed at 3,200 lines and reached 4,400: the
-# site itself is 3,500 lines of code without its prose, most of it behaviour the tests hold
-# (the fetch's lock, journal and strict JSON, serve's path rules, the output folder's
-# checks). The ceiling keeps it from growing unseen.
+# sitegen/ outside the engine, in lines of code (no blank line, comment or docstring) and in
+# lines of text: 3,200 of code, as aimed at, hold; so does a ceiling on the text, so the
+# prose cannot grow unseen either.
+MAX_SITE_CODE = 3_200
 MAX_SITE_LINES = 4_400
 MAX_ENGINE_LINES = 1_000
 
@@ -139,10 +139,24 @@ def test_no_module_grows_beyond_three_hundred_lines(name: str) -> None:
     assert lines(MODULES[name]) <= MAX_MODULE_LINES
 
 
+def code_lines(path: Path) -> int:
+    """Lines that are neither blank, a comment nor part of a docstring."""
+    source = path.read_text(encoding="utf-8")
+    prose: set[int] = set()
+    for node in ast.walk(ast.parse(source)):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr) \
+                and isinstance(body[0].value, ast.Constant) and isinstance(body[0].value.value, str):
+            prose.update(range(body[0].lineno, (body[0].end_lineno or body[0].lineno) + 1))
+    return sum(1 for n, line in enumerate(source.splitlines(), 1)
+               if line.strip() and not line.strip().startswith("#") and n not in prose)
+
+
 def test_the_site_and_the_engine_stay_within_their_size() -> None:
-    site = sum(lines(p) for name, p in MODULES.items() if not in_engine(name))
+    site = [p for name, p in MODULES.items() if not in_engine(name)]
     engine = sum(lines(p) for name, p in MODULES.items() if in_engine(name))
-    assert site <= MAX_SITE_LINES and engine <= MAX_ENGINE_LINES, (site, engine)
+    assert sum(map(code_lines, site)) <= MAX_SITE_CODE, sum(map(code_lines, site))
+    assert sum(map(lines, site)) <= MAX_SITE_LINES and engine <= MAX_ENGINE_LINES, (sum(map(lines, site)), engine)
 
 
 @pytest.mark.parametrize("name", sorted(name for name in MODULES if not in_engine(name)))
