@@ -7,8 +7,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import lxml.html
+import pytest
 
-from conftest import ROOT, run_cli
+from conftest import BUILD_EPOCH, ROOT, run_cli
 from sitegen.paths import model_path
 from sitegen.render import Renderer
 
@@ -55,3 +56,40 @@ def test_chrome_is_rendered_once_per_root_and_section() -> None:
     assert lxml.html.fromstring(f"<div>{r.chrome('../', 'authors')[1]}</div>").xpath(
         "//a[@aria-current]/text()") == ["Authors"]
     assert 'href="../../static/css/site.css"' in head and "../../models.json" in foot
+
+
+def test_a_model_page_is_made_from_its_page_input_alone(site: Path, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    """The pages and entries handed to worker processes depend on nothing but a model's
+    ``PageInput``, the base URL and the clock: a fresh process given only those makes the
+    very bytes the build wrote, for current and retired models alike."""
+    import pickle
+    import subprocess
+    import sys
+
+    from sitegen import build, site as site_module
+    from sitegen.history import retirements
+    from sitegen.model_page import inputs
+    from sitegen._engine.jsonload import load
+
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)  # the clock the fixture's build had
+    text, log, retired = build.read_inputs(ROOT / "data" / "models.json", ROOT / "data")
+    catalog, past = load(text), build.parse_history(ROOT / "data", log, retired)
+    models = catalog.models
+    left = retirements(past.events, [m.id for m in models])
+    items = inputs(models, past.events)[::7] + inputs(past.retired, past.events, left)[::7]
+    clock = site_module.SiteData(catalog, past).clock
+    (tmp_path / "inputs.pickle").write_bytes(pickle.dumps((items, clock)))
+    script = f"""
+import pickle, sys
+from sitegen.render import Renderer
+from sitegen.site import contribute
+items, clock = pickle.loads(open({str(tmp_path / 'inputs.pickle')!r}, 'rb').read())
+renderer = Renderer("http://127.0.0.1:8000/", clock)
+pickle.dump([contribute(item, renderer).page for item in items], sys.stdout.buffer)
+"""
+    made = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, check=True).stdout
+    pages = pickle.loads(made)
+    assert len(pages) == len(items) > 60
+    for item, made_page in zip(items, pages):
+        assert made_page.encode("utf-8") == (site / item.model.path / "index.html").read_bytes(), item.model.id
