@@ -9,15 +9,15 @@ unchanged build before anything is parsed.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sitegen import history, store
+from sitegen import endpoints, history, provider_data, store
 from sitegen._engine import cache, outdir, pool, staging
 from sitegen._engine.jsonload import load as load_catalog
 from sitegen.catalog import parse_records
 from sitegen.config import BuildSettings, clock_setting
-from sitegen.errors import CatalogError
+from sitegen.errors import CatalogError, HistoryError
 from sitegen.history import SiteHistory
 from sitegen.site import SiteData, build_site
 
@@ -38,9 +38,9 @@ class BuildReport:
                 f"in {self.seconds:.2f}s using {self.processes} " + ("process" if self.processes == 1 else "processes"))
 
 
-def read_inputs(catalog: Path, data_dir: Path | None) -> tuple[bytes, bytes, bytes | None]:
-    """The catalog and, with ``data_dir``, the change log and retired records beside it, as
-    one consistent set (even while a fetch commits)."""
+def read_inputs(catalog: Path, data_dir: Path | None) -> store.DataFiles:
+    """The catalog and, with ``data_dir``, the change log, retired records and endpoints
+    beside it, as one consistent set (even while a fetch commits)."""
     if data_dir is not None:
         files = store.read_data(data_dir)
     else:
@@ -52,16 +52,26 @@ def read_inputs(catalog: Path, data_dir: Path | None) -> tuple[bytes, bytes, byt
             raise CatalogError(f"cannot read {catalog}: {exc.strerror}") from None
     if files.snapshot is None:
         raise CatalogError(f"no catalog at {catalog} (run 'sitegen fetch' first, or pass --catalog)")
-    return files.snapshot, files.log, files.retired
+    return files
 
 
-def parse_history(data_dir: Path | None, log: bytes, retired: bytes | None) -> SiteHistory:
+def parse_history(data_dir: Path | None, files: store.DataFiles) -> SiteHistory:
     """The change log's events and the last records of retired models."""
     if data_dir is None:
         return SiteHistory()
-    events = history.loads(log.decode("utf-8"), source=str(data_dir / store.LOG))
-    records = store.parse_retired(retired, data_dir)
-    return SiteHistory(events, parse_records(records).models if records else [])
+    events, providers = history.split(history.loads(files.log.decode("utf-8"), source=str(data_dir / store.LOG)))
+    records = store.parse_retired(files.retired, data_dir)
+    return SiteHistory(events, parse_records(records).models if records else [], providers)
+
+
+def parse_endpoints(data_dir: Path | None, files: store.DataFiles) -> dict[str, endpoints.ModelEndpoints]:
+    """Each model's endpoints as last fetched (none without a data folder or before the first
+    fetch of endpoints)."""
+    try:
+        return provider_data.load(files.endpoints)
+    except (ValueError, TypeError) as exc:
+        raise HistoryError(f"{data_dir / store.ENDPOINTS if data_dir else store.ENDPOINTS} cannot be read: "
+                           f"{str(exc)[:200]}") from None
 
 
 def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path | None = None,
@@ -72,11 +82,13 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
     started = time.perf_counter()
     out = outdir.check_out(out, data=data_dir, catalog=catalog_path, cache=cache_dir)
     outdir.sweep(out)
-    text, log, retired = read_inputs(catalog_path, data_dir)
+    data = read_inputs(catalog_path, data_dir)
+    text, data = data.snapshot or b"", replace(data, snapshot=None)  # so ``del text`` frees it
     state_file = cache.cache_file(cache_dir, out) if cache_dir is not None else None
     key = ""
     if state_file is not None:
-        key = cache.digest(cache.code_version(), repr(settings), clock_setting(), text, log, retired or b"-")
+        key = cache.digest(cache.code_version(), repr(settings), clock_setting(), text, data.log,
+                           data.retired or b"-", data.endpoints or b"-")
         previous = cache.load(state_file, out)
         if previous is not None and previous.key == key and cache.untouched(out, previous.files):
             return BuildReport(previous.models, previous.pages, len(previous.files), time.perf_counter() - started,
@@ -89,7 +101,7 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
     try:
         catalog = load_catalog(text, str(catalog_path), workers.executor.submit if workers else None)
         del text  # tens of megabytes at tens of thousands of models: not kept while rendering
-        past = parse_history(data_dir, log, retired)
+        past, served = parse_history(data_dir, data), parse_endpoints(data_dir, data)
         count = pool.worker_count(len(catalog.models), jobs)
         if workers is not None and (not count or len(catalog.models) < pool.LARGE):
             workers.close()
@@ -99,7 +111,7 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
         with staging.staged(out) as stage:
             files = staging.StagedFiles(stage)
             try:
-                build_site(files, SiteData(catalog, past), settings, workers.model_pages if workers else None)
+                build_site(files, SiteData(catalog, past, served), settings, workers.model_pages if workers else None)
                 if workers is not None:
                     workers.finish()
             finally:  # no worker may write into the staged site once it is published or removed

@@ -88,14 +88,19 @@ def change_item(event: Event, model: Model | None, base_url: str) -> feeds.FeedI
     )
 
 
-def recent(past: SiteHistory) -> list[Event]:
-    return list(reversed(past.events))[:RECENT_CHANGES]
+def recent(events: Sequence[Event]) -> list[Event]:
+    return list(reversed(events))[:RECENT_CHANGES]
+
+
+def whole_log(past: SiteHistory) -> list[Event]:
+    """The log's events in its order: within one fetch, the models' before their providers'."""
+    return sorted(past.events + past.providers, key=lambda e: (e.at, e.provider is not None))
 
 
 def change_feed(site: Site, models: Sequence[Model], past: SiteHistory, base_url: str, updated: datetime) -> None:
     """``changes.xml``: the recent events, newest first, each with its old and new values."""
     known = {m.id: m for m in list(past.retired) + list(models)}
-    items = [change_item(e, known.get(e.id), base_url) for e in recent(past)]
+    items = [change_item(e, known.get(e.id), base_url) for e in recent(past.events)]
     info = feeds.FeedInfo("Changes on OpenRouter", "Models added and removed, and every price and limit change.",
                           base_url + "changes/", base_url + "changes.xml", updated)
     site.add("changes.xml", feeds.rss(info, items))
@@ -103,4 +108,4 @@ def change_feed(site: Site, models: Sequence[Model], past: SiteHistory, base_url
 
 def changes_json(site: Site, past: SiteHistory) -> None:
     """``changes.json``: the recent events, newest first, each shaped like a log line."""
-    site.add("changes.json", json.dumps([e.to_json() for e in recent(past)], ensure_ascii=False, indent=1) + "\n")
+    site.add("changes.json", json.dumps([e.to_json() for e in recent(whole_log(past))], ensure_ascii=False, indent=1) + "\n")

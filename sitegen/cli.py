@@ -27,7 +27,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
     try:
         report = update(args.source, args.data, timeout=args.timeout, at=args.at, allow_shrink=args.allow_shrink,
-                        message_file=args.message_file)
+                        message_file=args.message_file, endpoints_file=args.endpoints)
     except OSError as exc:  # the store names each file it fails to write; this is for any other
         raise WriteError(f"cannot update {exc.filename or args.data}: {exc.strerror or exc}") from None
     for warning in report.warnings:
@@ -133,6 +133,9 @@ def parser() -> argparse.ArgumentParser:
     fetch.add_argument("--message-file", type=Path, metavar="FILE",
                        help="also write a git commit message saying what changed to FILE "
                        "(for committing data/ after a scheduled fetch)")
+    fetch.add_argument("--endpoints", type=Path, metavar="FILE",
+                       help="read each model's providers from FILE, a JSON object mapping model ids to answers "
+                       "of the endpoints API (a model missing from it has none)")
     fetch.set_defaults(func=cmd_fetch)
 
     build = commands.add_parser(

@@ -7,6 +7,13 @@ One event per line of ``data/changes.jsonl``::
 
 ``kind`` is ``added``, ``removed`` or ``changed``; only ``changed`` carries ``changes``, a map
 from a dotted field path (see ``fields``) to ``[old, new]``, where a missing value is ``null``.
+A provider's endpoint for a model (``sitegen.endpoints``) has events of its own, naming it::
+
+    {"at": "2026-08-08T00:00:00Z", "kind": "provider_changed", "id": "deepseek/deepseek-v3.2",
+     "provider": "digitalocean", "changes": {"pricing.prompt": ["0.000000425", "0.00000025"]}}
+
+``provider_added``, ``provider_removed`` or ``provider_changed`` (with ``changes`` of the
+endpoint's ``terms``); a model whose endpoints are fetched for the first time has each added.
 Prices are the API's own decimal strings in USD per token. The first snapshot stored into an
 empty data folder logs every model as ``added``, so the log alone knows when each model was
 first seen and what it cost then (by undoing the later price changes).
@@ -16,7 +23,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
@@ -25,7 +32,9 @@ from sitegen.errors import HistoryError
 from sitegen.model import Model
 from sitegen.prices import HEADLINE_PRICES
 
-KINDS = ("added", "removed", "changed")
+MODEL_KINDS = ("added", "removed", "changed")
+PROVIDER_KINDS = ("provider_added", "provider_removed", "provider_changed")
+KINDS = MODEL_KINDS + PROVIDER_KINDS
 
 
 def format_time(moment: datetime) -> str:
@@ -58,9 +67,15 @@ class Event:
     kind: str
     id: str
     changes: dict[str, list[Any]] | None = None
+    provider: str | None = None  # the endpoint's key, for the provider kinds
 
     def to_json(self) -> dict[str, Any]:
-        return {key: value for key, value in asdict(self).items() if value is not None}
+        value: dict[str, Any] = {"at": self.at, "kind": self.kind, "id": self.id}
+        if self.provider is not None:
+            value["provider"] = self.provider
+        if self.changes is not None:
+            value["changes"] = self.changes
+        return value
 
     @property
     def day(self) -> str:
@@ -89,11 +104,19 @@ def loads(text: str, source: str = "changes.jsonl") -> list[Event]:
         if not isinstance(at, str) or not isinstance(ident, str):
             raise HistoryError(f"{where} lacks a string 'at' or 'id'")
         parse_time(at)
-        if data["kind"] == "changed" and not (
+        kind, provider = data["kind"], data.get("provider")
+        if kind.endswith("changed") and not (
                 isinstance(changes, dict) and all(isinstance(v, list) and len(v) == 2 for v in changes.values())):
             raise HistoryError(f"{where} is a change without a 'changes' map of [old, new] pairs")
-        events.append(Event(at, data["kind"], ident, changes if data["kind"] == "changed" else None))
+        if (kind in PROVIDER_KINDS) != isinstance(provider, str):
+            raise HistoryError(f"{where} is a {kind} event {'without' if provider is None else 'with'} a 'provider'")
+        events.append(Event(at, kind, ident, changes if kind.endswith("changed") else None, provider))
     return events
+
+
+def split(events: Sequence[Event]) -> tuple[list[Event], list[Event]]:
+    """The events of models and those of their providers' endpoints, each in log order."""
+    return ([e for e in events if e.provider is None], [e for e in events if e.provider is not None])
 
 
 def listed_counts(events: Sequence[Event]) -> list[tuple[str, int]]:
@@ -119,16 +142,19 @@ class Counts:
     removed: int = 0
     repriced: int = 0
     changed: int = 0
+    providers: int = 0  # events of providers' endpoints
 
     def __str__(self) -> str:
-        return f"{self.added} added, {self.removed} removed, {self.repriced} repriced, {self.changed} changed"
+        text = f"{self.added} added, {self.removed} removed, {self.repriced} repriced, {self.changed} changed"
+        return text + (f", {self.providers} provider changes" if self.providers else "")
 
 
 def count(events: Sequence[Event]) -> Counts:
     """Events by kind: a change of the input or output price is ``repriced``, any other change
-    ``changed``."""
-    kinds = Counter("repriced" if event.repriced else event.kind for event in events)
-    return Counts(kinds["added"], kinds["removed"], kinds["repriced"], kinds["changed"])
+    ``changed``; each event of a provider's endpoint counts in ``providers``."""
+    kinds = Counter("providers" if event.provider else "repriced" if event.repriced else event.kind
+                    for event in events)
+    return Counts(kinds["added"], kinds["removed"], kinds["repriced"], kinds["changed"], kinds["providers"])
 
 
 def fields(model: Model) -> dict[str, Any]:
@@ -240,8 +266,9 @@ class SiteHistory:
     """What a build knows of the past: the log and the last records of models no longer
     listed (a build from a lone catalog file has neither)."""
 
-    events: list[Event] = field(default_factory=list)
+    events: list[Event] = field(default_factory=list)  # of models
     retired: list[Model] = field(default_factory=list)
+    providers: list[Event] = field(default_factory=list)  # of providers' endpoints
 
     @property
     def logged(self) -> bool:

@@ -8,7 +8,7 @@ with ``contribute``, by default one after another in this process (``one_by_one`
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Callable, Sequence
@@ -17,6 +17,7 @@ from sitegen import changes, columns, compare, exports, formats, listings, model
 from sitegen.columns import Entries, HeldEntries
 from sitegen.compare import compare_page
 from sitegen.config import STATIC, BuildSettings, build_clock
+from sitegen.endpoints import ModelEndpoints
 from sitegen.history import SiteHistory, retirements
 from sitegen.model import Catalog
 from sitegen.model_page import PageInput, inputs
@@ -31,10 +32,12 @@ ModelPages = Callable[[Site, Sequence[PageInput], Renderer, Contribute], Entries
 
 @dataclass
 class SiteData:
-    """What a site is made from: the catalog and what the change log knows."""
+    """What a site is made from: the catalog, what the change log knows and who serves
+    each model."""
 
     catalog: Catalog
     past: SiteHistory
+    endpoints: dict[str, ModelEndpoints] = field(default_factory=dict)  # by model id
 
     @property
     def clock(self) -> datetime:

@@ -1,5 +1,6 @@
 """The data folder and its only writer: the snapshot (``models.json``), the change log
-(``changes.jsonl``) and the last records of models no longer listed (``retired.json``).
+(``changes.jsonl``), the last records of models no longer listed (``retired.json``) and the
+providers' endpoints of each model (``endpoints.json``).
 
 Each file is written beside its target and moved into place. Files that change together go
 through ``commit``: each is staged as ``.<name>.new`` and read back as strict JSON, the journal
@@ -26,9 +27,10 @@ from sitegen.errors import BusyError, HistoryError, WriteError
 SNAPSHOT = "models.json"
 LOG = "changes.jsonl"
 RETIRED = "retired.json"
+ENDPOINTS = "endpoints.json"
 JOURNAL = ".commit"
 VALIDATORS = "validators.json"  # ETag / Last-Modified of the response behind the snapshot
-COMMITTED = (SNAPSHOT, LOG, RETIRED)  # the files that change together
+COMMITTED = (SNAPSHOT, LOG, RETIRED, ENDPOINTS)  # the files that change together
 TEMPORARY = ".sitegen-tmp"
 # What a killed write leaves: a temporary file of ``atomic_write``, or one named as earlier
 # versions named theirs (for the staged files, the journal and the validators).
@@ -82,10 +84,11 @@ class Staged:
     lines: bool = False
 
 
-def plan(data_dir: Path, payload: Any, events: Sequence[Any] = (), retired: list[Any] | None = None
-         ) -> dict[str, Staged]:
+def plan(data_dir: Path, payload: Any, events: Sequence[Any] = (), retired: list[Any] | None = None,
+         endpoints: Any = None) -> dict[str, Staged]:
     """What storing ``payload`` as the snapshot, appending ``events`` (JSON values) to the log
-    and replacing the retired records changes, in memory for ``commit``; empty if nothing."""
+    and replacing the retired records and (unless None) the endpoints changes, in memory for
+    ``commit``; empty if nothing."""
     files: dict[str, Staged] = {}
     content = _serialized(data_dir / SNAPSHOT, snapshot_bytes, payload)
     if read(data_dir, SNAPSHOT) != content:
@@ -101,6 +104,10 @@ def plan(data_dir: Path, payload: Any, events: Sequence[Any] = (), retired: list
         current = read(data_dir, RETIRED)
         if current != content and (retired or current is not None):
             files[RETIRED] = Staged(content, {"data": retired})
+    if endpoints is not None:
+        content = _serialized(data_dir / ENDPOINTS, snapshot_bytes, endpoints)
+        if read(data_dir, ENDPOINTS) != content:
+            files[ENDPOINTS] = Staged(content, endpoints)
     return files
 
 
@@ -257,19 +264,21 @@ def parse_retired(content: bytes | None, data_dir: Path) -> list[Any]:
 
 @dataclass(frozen=True)
 class DataFiles:
-    """The three files of a data folder as committed at one moment (None: not there)."""
+    """The files of a data folder as committed at one moment (None: not there)."""
 
     snapshot: bytes | None
     log: bytes
     retired: bytes | None
+    endpoints: bytes | None = None
 
 
 def read_data(data_dir: Path) -> DataFiles:
-    """The three files as one set, even while a fetch commits, without a lock (a build never
+    """The files as one set, even while a fetch commits, without a lock (a build never
     waits for a download): read again if any of them, staged or not, changed meanwhile."""
     for attempt in range(READ_TRIES):
         before = _stamps(data_dir)
-        files = DataFiles(read(data_dir, SNAPSHOT), read(data_dir, LOG) or b"", read(data_dir, RETIRED))
+        files = DataFiles(read(data_dir, SNAPSHOT), read(data_dir, LOG) or b"", read(data_dir, RETIRED),
+                          read(data_dir, ENDPOINTS))
         if _stamps(data_dir) == before:
             return files
         time.sleep(min(0.05, 0.001 * attempt))  # a commit takes milliseconds

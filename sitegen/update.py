@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
-from sitegen import fetch, history, store
+from sitegen import fetch, history, provider_data, provider_fetch, store
 from sitegen.catalog import decode, loads, parse_payload, storable
 from sitegen.config import now
 from sitegen.errors import BusyError, CatalogError, HistoryError, WriteError
@@ -52,9 +52,11 @@ class UpdateReport:
 
 
 def update(source: str, data_dir: Path, timeout: float, at: str | None = None,
-           allow_shrink: bool = False, message_file: Path | None = None) -> UpdateReport:
+           allow_shrink: bool = False, message_file: Path | None = None,
+           endpoints_file: Path | None = None) -> UpdateReport:
     """Fetch ``source`` and store it; ``at`` (ISO-8601) dates the events instead of now;
-    ``message_file`` gets the commit message before anything in ``data_dir`` changes.
+    ``message_file`` gets the commit message before anything in ``data_dir`` changes;
+    ``endpoints_file`` holds the answers of the endpoints API (see ``provider_fetch``).
     ``timeout`` bounds the wait for the folder and the download together."""
     started = time.monotonic()
     with locked(data_dir, started, timeout):
@@ -67,9 +69,11 @@ def update(source: str, data_dir: Path, timeout: float, at: str | None = None,
             return report
         payload = decode(response.body, source)  # decoded once: validated, then stored as sent
         catalog = parse_payload(payload, source)
-        events, files = changes(data_dir, payload, catalog, at, allow_shrink)
-        report = UpdateReport(source, len(catalog.models), changed=bool(files), warnings=catalog.warnings,
-                              counts=history.count(events), events=events)
+        listed = [m.id for m in catalog.models]
+        answers = None if endpoints_file is None else provider_fetch.from_file(endpoints_file, listed)
+        events, files, warnings = changes(data_dir, payload, catalog, at, allow_shrink, answers)
+        report = UpdateReport(source, len(catalog.models), changed=bool(files),
+                              warnings=catalog.warnings + warnings, counts=history.count(events), events=events)
         write_message(message_file, report)
         store.commit(data_dir, files)
         store.save_validators(data_dir, response.validators.as_json() if response.validators else None)
@@ -107,10 +111,12 @@ def locked(data_dir: Path, started: float, timeout: float) -> Iterator[None]:
         os.close(fd)  # releases the lock
 
 
-def changes(data_dir: Path, payload: Any, catalog: Catalog, at: str | None,
-            allow_shrink: bool) -> tuple[list[history.Event], dict[str, store.Staged]]:
-    """The events that turn the stored catalog into ``catalog``, dated ``at`` or now (the log
-    stays in time order), and the files that change with them (not yet written)."""
+def changes(data_dir: Path, payload: Any, catalog: Catalog, at: str | None, allow_shrink: bool,
+            answers: Mapping[str, Any] | None = None
+            ) -> tuple[list[history.Event], dict[str, store.Staged], list[str]]:
+    """The events that turn the stored catalog (and endpoints, with ``answers``: see
+    ``provider_fetch``) into ``catalog``, dated ``at`` or now (the log stays in time order),
+    the files that change with them (not yet written) and warnings."""
     previous = stored_models(data_dir)
     logged = history.loads((store.read(data_dir, store.LOG) or b"").decode("utf-8"),
                            source=str(data_dir / store.LOG))
@@ -123,7 +129,24 @@ def changes(data_dir: Path, payload: Any, catalog: Catalog, at: str | None,
     events = history.diff(previous, catalog.models, when)
     retired = store.parse_retired(store.read(data_dir, store.RETIRED), data_dir)
     retired = history.retired_records(retired, previous, catalog.models)
-    return events, store.plan(data_dir, storable(payload), [e.to_json() for e in events], retired)
+    stored: dict[str, Any] | None = None
+    warnings: list[str] = []
+    if answers is not None:
+        old = stored_endpoints(data_dir)
+        new, warnings = provider_data.merge(old, answers, [m.id for m in catalog.models], when)
+        moved = provider_data.diff(provider_data.parsed(old), provider_data.parsed(new), new)
+        events += [history.Event(when, c.kind, c.id, c.changes, c.provider) for c in moved]
+        stored = provider_data.stored(new)
+    files = store.plan(data_dir, storable(payload), [e.to_json() for e in events], retired, stored)
+    return events, files, warnings
+
+
+def stored_endpoints(data_dir: Path) -> dict[str, dict[str, Any]]:
+    """The entries of the stored ``endpoints.json`` (none before the first fetch of them)."""
+    try:
+        return provider_data.stored_entries(store.read(data_dir, store.ENDPOINTS))
+    except (ValueError, TypeError) as exc:
+        raise HistoryError(f"{data_dir / store.ENDPOINTS} cannot be read: {str(exc)[:200]}") from None
 
 
 def stored_models(data_dir: Path) -> list[Model]:

@@ -40,10 +40,12 @@ TRICKS = {"gc", "multiprocessing", "ctypes", "threading", "concurrent", "_thread
 MAX_FLOORS = 8
 MAX_MODULE_LINES = 300
 # sitegen/ outside the engine, in lines of code (no blank line, comment or docstring) and in
-# lines of text: 3,200 of code, as aimed at, hold; so does a ceiling on the text, so the
-# prose cannot grow unseen either.
-MAX_SITE_CODE = 3_200
-MAX_SITE_LINES = 4_400
+# lines of text: 3,200 of code, as aimed at when the site was reorganized, and a ceiling on
+# the text, so the prose cannot grow unseen either; each capability added since brings an
+# allowance of its own, named here.
+GROWTH = {"providers": (1_000, 1_400)}  # capability -> (lines of code, lines of text)
+MAX_SITE_CODE = 3_200 + sum(code for code, _ in GROWTH.values())
+MAX_SITE_LINES = 4_400 + sum(text for _, text in GROWTH.values())
 MAX_ENGINE_LINES = 1_000
 
 

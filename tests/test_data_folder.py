@@ -19,6 +19,7 @@ pytestmark = pytest.mark.data
 
 DATA = ROOT / "data"
 KINDS = ("added", "removed", "changed")
+PROVIDER_KINDS = ("provider_added", "provider_removed", "provider_changed")
 AT = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
 
 
@@ -86,16 +87,20 @@ def test_every_line_of_the_log_has_the_public_shape_and_the_log_is_in_time_order
     assert events, "the log is empty"
     for n, event in enumerate(events, 1):
         where = f"changes.jsonl:{n}"
-        assert event.get("kind") in KINDS, f"{where}: kind {event.get('kind')!r}"
-        assert set(event) == ({"at", "kind", "id", "changes"} if event["kind"] == "changed" else {"at", "kind", "id"}), where
+        assert event.get("kind") in KINDS + PROVIDER_KINDS, f"{where}: kind {event.get('kind')!r}"
+        keys = {"at", "kind", "id"} | ({"provider"} if event["kind"] in PROVIDER_KINDS else set())
+        assert set(event) == keys | ({"changes"} if event["kind"].endswith("changed") else set()), where
         assert isinstance(event["id"], str) and event["id"], where
+        assert isinstance(event.get("provider", ""), str), where
         assert isinstance(event["at"], str) and AT.fullmatch(event["at"]), f"{where}: at {event['at']!r}"
-        if event["kind"] == "changed":
+        if event["kind"].endswith("changed"):
             changes = event["changes"]
             assert isinstance(changes, dict) and changes, f"{where}: no changes"
             assert all(isinstance(v, list) and len(v) == 2 and v[0] != v[1] for v in changes.values()), where
-    # In time order; within one fetch, added, then removed, then changed, each sorted by id.
-    order = [(e["at"], KINDS.index(e["kind"]), e["id"]) for e in events]
+    # In time order; within one fetch, added, then removed, then changed, each sorted by id;
+    # then the providers' events, by model id and provider.
+    order = [(e["at"], KINDS.index(e["kind"]) if e["kind"] in KINDS else 3, e["id"], e.get("provider", ""))
+             for e in events]
     unordered = [f"changes.jsonl:{n + 2}" for n, (a, b) in enumerate(zip(order, order[1:])) if b <= a]
     assert not unordered, f"out of order (or logged twice) at {unordered[:5]}"
 

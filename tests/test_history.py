@@ -41,18 +41,25 @@ def expected_step(old: Path, new: Path) -> tuple[set[str], set[str], set[str]]:
     return b.keys() - a.keys(), a.keys() - b.keys(), repriced
 
 
-def fetch(data: Path, source: Path, at: str | None = None, **env: str):
+def fetch(data: Path, source: Path, at: str | None = None, endpoints: Path | None = None, **env: str):
     args = ["fetch", "--source", str(source), "--data", str(data)] + (["--at", at] if at else [])
-    return run_cli(*args, env=env or None)
+    return run_cli(*args, *(["--endpoints", str(endpoints)] if endpoints else []), env=env or None)
+
+
+def endpoints_file(date: str) -> Path | None:
+    """The real answers of the endpoints API on ``date``, where the fixtures have them."""
+    path = FIXTURES / "endpoints" / f"endpoints-{date}.json"
+    return path if path.exists() else None
 
 
 @pytest.fixture(scope="module")
 def replay(tmp_path_factory: pytest.TempPathFactory) -> dict:
-    """Replay the four snapshots in date order; keep each step's output and log."""
+    """Replay the four snapshots in date order, with the endpoints of the days that have them;
+    keep each step's output and log."""
     data = tmp_path_factory.mktemp("replay") / "data"
     steps = []
     for date, path in zip(DATES, SNAPSHOT_FILES):
-        result = fetch(data, path, date)
+        result = fetch(data, path, date, endpoints_file(date))
         assert result.returncode == 0, result.stderr
         steps.append({"date": date, "stdout": result.stdout, "log": (data / "changes.jsonl").read_bytes()})
     return {"data": data, "steps": steps}
@@ -103,8 +110,55 @@ def test_every_line_has_the_public_shape(replay: dict) -> None:
             assert list(event) == ["at", "kind", "id", "changes"]
             assert event["changes"] and all(isinstance(v, list) and len(v) == 2 and v[0] != v[1]
                                              for v in event["changes"].values())
+        elif event["kind"] == "provider_changed":
+            assert list(event) == ["at", "kind", "id", "provider", "changes"] and event["changes"]
+        elif event["kind"].startswith("provider_"):
+            assert list(event) == ["at", "kind", "id", "provider"] and event["kind"] in ("provider_added",
+                                                                                       "provider_removed")
         else:
             assert list(event) == ["at", "kind", "id"] and event["kind"] in ("added", "removed")
+
+
+def answers(date: str) -> dict[str, list[dict]]:
+    path = endpoints_file(date)
+    assert path is not None
+    return {model: body["data"]["endpoints"] for model, body in json.loads(path.read_bytes()).items()}
+
+
+def test_the_providers_events_are_what_changed_between_the_two_days_of_endpoints(replay: dict) -> None:
+    """Worked out here from the raw answers: on 07-31 every endpoint of every listed model
+    is added; on 08-08 providers come, go and reprice. A tag the API lists twice with
+    different terms is left to the unit tests."""
+    before, after = answers("2026-07-31"), answers("2026-08-08")
+    listed = set(raw_models(SNAPSHOT_FILES[3]))
+    events = [e for e in events_of(replay["steps"][-1]["log"]) if e["kind"].startswith("provider_")]
+    first = {(e["id"], e["provider"].split("#")[0]) for e in events if e["at"].startswith("2026-07-31")}
+    assert first == {(m, ep["tag"]) for m, eps in before.items() for ep in eps}
+    assert all(e["kind"] == "provider_added" for e in events if e["at"].startswith("2026-07-31"))
+    last = [e for e in events if e["at"].startswith("2026-08-08")]
+    tags = {m: {ep["tag"] for ep in eps} for m, eps in after.items() if m in listed}
+    old_tags = {m: {ep["tag"] for ep in before.get(m, [])} for m in tags}
+    assert {(e["id"], e["provider"]) for e in last if e["kind"] == "provider_added"} == {
+        (m, t) for m in tags for t in tags[m] - old_tags[m]}
+    assert {(e["id"], e["provider"]) for e in last if e["kind"] == "provider_removed"} == {
+        (m, t) for m in tags for t in old_tags[m] - tags[m]}
+    single = {m: {ep["tag"]: ep for ep in eps} for m, eps in after.items()
+              if len({ep["tag"] for ep in eps}) == len(eps)}
+    old_single = {m: {ep["tag"]: ep for ep in eps} for m, eps in before.items()
+                  if len({ep["tag"] for ep in eps}) == len(eps)}
+    repriced = {(e["id"], e["provider"]): e["changes"] for e in last if e["kind"] == "provider_changed"}
+    checked = 0
+    for model in set(single) & set(old_single) & listed:
+        for tag in set(single[model]) & set(old_single[model]):
+            old, new = old_single[model][tag]["pricing"], single[model][tag]["pricing"]
+            for key in ("prompt", "completion"):
+                moved = Decimal(old[key]) != Decimal(new[key])
+                change = repriced.get((model, tag), {}).get(f"pricing.{key}")
+                assert (change is not None) == moved, (model, tag, key)
+                if moved:
+                    assert [Decimal(v) for v in change] == [Decimal(old[key]), Decimal(new[key])]
+                    checked += 1
+    assert checked > 50
 
 
 def test_the_log_only_grows_and_an_unchanged_fetch_appends_nothing(replay: dict, tmp_path: Path) -> None:
@@ -133,7 +187,7 @@ def test_snapshot_and_retired_records(replay: dict) -> None:
 
 
 def test_the_bundled_data_is_this_replay(replay: dict) -> None:
-    for name in ("changes.jsonl", "retired.json"):
+    for name in ("changes.jsonl", "retired.json", "endpoints.json"):
         assert (ROOT / "data" / name).read_bytes() == (replay["data"] / name).read_bytes(), name
     assert json.loads((ROOT / "data/models.json").read_bytes()) == json.loads((replay["data"] / "models.json").read_bytes())
 

@@ -73,8 +73,8 @@ def test_a_model_page_is_made_from_its_page_input_alone(site: Path, tmp_path: Pa
     from sitegen._engine.jsonload import load
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)  # the clock the fixture's build had
-    text, log, retired = build.read_inputs(ROOT / "data" / "models.json", ROOT / "data")
-    catalog, past = load(text), build.parse_history(ROOT / "data", log, retired)
+    files = build.read_inputs(ROOT / "data" / "models.json", ROOT / "data")
+    catalog, past = load(files.snapshot or b""), build.parse_history(ROOT / "data", files)
     models = catalog.models
     left = retirements(past.events, [m.id for m in models])
     items = inputs(models, past.events)[::7] + inputs(past.retired, past.events, left)[::7]

@@ -1,0 +1,115 @@
+"""The providers' endpoints in the data folder, and how they change. No I/O here.
+
+``data/endpoints.json`` holds one entry per listed model whose endpoints were fetched, sorted
+by id, each endpoint as the API sent it once ``sitegen.endpoints`` accepted it, sorted by key::
+
+    {"version": 1,
+     "models": {"deepseek/deepseek-v3.2": {"fetched_at": "2026-08-08T00:00:00Z",
+                                           "endpoints": [{"tag": "baidu", ...}, ...]}}}
+
+An empty list: the API said the model has none (a 404). ``fetched_at`` says when the list was
+last fetched: a model whose request failed keeps its last list and time.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping
+
+from sitegen.endpoints import ModelEndpoints, accept, keyed, refusal
+
+STORE_VERSION = 1
+
+
+def stored(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """The value of ``endpoints.json`` holding ``entries`` (model id -> {"fetched_at", "endpoints"})."""
+    return {"version": STORE_VERSION, "models": {i: entries[i] for i in sorted(entries)}}
+
+
+def stored_entries(content: bytes | None) -> dict[str, dict[str, Any]]:
+    """The entries of an ``endpoints.json`` (none when there is no file); ValueError when it
+    is not one."""
+    if content is None:
+        return {}
+    value = json.loads(content)
+    models = value.get("models") if isinstance(value, dict) else None
+    if not isinstance(models, dict) or not all(
+            isinstance(e, dict) and isinstance(e.get("fetched_at"), str) and isinstance(e.get("endpoints"), list)
+            for e in models.values()):
+        raise ValueError("it is not an object with a 'models' map of {fetched_at, endpoints}")
+    return models
+
+
+def load(content: bytes | None) -> dict[str, ModelEndpoints]:
+    """What a build knows of every model's endpoints, by model id."""
+    return parsed(stored_entries(content))
+
+
+def parsed(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, ModelEndpoints]:
+    return {model_id: ModelEndpoints(entry["fetched_at"], keyed(entry["endpoints"]))
+            for model_id, entry in entries.items()}
+
+
+def merge(old: Mapping[str, dict[str, Any]], answers: Mapping[str, Any], listed: Iterable[str],
+          when: str) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """The stored entries after a fetch at ``when`` of the ``listed`` models' endpoints, and
+    warnings. ``answers`` maps a model id to the decoded answer, or None where the API said
+    the model has none (404); a model without an answer (its request failed), or with an
+    answer that is not a list of endpoints, keeps its ``old`` entry. Models no longer listed
+    are dropped."""
+    entries: dict[str, dict[str, Any]] = {}
+    warnings: list[str] = []
+    for model_id in sorted(set(listed)):
+        if model_id not in answers:
+            if model_id in old:
+                entries[model_id] = dict(old[model_id])
+            continue
+        body = answers[model_id]
+        why = None if body is None else refusal(body)
+        if why is not None:
+            kept = f"kept its endpoints of {old[model_id]['fetched_at']}" if model_id in old else "none stored"
+            warnings.append(f"refused the endpoints of {model_id} ({kept}): {why}")
+            if model_id in old:
+                entries[model_id] = dict(old[model_id])
+            continue
+        records, skipped = accept(model_id, body) if body is not None else ([], [])
+        warnings += skipped
+        entries[model_id] = {"fetched_at": when, "endpoints": records}
+    return entries, warnings
+
+
+@dataclass(frozen=True)
+class ProviderChange:
+    """One provider event: ``kind`` is ``provider_added``, ``provider_removed`` or
+    ``provider_changed`` (with ``changes``: path -> [old, new], a missing value null)."""
+
+    kind: str
+    id: str
+    provider: str
+    changes: dict[str, list[Any]] | None = None
+
+
+def diff(old: Mapping[str, ModelEndpoints], new: Mapping[str, ModelEndpoints],
+         listed: Iterable[str]) -> list[ProviderChange]:
+    """The provider events that turn ``old`` into ``new`` for the ``listed`` models, by model
+    id then key: a model fetched for the first time has all its endpoints added; a model
+    without an entry in ``new`` (its request failed) changes nothing."""
+    changes: list[ProviderChange] = []
+    for model_id in sorted(set(listed)):
+        if model_id not in new:
+            continue
+        before = {e.key: e for e in old[model_id].endpoints} if model_id in old else {}
+        after = {e.key: e for e in new[model_id].endpoints}
+        for key in sorted(before.keys() | after.keys()):
+            if key not in before:
+                changes.append(ProviderChange("provider_added", model_id, key))
+            elif key not in after:
+                changes.append(ProviderChange("provider_removed", model_id, key))
+            elif moved := _moved(before[key].terms(), after[key].terms()):
+                changes.append(ProviderChange("provider_changed", model_id, key, moved))
+    return changes
+
+
+def _moved(a: dict[str, Any], b: dict[str, Any]) -> dict[str, list[Any]]:
+    return {path: [a.get(path), b.get(path)] for path in sorted(a.keys() | b.keys()) if a.get(path) != b.get(path)}
