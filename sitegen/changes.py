@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any, Sequence
 
 from sitegen import feeds, formats
+from sitegen.config import SITE_NAME
 from sitegen.model import Model
 from sitegen.describe import describe_event
 from sitegen.history import Event, SiteHistory, parse_time
@@ -97,7 +98,7 @@ def change_feed(site: Site, models: Sequence[Model], past: SiteHistory, base_url
     known = {m.id: m for m in list(past.retired) + list(models)}
     items = [change_item(e, known.get(e.id), base_url) for e in recent(past)]
     info = feeds.FeedInfo("Changes on OpenRouter", "Models added and removed, and every price and limit change.",
-                          base_url + "changes/", base_url + "changes.xml", updated)
+                          base_url + "changes/", base_url + "changes.xml", updated, SITE_NAME)
     site.add("changes.xml", feeds.rss(info, items))
 
 

@@ -1,0 +1,95 @@
+"""Following the catalog: the feeds are valid (Atom as RFC 4287 asks), listed on the feeds
+page, and there is one per model; price drops and rises; the models about to expire and
+their calendar; price badges. All from the bundled data/ (the replay of the real snapshots).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from urllib.parse import quote
+
+import feedparser
+import lxml.etree
+
+from conftest import PROJECT_BASE
+
+BASE = "http://127.0.0.1:8000/"
+ATOM = "{http://www.w3.org/2005/Atom}"
+# RFC 3339 date-time, as atom:updated must be written (RFC 4287 §3.3).
+RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
+# An IRI (RFC 3987): a scheme, then no character an IRI may not hold.
+IRI = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:[^\s<>\"{}|\\^`\x00-\x1f]+$")
+# A tag: URI (RFC 4151): tag:AUTHORITY,DATE:SPECIFIC.
+TAG = re.compile(r"^tag:[A-Za-z0-9.\[\]:-]+,\d{4}(-\d{2}(-\d{2})?)?:[A-Za-z0-9._~!$&'()*+,;=:@/?%-]*$")
+
+
+def atom_problems(document: bytes) -> list[str]:
+    """What keeps ``document`` from being an Atom feed as RFC 4287 defines it: a feed and
+    each entry with exactly one IRI ``id``, a ``title`` and an RFC 3339 ``updated``; an
+    ``author`` on the feed or on every entry (§4.1.1); unique entry ids; each entry with
+    content or an alternate link."""
+    root = lxml.etree.fromstring(document)
+    if root.tag != ATOM + "feed":
+        return [f"the root is {root.tag}, not atom:feed"]
+    problems = []
+    feed_author = bool(root.findall(ATOM + "author/" + ATOM + "name"))
+    for where, element in [("feed", root), *((f"entry {n}", e) for n, e in enumerate(root.iter(ATOM + "entry")))]:
+        for child in ("id", "title", "updated"):
+            if len(element.findall(ATOM + child)) != 1:
+                problems.append(f"{where}: {len(element.findall(ATOM + child))} atom:{child}")
+        ident = element.findtext(ATOM + "id") or ""
+        if not IRI.match(ident):
+            problems.append(f"{where}: id {ident!r} is not an IRI")
+        if ident.startswith("tag:") and not TAG.match(ident):
+            problems.append(f"{where}: id {ident!r} is not a tag: URI")
+        if not RFC3339.match(element.findtext(ATOM + "updated") or ""):
+            problems.append(f"{where}: updated is not an RFC 3339 date-time")
+        if where != "feed":
+            if not feed_author and not element.findall(ATOM + "author/" + ATOM + "name"):
+                problems.append(f"{where}: no author, and the feed has none")
+            if element.find(ATOM + "content") is None and not [
+                    link for link in element.findall(ATOM + "link") if link.get("rel", "alternate") == "alternate"]:
+                problems.append(f"{where}: neither content nor an alternate link")
+    ids = [e.findtext(ATOM + "id") for e in root.iter(ATOM + "entry")]
+    if len(ids) != len(set(ids)):
+        problems.append("two entries share an id")
+    return problems
+
+
+def atom_feeds(site: Path) -> list[Path]:
+    return [p for p in sorted(site.rglob("*.xml")) if lxml.etree.parse(str(p)).getroot().tag == ATOM + "feed"]
+
+
+def test_every_atom_feed_is_valid_atom(site: Path) -> None:
+    found = atom_feeds(site)
+    assert site / "atom.xml" in found
+    for path in found:
+        assert atom_problems(path.read_bytes()) == [], path
+        assert not feedparser.parse(path.read_bytes()).bozo, path
+
+
+def test_the_atom_check_finds_what_the_old_atom_feed_lacked() -> None:
+    old = (b'<feed xmlns="http://www.w3.org/2005/Atom"><id>http://x/atom.xml</id><title>t</title>'
+           b'<updated>2026-08-08T00:00:00+00:00</updated><entry><id>meta/muse-spark-1.2</id><title>m</title>'
+           b'<updated>2026-08-05</updated><content type="html">x</content></entry></feed>')
+    problems = atom_problems(old)
+    assert "entry 0: id 'meta/muse-spark-1.2' is not an IRI" in problems
+    assert "entry 0: no author, and the feed has none" in problems
+    assert "entry 0: updated is not an RFC 3339 date-time" in problems
+
+
+def test_atom_ids_are_tag_uris_of_the_host_and_the_model_and_rss_guids_stay_model_ids(site: Path,
+                                                                                      project_site: Path) -> None:
+    records = {m["id"]: m for m in json.loads((site / "models.json").read_bytes())["data"]}
+    for root, prefix in ((site, "tag:127.0.0.1,2025:"), (project_site, "tag:someone.github.io,2025:repo/")):
+        atom = feedparser.parse((root / "atom.xml").read_bytes())
+        rss = feedparser.parse((root / "feed.xml").read_bytes())
+        assert len(atom.entries) == len(rss.entries) == 50
+        assert {e.id for e in rss.entries} <= records.keys()  # the GUIDs are the model ids, as before
+        assert [e.id for e in atom.entries] == [prefix + quote(e.id, safe="/:@!$&'()*+,;=~") for e in rss.entries]
+        assert atom.feed.author == "LLM Catalog"
+        for entry, item in zip(atom.entries, rss.entries):
+            name = records[item.id]["name"]
+            assert entry.author == (name.split(": ")[0] if ": " in name else item.id.lstrip("~").split("/")[0])
