@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 
 from sitegen import feeds, formats
 from sitegen.config import SITE_NAME
+from sitegen.feedlist import FOLDER_FEED
 from sitegen.model import Model, sort_key
 from sitegen.markup import description_html
 from sitegen.paths import author_path
@@ -89,8 +90,8 @@ def author_feeds(site: Site, groups: dict[str, list[Model]], base_url: str, upda
         folder = author_path(author)
         name = items[0].author_display
         info = feeds.FeedInfo(f"New {name} models on OpenRouter", f"The newest {name} models, with price and context.",
-                              base_url + folder, base_url + folder + "feed.xml", updated, SITE_NAME)
-        site.add(folder + "feed.xml", feeds.rss(info, _newest(items, size, base_url)))
+                              base_url + folder, base_url + folder + FOLDER_FEED, updated, SITE_NAME)
+        site.add(folder + FOLDER_FEED, feeds.rss(info, _newest(items, size, base_url)))
 
 
 def interest_feeds(site: Site, models: Sequence[Model], base_url: str, updated: datetime, size: int) -> None:

@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Sequence
 
-from sitegen import changes, columns, compare, exports, formats, listings, model_feeds, model_page
+from sitegen import changes, columns, compare, exports, following, formats, listings, model_feeds, model_page
 from sitegen.columns import Entries, HeldEntries
 from sitegen.compare import compare_page
 from sitegen.config import STATIC, BuildSettings, build_clock
@@ -59,10 +59,12 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     changes.retired_page(site, r, past, left)  # retired/
     changes.changes_page(site, r, models, past)  # changes/
     model_feeds.new_model_feeds(site, models, base_url, clock, size)  # feed.xml, atom.xml
-    model_feeds.author_feeds(site, listings.by_author(models), base_url, clock, size)  # authors/*/feed.xml
+    groups = listings.by_author(models)
+    model_feeds.author_feeds(site, groups, base_url, clock, size)  # authors/*/feed.xml
     model_feeds.interest_feeds(site, models, base_url, clock, size)  # feeds/*.xml
     changes.change_feed(site, models, past, base_url, clock)  # changes.xml
     changes.changes_json(site, past)  # changes.json
+    following.feeds_page(site, r, groups)  # feeds/: every feed listed
     exports.models_json(site, models, base_url)  # models.json
     site.add("404.html", r.page("404.html", "404.html", {"title": "Page not found",
                                                          "description": "This page does not exist."}, absolute=True))

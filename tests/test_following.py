@@ -12,6 +12,7 @@ from urllib.parse import quote
 
 import feedparser
 import lxml.etree
+import lxml.html
 
 from conftest import PROJECT_BASE
 
@@ -93,3 +94,47 @@ def test_atom_ids_are_tag_uris_of_the_host_and_the_model_and_rss_guids_stay_mode
         for entry, item in zip(atom.entries, rss.entries):
             name = records[item.id]["name"]
             assert entry.author == (name.split(": ")[0] if ": " in name else item.id.lstrip("~").split("/")[0])
+
+
+# ---------------------------------------------------------------------------------------
+# The feeds page
+
+
+def html(site: Path, rel: str) -> lxml.html.HtmlElement:
+    return lxml.html.parse(str(site / rel / "index.html" if not rel.endswith((".html", ".xml")) else site / rel)).getroot()
+
+
+def words(element: lxml.html.HtmlElement) -> str:
+    return " ".join(element.text_content().split())
+
+
+def test_the_navigation_leads_to_the_feeds_page_not_to_raw_xml(site: Path) -> None:
+    for rel in ["", "changes", "models/openai/gpt-4o", "feeds"]:
+        nav = html(site, rel).xpath("//header//nav//a")
+        hrefs = [a.get("href") for a in nav]
+        assert not [h for h in hrefs if h.endswith(".xml")], rel
+        feeds = [a for a in nav if words(a) == "Feeds"]
+        assert len(feeds) == 1 and feeds[0].get("href").endswith("feeds/"), rel
+    current = html(site, "feeds").xpath("//header//nav//a[@aria-current='page']")
+    assert [words(a) for a in current] == ["Feeds"]
+
+
+def test_the_feeds_page_lists_every_feed_with_its_address(site: Path) -> None:
+    doc = html(site, "feeds")
+    site_wide = [p.relative_to(site).as_posix() for p in sorted(site.rglob("*.xml"))
+                 if p.name != "sitemap.xml" and not p.relative_to(site).as_posix().startswith(("authors/", "models/"))]
+    assert {"feed.xml", "atom.xml", "changes.xml", "feeds/free.xml"} <= set(site_wide)
+    cards = doc.xpath("//ul[@class='feed-list']/li")
+    listed = {card.xpath(".//h3/a/@href")[0].removeprefix("../"): card for card in cards}
+    assert sorted(listed) == sorted(site_wide)
+    for rel, card in listed.items():
+        address = card.xpath(".//code")[0]
+        assert address.text == BASE + rel
+        assert card.xpath(".//button[@data-copy]/@data-copy") == [address.get("id")]
+        kind = card.xpath(".//h3/span[@class='tag']")[0].text
+        root = lxml.etree.parse(str(site / rel)).getroot().tag
+        assert kind == ("Atom" if root == ATOM + "feed" else "RSS"), rel
+        assert len(words(card.xpath(".//p")[0])) > 20, rel  # says what it carries
+    authors = {a.get("href").removeprefix("../") for a in doc.xpath("//ul[@class='feed-authors']//a")}
+    assert authors == {p.relative_to(site).as_posix() for p in site.glob("authors/*/feed.xml")}
+    assert len(authors) > 40

@@ -1,0 +1,24 @@
+"""Pages for following the catalog: ``feeds/``, which lists every feed the site has and says
+what each carries. No disk access.
+"""
+
+from __future__ import annotations
+
+from sitegen.feedlist import FOLDER_FEED, SITE_FEEDS
+from sitegen.model import Model
+from sitegen.paths import author_path
+from sitegen.render import Renderer
+from sitegen.writer import Site
+
+
+def feeds_page(site: Site, r: Renderer, groups: dict[str, list[Model]]) -> None:
+    """``feeds/``: the site's feeds with their addresses and each author's feed (``groups``:
+    author -> models)."""
+    site.add("feeds/", r.page("feeds.html", "feeds/", {
+        "feeds": [(feed, r.base_url + feed.path) for feed in SITE_FEEDS],
+        "authors": [(items[0].author_display, author_path(author) + FOLDER_FEED, len(items))
+                    for author, items in sorted(groups.items(), key=lambda kv: kv[1][0].author_display.lower())],
+        "title": "Feeds",
+        "description": "Every feed of the catalog: new models, changes and each author's new models, with "
+        "the address to paste into a feed reader.",
+    }))
