@@ -16,6 +16,7 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import quote
 
 from sitegen import charts, formats
+from sitegen.feedlist import FOLDER_FEED
 from sitegen.formats import attribute as esc
 from sitegen.model import CAPABILITIES, Model
 from sitegen.describe import describe_event, price_label, price_text
@@ -26,6 +27,7 @@ from sitegen.prices import HEADLINE_PRICES, PRICE_KINDS, TOKEN_UNIT
 from sitegen.render import relative_root, safe
 
 RAW_JSON_LIMIT = 200_000  # characters of the raw JSON block
+BESIDE = (FOLDER_FEED,)  # the files every model has beside its page: its feed
 EXPIRY_WARNING = timedelta(days=30)  # an expiration date this close is warned about
 
 
@@ -74,6 +76,7 @@ def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
         "name": model.name,
         "model_id": model.id,
         "compare_query": quote(model.id, safe="/"),  # as Jinja's urlencode filter writes it
+        "feed": FOLDER_FEED,
         "free": model.is_free,
         "variant": model.variant,
         "is_alias": model.is_alias,

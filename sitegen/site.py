@@ -17,8 +17,9 @@ from sitegen import changes, columns, compare, exports, following, formats, list
 from sitegen.columns import Entries, HeldEntries
 from sitegen.compare import compare_page
 from sitegen.config import STATIC, BuildSettings, build_clock
+from sitegen.feedlist import FOLDER_FEED
 from sitegen.history import SiteHistory, retirements
-from sitegen.model import Catalog
+from sitegen.model import Catalog, sort_key
 from sitegen.model_page import PageInput, inputs
 from sitegen.render import Renderer
 from sitegen.writer import Site
@@ -64,7 +65,7 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     model_feeds.interest_feeds(site, models, base_url, clock, size)  # feeds/*.xml
     changes.change_feed(site, models, past, base_url, clock)  # changes.xml
     changes.changes_json(site, past)  # changes.json
-    following.feeds_page(site, r, groups)  # feeds/: every feed listed
+    following.feeds_page(site, r, groups, min(models, key=sort_key, default=None))  # feeds/: every feed listed
     exports.models_json(site, models, base_url)  # models.json
     site.add("404.html", r.page("404.html", "404.html", {"title": "Page not found",
                                                          "description": "This page does not exist."}, absolute=True))
@@ -84,15 +85,17 @@ def static_files(site: Site, root: Path = STATIC) -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# Everything one model adds to the site, made in one place: its page and its entries in the
-# files about the whole catalog (its row of the models tables, its row of finder.json, its
-# entry in compare.json and its line of models.csv). Nothing else derives them.
+# Everything one model adds to the site, made in one place: its page, the files beside it
+# (``model_page.BESIDE``: its feed) and its entries in the files about the whole catalog (its
+# row of the models tables, its row of finder.json, its entry in compare.json and its line of
+# models.csv). Nothing else derives them.
 
 
 @dataclass(frozen=True)
 class Contribution:
     path: str  # the folder of the model's page
     page: str
+    beside: dict[str, bytes]  # the files beside the page, by name (each of ``model_page.BESIDE``)
     row: columns.RowParts
     texts: dict[str, str]  # its entry of each of ``columns.KINDS``: finder.json and compare.json (as
     # JSON text), models.csv (a line)
@@ -107,6 +110,7 @@ def contribute(item: PageInput, r: Renderer) -> Contribution:
     return Contribution(
         path=m.path,
         page=page,
+        beside={FOLDER_FEED: changes.model_feed(m, item.events or (), r.base_url)},
         row=row,
         texts={"finder": formats.json_for_script(columns.finder_row(m, cells, row.words)),
                "compare": compare.entry(m), "csv": exports.csv_line(m, r.base_url)},
@@ -119,5 +123,7 @@ def one_by_one(site: Site, items: Sequence[PageInput], r: Renderer, make: Contri
     for item in items:
         made = make(item, r)
         site.add(made.path, made.page)
+        for name, data in made.beside.items():
+            site.add(made.path + name, data)
         entries.add(item.model.id, made.row, made.texts)
     return entries

@@ -14,7 +14,9 @@ import feedparser
 import lxml.etree
 import lxml.html
 
-from conftest import PROJECT_BASE
+from conftest import PROJECT_BASE, ROOT
+from sitegen.describe import describe
+from sitegen.paths import model_path
 
 BASE = "http://127.0.0.1:8000/"
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -138,3 +140,73 @@ def test_the_feeds_page_lists_every_feed_with_its_address(site: Path) -> None:
     authors = {a.get("href").removeprefix("../") for a in doc.xpath("//ul[@class='feed-authors']//a")}
     assert authors == {p.relative_to(site).as_posix() for p in site.glob("authors/*/feed.xml")}
     assert len(authors) > 40
+
+
+# ---------------------------------------------------------------------------------------
+# A feed per model
+
+
+def log() -> list[dict]:
+    return [json.loads(line) for line in (ROOT / "data/changes.jsonl").read_text(encoding="utf-8").splitlines()]
+
+
+def all_ids() -> list[str]:
+    current = [m["id"] for m in json.loads((ROOT / "data/models.json").read_bytes())["data"]]
+    retired = [m["id"] for m in json.loads((ROOT / "data/retired.json").read_bytes())["data"]]
+    return current + retired
+
+
+def test_every_model_current_or_retired_has_a_feed_of_its_logged_events(site: Path) -> None:
+    events: dict[str, list[dict]] = {}
+    for event in log():
+        events.setdefault(event["id"], []).append(event)
+    ids = all_ids()
+    assert len(ids) == 400 + 170
+    for ident in ids:
+        folder = model_path(ident)
+        raw = (site / folder / "feed.xml").read_bytes()
+        parsed = feedparser.parse(raw)
+        assert not parsed.bozo, ident
+        assert parsed.feed.link == BASE + folder
+        expected = [f"change:{e['at']}:{e['kind']}:{ident}" for e in reversed(events.get(ident, []))]
+        assert [e.id for e in parsed.entries] == expected, ident
+        doc = html(site, folder)
+        head = doc.xpath("//head/link[@rel='alternate'][@type='application/rss+xml']/@href")
+        assert BASE + folder + "feed.xml" in head, ident
+        assert doc.xpath("//main//a[@href='feed.xml']"), ident  # and visibly on the page
+
+
+def test_a_repriced_models_feed_carries_the_change_with_old_and_new_values(site: Path) -> None:
+    checked = 0
+    for event in log():
+        prices = {k: v for k, v in (event.get("changes") or {}).items() if k.startswith("pricing.")}
+        if not prices:
+            continue
+        parsed = feedparser.parse((site / model_path(event["id"]) / "feed.xml").read_bytes())
+        entry = next(e for e in parsed.entries if e.id == f"change:{event['at']}:changed:{event['id']}")
+        body = lxml.html.fragment_fromstring(entry.description, create_parent="div")
+        said = [words(li) for li in body.iter("li")]
+        table = {words(tr[0]): [words(td) for td in tr[1:]] for tr in body.iter("tr")}
+        for key, (old, new) in prices.items():
+            assert describe(key, old, new) in said, (event["id"], key)
+            assert table[key] == [json.dumps(old), json.dumps(new)], (event["id"], key)
+        checked += 1
+    assert checked > 90
+
+
+def test_a_retired_models_feed_ends_with_its_removal(site: Path) -> None:
+    retired = json.loads((ROOT / "data/retired.json").read_bytes())["data"]
+    for record in retired[:40]:
+        parsed = feedparser.parse((site / model_path(record["id"]) / "feed.xml").read_bytes())
+        assert parsed.entries[0].title.startswith("Removed: "), record["id"]
+        assert parsed.entries[0].id.startswith("change:") and ":removed:" in parsed.entries[0].id
+
+
+def test_a_new_models_item_gives_the_price_it_came_at_when_that_changed(site: Path) -> None:
+    # aion-rp-llama-3.1-8b came at $0.20 in and out and went to $0.80 and $1.60 on 2026-07-17.
+    parsed = feedparser.parse((site / "models/aion-labs/aion-rp-llama-3.1-8b/feed.xml").read_bytes())
+    added = words(lxml.html.fragment_fromstring(parsed.entries[-1].description, create_parent="div"))
+    assert "when it was first seen, input $0.20 and output $0.20 per 1M tokens" in added
+    assert "Input $0.80 · Output $1.60 per 1M tokens" in added
+    unchanged = feedparser.parse((site / "models/openai/gpt-4o/feed.xml").read_bytes()).entries[-1]
+    assert "first seen, input" not in unchanged.description
