@@ -62,7 +62,8 @@ def changes_page(site: Site, r: Renderer, models: Sequence[Model], past: SiteHis
     }))
 
 
-def change_item(event: Event, model: Model | None, base_url: str, logged: Sequence[Event] = ()) -> feeds.FeedItem:
+def change_item(event: Event, model: Model | None, base_url: str,
+                logged: Sequence[Event] = ()) -> feeds.FeedItem:
     """One event as a feed item: what changed in words, then the logged old and new values
     (``logged``: the model's events, which tell what a new model cost when it came)."""
     kind = "repriced" if event.repriced else event.kind
@@ -78,7 +79,8 @@ def change_item(event: Event, model: Model | None, base_url: str, logged: Sequen
         )
         parts.append(f"<table><tr><th>Field</th><th>Old</th><th>New</th></tr>{rows}</table>")
     elif model is not None:
-        parts.append(_prices_then(model, event, logged) + model_feed_item(model, base_url).html if event.kind == "added" else
+        parts.append(_prices_then(model, event, logged) + model_feed_item(model, base_url).html
+                     if event.kind == "added" else
                      f"<p>Last known price: input {formats.price('prompt', model.prompt_price)}, "
                      f"output {formats.price('completion', model.completion_price)} per 1M tokens.</p>")
     summary = "; ".join(describe_event(event.changes)) if event.kind == "changed" else ""

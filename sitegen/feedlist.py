@@ -32,6 +32,11 @@ SITE_FEEDS = (
     Listed("changes.xml", "RSS", "Changes",
            "The 500 most recent events of the change log: models added and removed, and every price and limit "
            "change with its old and new values."),
+    Listed("feeds/price-drops.xml", "RSS", "Price drops",
+           "Every logged decrease of any price of any model (input, output, cache, per request, …), old → new "
+           "with the percentage."),
+    Listed("feeds/price-rises.xml", "RSS", "Price rises",
+           "Every logged increase of any price of any model, old → new with the percentage."),
     Listed("feeds/free.xml", "RSS", "New free models", "The newest models that cost nothing to call."),
     Listed("feeds/tools.xml", "RSS", "New models with tool calling", "The newest models that can call tools."),
     Listed("feeds/image-input.xml", "RSS", "New models with image input", "The newest models that read images."),

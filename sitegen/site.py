@@ -13,7 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Sequence
 
-from sitegen import changes, columns, compare, exports, following, formats, listings, model_feeds, model_page
+from sitegen import (changes, columns, compare, exports, following, formats, listings, model_feeds, model_page,
+                     price_moves)
 from sitegen.columns import Entries, HeldEntries
 from sitegen.compare import compare_page
 from sitegen.config import STATIC, BuildSettings, build_clock
@@ -64,6 +65,7 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     model_feeds.author_feeds(site, groups, base_url, clock, size)  # authors/*/feed.xml
     model_feeds.interest_feeds(site, models, base_url, clock, size)  # feeds/*.xml
     changes.change_feed(site, models, past, base_url, clock)  # changes.xml
+    price_moves.price_move_feeds(site, models, past, base_url, clock)  # feeds/price-drops.xml, price-rises.xml
     changes.changes_json(site, past)  # changes.json
     following.feeds_page(site, r, groups, min(models, key=sort_key, default=None))  # feeds/: every feed listed
     exports.models_json(site, models, base_url)  # models.json

@@ -42,9 +42,9 @@ MAX_MODULE_LINES = 300
 # sitegen/ outside the engine, in lines of code (no blank line, comment or docstring) and in
 # lines of text: 3,200 of code, as aimed at, hold; so does a ceiling on the text, so the
 # prose cannot grow unseen either. Raised by what a feature adds, saying so: valid Atom, 35
-# lines of text; the feeds page, 58; a feed per model, 39.
+# lines of text; the feeds page, 58; a feed per model, 39; the price drop and rise feeds, 92.
 MAX_SITE_CODE = 3_200
-MAX_SITE_LINES = 4_532
+MAX_SITE_LINES = 4_624
 MAX_ENGINE_LINES = 1_000
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import re
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from urllib.parse import quote
 
@@ -16,10 +17,12 @@ import lxml.html
 
 from conftest import PROJECT_BASE, ROOT
 from sitegen.describe import describe
+from sitegen.formats import price as format_price
 from sitegen.paths import model_path
 
 BASE = "http://127.0.0.1:8000/"
 ATOM = "{http://www.w3.org/2005/Atom}"
+HEADLINE = ("pricing.prompt", "pricing.completion")
 # RFC 3339 date-time, as atom:updated must be written (RFC 4287 §3.3).
 RFC3339 = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$")
 # An IRI (RFC 3987): a scheme, then no character an IRI may not hold.
@@ -210,3 +213,54 @@ def test_a_new_models_item_gives_the_price_it_came_at_when_that_changed(site: Pa
     assert "Input $0.80 · Output $1.60 per 1M tokens" in added
     unchanged = feedparser.parse((site / "models/openai/gpt-4o/feed.xml").read_bytes()).entries[-1]
     assert "first seen, input" not in unchanged.description
+
+
+# ---------------------------------------------------------------------------------------
+# Price drops and rises
+
+
+def percent(old: Decimal, new: Decimal) -> str:
+    if old == 0:
+        return "from free"
+    change = (new - old) / old * 100
+    text = str(abs(change).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)).removesuffix(".0")
+    return ("+" if change > 0 else "−") + ("<0.1" if abs(change) < Decimal("0.1") else text) + "%"
+
+
+def expected_moves(direction: int) -> list[tuple[str, list[str]]]:
+    """(guid, the moves in words) of every logged price move one way, newest first, worked out
+    from the log's own strings."""
+    found = []
+    for event in reversed(log()):
+        said = []
+        for key, (old, new) in (event.get("changes") or {}).items():
+            if not key.startswith("pricing.") or old is None or new is None:
+                continue
+            before, after = Decimal(old), Decimal(new)
+            kind = key.rsplit(".", 1)[-1]
+            if before < 0 or after < 0 or (after - before) * direction <= 0 \
+                    or format_price(kind, before) == format_price(kind, after):
+                continue
+            rank = ["pricing.prompt", "pricing.completion"].index(key) if key in HEADLINE else 2
+            said.append((rank, key, f"{describe(key, old, new)} ({percent(before, after)})"))
+        if said:
+            word = "price-drop" if direction < 0 else "price-rise"
+            found.append((f"{word}:{event['at']}:{event['id']}", [s for _, _, s in sorted(said)]))
+    return found
+
+
+def test_the_price_drop_and_rise_feeds_hold_every_logged_move_with_its_percentage(site: Path) -> None:
+    for name, direction in (("price-drops", -1), ("price-rises", 1)):
+        parsed = feedparser.parse((site / "feeds" / f"{name}.xml").read_bytes())
+        assert not parsed.bozo
+        expected = expected_moves(direction)
+        assert len(expected) > 50
+        assert [e.id for e in parsed.entries] == [guid for guid, _ in expected]
+        for entry, (_, said) in zip(parsed.entries, expected):
+            body = lxml.html.fragment_fromstring(entry.description, create_parent="div")
+            assert [words(li) for li in body.iter("li")] == said, entry.id
+    rises = feedparser.parse((site / "feeds/price-rises.xml").read_bytes())
+    aion = next(e for e in rises.entries if e.id == "price-rise:2026-07-17T00:00:00Z:aion-labs/aion-rp-llama-3.1-8b")
+    assert aion.title == ("Price rise: AionLabs: Aion-RP 1.0 (8B) — input $0.20 → $0.80 per 1M tokens (+300%); "
+                          "output $0.20 → $1.60 per 1M tokens (+700%)")
+    assert aion.link == BASE + "models/aion-labs/aion-rp-llama-3.1-8b/"
