@@ -16,7 +16,7 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import quote
 
 from sitegen import charts, formats
-from sitegen.feedlist import FOLDER_FEED
+from sitegen.feedlist import CALENDAR, FOLDER_FEED
 from sitegen.formats import attribute as esc
 from sitegen.model import CAPABILITIES, Model
 from sitegen.describe import describe_event, price_label, price_text
@@ -27,7 +27,6 @@ from sitegen.prices import HEADLINE_PRICES, PRICE_KINDS, TOKEN_UNIT
 from sitegen.render import relative_root, safe
 
 RAW_JSON_LIMIT = 200_000  # characters of the raw JSON block
-BESIDE = (FOLDER_FEED,)  # the files every model has beside its page: its feed
 EXPIRY_WARNING = timedelta(days=30)  # an expiration date this close is warned about
 
 
@@ -59,6 +58,12 @@ def inputs(models: Sequence[Model], log: Iterable[Event] | None,
             for m in models]
 
 
+def beside(item: PageInput) -> tuple[str, ...]:
+    """The files beside a model's page: its feed, and the event of its expiration date for a
+    calendar when it is listed and has one."""
+    return (FOLDER_FEED, CALENDAR) if item.left is None and item.model.expiration_day else (FOLDER_FEED,)
+
+
 def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
     """The template values of the page of ``item.model``."""
     model = item.model
@@ -86,6 +91,7 @@ def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
         "capability_labels": [CAPABILITIES[key][0] for key in model.capabilities()],
         "expires": expires,
         "expires_soon": expires is not None and expires <= horizon,
+        "calendar": CALENDAR if CALENDAR in beside(item) else None,
         "prompt_text": formats.price("prompt", prompt),
         "prompt_per_token": bool(prompt and prompt > 0),
         "completion_text": formats.price("completion", completion),

@@ -31,6 +31,7 @@ LIBRARY_HOMES = {
     "markdown": "sitegen.markup",
     "nh3": "sitegen.markup",
     "feedgen": "sitegen.feeds",
+    "icalendar": "sitegen.ical",
     "orjson": "sitegen.jsoncodec",
 }
 # What the catalog must never reach for: it turns JSON into models and nothing more.
@@ -42,9 +43,10 @@ MAX_MODULE_LINES = 300
 # sitegen/ outside the engine, in lines of code (no blank line, comment or docstring) and in
 # lines of text: 3,200 of code, as aimed at, hold; so does a ceiling on the text, so the
 # prose cannot grow unseen either. Raised by what a feature adds, saying so: valid Atom, 35
-# lines of text; the feeds page, 58; a feed per model, 39; the price drop and rise feeds, 92.
-MAX_SITE_CODE = 3_200
-MAX_SITE_LINES = 4_624
+# lines of text; the feeds page, 58; a feed per model, 39; the price drop and rise feeds, 92;
+# the expiring models and their calendar, 106 (72 of code, which takes the site past 3,200).
+MAX_SITE_CODE = 3_269
+MAX_SITE_LINES = 4_730
 MAX_ENGINE_LINES = 1_000
 
 

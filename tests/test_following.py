@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import json
 import re
+from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from urllib.parse import quote
 
 import feedparser
+import icalendar
 import lxml.etree
 import lxml.html
 
@@ -264,3 +266,67 @@ def test_the_price_drop_and_rise_feeds_hold_every_logged_move_with_its_percentag
     assert aion.title == ("Price rise: AionLabs: Aion-RP 1.0 (8B) — input $0.20 → $0.80 per 1M tokens (+300%); "
                           "output $0.20 → $1.60 per 1M tokens (+700%)")
     assert aion.link == BASE + "models/aion-labs/aion-rp-llama-3.1-8b/"
+
+
+# ---------------------------------------------------------------------------------------
+# Expiring models and their calendar
+
+
+def real_expirations() -> dict[str, str]:
+    """id -> expiration date of every listed model with a real one (2098-12-31 says "none")."""
+    return {m["id"]: m["expiration_date"] for m in json.loads((ROOT / "data/models.json").read_bytes())["data"]
+            if m.get("expiration_date") and m["expiration_date"] != "2098-12-31"}
+
+
+def test_the_calendar_holds_exactly_the_real_expiration_dates(site: Path, project_site: Path) -> None:
+    expected = real_expirations()
+    assert len(expected) == 3 and "2098-12-31" not in expected.values()
+    uids = {}
+    for root, base in ((site, BASE), (project_site, PROJECT_BASE)):
+        calendar = icalendar.Calendar.from_ical((root / "expiring.ics").read_bytes())
+        assert str(calendar["version"]) == "2.0" and calendar["prodid"]
+        events = calendar.walk("VEVENT")
+        found = {}
+        for event in events:
+            start, end = event.decoded("dtstart"), event.decoded("dtend")
+            assert type(start) is date and end - start == timedelta(days=1)  # all day
+            ident = next(i for i in expected if str(event["url"]) == base + model_path(i))
+            found[ident] = start.isoformat()
+            assert event.decoded("dtstamp") and str(event["summary"]).endswith("expires on OpenRouter")
+            uids.setdefault(ident, set()).add(str(event["uid"]))
+        assert found == expected and len(events) == len(expected)
+    for ident, seen in uids.items():  # one per model, from its id and the site's host
+        assert seen == {f"expiration:{ident}@127.0.0.1", f"expiration:{ident}@someone.github.io"}
+
+
+def test_each_expiring_model_offers_its_event_and_no_other_does(site: Path) -> None:
+    expected = real_expirations()
+    for ident in all_ids():
+        folder = site / model_path(ident)
+        doc = html(site, model_path(ident))
+        link = doc.xpath("//main//a[@href='expiry.ics']")
+        if ident in expected:
+            event = icalendar.Calendar.from_ical((folder / "expiry.ics").read_bytes()).walk("VEVENT")
+            assert [e.decoded("dtstart").isoformat() for e in event] == [expected[ident]]
+            assert [words(a) for a in link] == ["Add to calendar"]
+        else:
+            assert not (folder / "expiry.ics").exists() and not link, ident
+
+
+def test_the_expiring_page_lists_the_dated_models_soonest_first_and_the_recently_retired(site: Path) -> None:
+    doc = html(site, "expiring")
+    tables = doc.xpath("//main//table")
+    soon = [(row.xpath(".//code")[0].text, row.xpath(".//time/@datetime")[0]) for row in tables[0].xpath("./tbody/tr")]
+    assert soon == sorted(real_expirations().items(), key=lambda kv: (kv[1], kv[0]))
+    for row in tables[0].xpath("./tbody/tr"):
+        assert row.xpath(".//a[text()='Add to calendar']/@href")[0].endswith("/expiry.ics")
+    since: dict[str, str] = {}
+    for event in log():  # the models removed and not back, and when
+        if event["kind"] == "removed":
+            since[event["id"]] = event["at"][:10]
+        elif event["kind"] == "added":
+            since.pop(event["id"], None)
+    recent = sorted(((day, i) for i, day in since.items() if day >= "2026-07-08"), reverse=True)  # the clock: 08-07
+    gone = [(row.xpath(".//code")[0].text, words(row.xpath("./td")[0])) for row in tables[1].xpath("./tbody/tr")]
+    assert gone == [(i, day) for day, i in recent] and len(gone) > 10
+    assert doc.xpath("//main//a[@href='../expiring.ics']")

@@ -28,7 +28,7 @@ from typing import Callable, Iterator, Protocol, Sequence
 from sitegen import columns
 from sitegen._engine.staging import StagedFiles, Staging, digest
 from sitegen.columns import KINDS
-from sitegen.model_page import BESIDE, PageInput
+from sitegen.model_page import PageInput, beside
 from sitegen.render import Renderer, renderer
 from sitegen.writer import Site
 
@@ -115,7 +115,7 @@ class Workers:
         assert isinstance(site, StagedFiles)
         for item in items:  # every path claimed here, so that collisions are found as in one process
             site.claim(item.model.path)
-            for name in BESIDE:
+            for name in beside(item):
                 site.claim(item.model.path + name)
         size = max(1, -(-len(items) // (self.count * SHARES_PER_WORKER)))
         shares = [items[start:start + size] for start in range(0, len(items), size)]
@@ -185,7 +185,7 @@ def _render(make: Contribute, stage: Staging, folder: str, number: int, share: S
             raise KeyboardInterrupt
         made = make(item, r)
         files = {made.path + "index.html": made.page.encode("utf-8")}
-        files.update((made.path + name, made.beside[name]) for name in BESIDE)  # as claimed
+        files.update((made.path + name, made.beside[name]) for name in beside(item))  # as claimed
         for path, data in files.items():
             stage.write(path, data)
         rows.append((item.model.id, [(path, digest(data)) for path, data in files.items()], made.row))
