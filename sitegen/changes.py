@@ -1,18 +1,21 @@
 """What the change log shows besides model pages: the Changes page, the retired models'
-list, the change feed and ``changes.json``. No disk access.
+list, the change feed, each model's own feed and ``changes.json``. No disk access.
 """
 
 from __future__ import annotations
 
 import json
 from collections import defaultdict
-from datetime import datetime
+from datetime import datetime, timezone
 from typing import Any, Sequence
 
 from sitegen import feeds, formats
+from sitegen.config import SITE_NAME
+from sitegen.feedlist import FOLDER_FEED
 from sitegen.model import Model
-from sitegen.describe import describe_event
-from sitegen.history import Event, SiteHistory, parse_time
+from sitegen.describe import describe_event, price_text
+from sitegen.history import Event, SiteHistory, parse_time, price_history
+from sitegen.prices import HEADLINE_PRICES
 from sitegen.model_feeds import model_feed_item
 from sitegen.render import Renderer
 from sitegen.writer import Site
@@ -59,8 +62,10 @@ def changes_page(site: Site, r: Renderer, models: Sequence[Model], past: SiteHis
     }))
 
 
-def change_item(event: Event, model: Model | None, base_url: str) -> feeds.FeedItem:
-    """One event as a feed item: what changed in words, then the logged old and new values."""
+def change_item(event: Event, model: Model | None, base_url: str,
+                logged: Sequence[Event] = ()) -> feeds.FeedItem:
+    """One event as a feed item: what changed in words, then the logged old and new values
+    (``logged``: the model's events, which tell what a new model cost when it came)."""
     kind = "repriced" if event.repriced else event.kind
     name = model.name if model else event.id
     link = base_url + (model.path if model else "changes/")
@@ -74,7 +79,8 @@ def change_item(event: Event, model: Model | None, base_url: str) -> feeds.FeedI
         )
         parts.append(f"<table><tr><th>Field</th><th>Old</th><th>New</th></tr>{rows}</table>")
     elif model is not None:
-        parts.append(model_feed_item(model, base_url).html if event.kind == "added" else
+        parts.append(_prices_then(model, event, logged) + model_feed_item(model, base_url).html
+                     if event.kind == "added" else
                      f"<p>Last known price: input {formats.price('prompt', model.prompt_price)}, "
                      f"output {formats.price('completion', model.completion_price)} per 1M tokens.</p>")
     summary = "; ".join(describe_event(event.changes)) if event.kind == "changed" else ""
@@ -86,6 +92,17 @@ def change_item(event: Event, model: Model | None, base_url: str) -> feeds.FeedI
         html="".join(parts),
         categories=(kind,),
     )
+
+
+def _prices_then(model: Model, added: Event, logged: Sequence[Event]) -> str:
+    """What a model cost when it was ``added``, when that is not what it costs now ("" if it is)."""
+    points = price_history(model, logged)
+    then, now = points[0].prices, points[-1].prices
+    if points[0].at != added.at or all(then.get(k) == now.get(k) for k in HEADLINE_PRICES):
+        return ""
+    prompt, completion = (price_text(key, then.get(key)) for key in HEADLINE_PRICES)
+    return (f"<p>Its price has changed since: when it was first seen, input {prompt} and output {completion} "
+            "per 1M tokens. Its latest figures follow.</p>")
 
 
 def recent(events: Sequence[Event]) -> list[Event]:
@@ -100,10 +117,25 @@ def whole_log(past: SiteHistory) -> list[Event]:
 def change_feed(site: Site, models: Sequence[Model], past: SiteHistory, base_url: str, updated: datetime) -> None:
     """``changes.xml``: the recent events, newest first, each with its old and new values."""
     known = {m.id: m for m in list(past.retired) + list(models)}
-    items = [change_item(e, known.get(e.id), base_url) for e in recent(past.events)]
+    logged: dict[str, list[Event]] = defaultdict(list)
+    for event in past.events:
+        logged[event.id].append(event)
+    items = [change_item(e, known.get(e.id), base_url, logged[e.id]) for e in recent(past.events)]
     info = feeds.FeedInfo("Changes on OpenRouter", "Models added and removed, and every price and limit change.",
-                          base_url + "changes/", base_url + "changes.xml", updated)
+                          base_url + "changes/", base_url + "changes.xml", updated, SITE_NAME)
     site.add("changes.xml", feeds.rss(info, items))
+
+
+def model_feed(model: Model, events: Sequence[Event], base_url: str) -> bytes:
+    """A model's own feed (``models/<path>/feed.xml``): its logged events, newest first, each
+    with its old and new values. Dated by its newest event, so it changes only with them."""
+    newest = events[-1].at if events else None
+    info = feeds.FeedInfo(f"{model.name}: changes on OpenRouter",
+                          f"Every logged change of {model.id}: prices old → new, limits, modalities, expiration "
+                          "and retirement.", base_url + model.path, base_url + model.path + FOLDER_FEED,
+                          parse_time(newest) if newest else datetime.fromtimestamp(model.created, tz=timezone.utc),
+                          SITE_NAME)
+    return feeds.rss(info, [change_item(e, model, base_url, events) for e in reversed(events)])
 
 
 def changes_json(site: Site, past: SiteHistory) -> None:

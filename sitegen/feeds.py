@@ -1,5 +1,9 @@
 """RSS and Atom documents from plain ``FeedItem`` values, for every feed of the site. The only
 home of feedgen.
+
+An Atom document is what RFC 4287 asks: the feed names its author (the site), each entry its
+own when it has one, every entry's ``id`` is an IRI (``FeedItem.atom_id``, the RSS ``guid``
+when it is one) and every element carries ``updated``.
 """
 
 from __future__ import annotations
@@ -22,6 +26,8 @@ class FeedItem:
     published: datetime
     html: str
     categories: tuple[str, ...] = ()
+    atom_id: str = ""  # the entry's IRI in Atom, when ``guid`` is not one
+    author: str = ""  # who made what the item is about (the model's author)
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,7 @@ class FeedInfo:
     link: str  # the HTML page the feed belongs to (absolute)
     self_url: str  # the feed's own absolute URL
     updated: datetime
+    author: str  # who publishes the feed: the site
 
 
 # Characters XML 1.0 cannot carry: control characters but tab and line breaks, surrogates,
@@ -64,6 +71,7 @@ def _generator(info: FeedInfo, items: Sequence[FeedItem], for_atom: bool) -> Fee
     fg.link(href=info.link, rel="alternate")
     fg.language("en")
     fg.generator("sitegen", __version__)
+    fg.author(name=_strip_controls(info.author), uri=info.link)  # Atom only: RSS wants an e-mail address
     fg.updated(info.updated)
     fg.lastBuildDate(info.updated)
     for item in reversed(items):  # feedgen prepends entries: the newest, added last, ends on top
@@ -71,13 +79,17 @@ def _generator(info: FeedInfo, items: Sequence[FeedItem], for_atom: bool) -> Fee
         # Model ids and names can hold anything, even nothing XML carries: an entry still
         # needs an id and a title.
         guid = _strip_controls(item.guid) or item.link
-        entry.id(guid)
-        entry.guid(guid, permalink=False)
+        if for_atom:  # each of these sets both the Atom id and the RSS guid
+            entry.id(_strip_controls(item.atom_id) or guid)
+        else:
+            entry.guid(guid, permalink=False)
         entry.title(_strip_controls(item.title) or guid)
         entry.link(href=item.link)
         entry.published(item.published)
         entry.updated(item.published)
         entry.pubDate(item.published)
+        if item.author and _strip_controls(item.author):
+            entry.author(name=_strip_controls(item.author))
         if for_atom:  # escaped HTML, never CDATA: text that tries to close a CDATA section stays text
             entry.content(_strip_controls(item.html), type="html")
         else:

@@ -84,6 +84,17 @@ def price(key: str, value: Decimal | None) -> str:
     return usd(per_unit(key, value))
 
 
+def percent(old: Decimal, new: Decimal) -> str:
+    """How far a price moved, signed: "−16.7%", "+300%"; "from free" when it was 0."""
+    if old == 0:
+        return "from free"
+    change = (new - old) / old * 100
+    if abs(change) < Decimal("0.1"):
+        return ("+" if change > 0 else "−") + "<0.1%"
+    text = f"{abs(change).quantize(Decimal('0.1'), rounding=ROUND_HALF_UP):f}".removesuffix(".0")
+    return ("+" if change > 0 else "−") + text + "%"
+
+
 def price_number(key: str, value: Decimal | None) -> str:
     """A machine-readable price in the unit people read, for data attributes and exports
     ("" when there is none or it varies)."""

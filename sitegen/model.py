@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
@@ -135,6 +136,14 @@ class Model:
         if not self.expiration_date or self.expiration_date >= PLACEHOLDER_EXPIRY:
             return None
         return self.expiration_date
+
+    @property
+    def expiration_day(self) -> date | None:
+        """The real expiration date as a date; None also when the API's text is not a date."""
+        try:
+            return date.fromisoformat(self.real_expiration[:10]) if self.real_expiration else None
+        except ValueError:
+            return None
 
 
 @dataclass

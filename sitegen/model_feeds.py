@@ -1,5 +1,10 @@
 """Feeds of new models: the whole catalog's (``feed.xml``, ``atom.xml``), each author's and
 each interest's (free, tool calling, image input). Documents come from ``feeds``.
+
+In Atom, a model's entry is identified by a ``tag:`` URI (RFC 4151) made of the site's host
+and the model id, stable from build to build: ``tag:HOST,2025:PATH/ID``, where ``PATH`` is
+the base URL's path (so two sites on one host differ) and the id is percent-encoded where
+it must be.
 """
 
 from __future__ import annotations
@@ -7,8 +12,11 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timezone
 from typing import Callable, Sequence
+from urllib.parse import quote, urlsplit
 
 from sitegen import feeds, formats
+from sitegen.config import SITE_NAME
+from sitegen.feedlist import FOLDER_FEED
 from sitegen.model import Model, sort_key
 from sitegen.markup import description_html
 from sitegen.paths import author_path
@@ -20,6 +28,19 @@ INTERESTS: dict[str, tuple[str, str, Callable[[Model], bool]]] = {
     "tools": ("Models with tool calling", "can call tools (function calling)", lambda m: "tools" in m.capabilities()),
     "image-input": ("Models with image input", "read images", lambda m: "image" in m.input_modalities),
 }
+
+
+TAG_DATE = "2025"  # the date in every tag: URI; changing it would change every entry's id
+TAG_SAFE = "/:@!$&'()*+,;=~"  # what RFC 4151's specific part carries as it is, besides letters and digits
+
+
+def tag_uri(base_url: str, ident: str) -> str:
+    """The Atom id of the model ``ident`` on the site at ``base_url``."""
+    parts = urlsplit(base_url)
+    host = parts.hostname or "localhost"
+    if ":" in host:  # an IPv6 address, bracketed as in URLs
+        host = f"[{host}]"
+    return f"tag:{host},{TAG_DATE}:{parts.path.lstrip('/')}{quote(ident, safe=TAG_SAFE)}"
 
 
 def model_feed_item(model: Model, base_url: str) -> feeds.FeedItem:
@@ -43,6 +64,8 @@ def model_feed_item(model: Model, base_url: str) -> feeds.FeedItem:
         published=datetime.fromtimestamp(model.created, tz=timezone.utc),
         html="<p>" + " · ".join(facts) + "</p>" + description_html(model.description),
         categories=(model.author,),
+        atom_id=tag_uri(base_url, model.id),
+        author=model.author_display,
     )
 
 
@@ -55,7 +78,7 @@ def new_model_feeds(site: Site, models: Sequence[Model], base_url: str, updated:
     items = _newest(models, size, base_url)
     info = feeds.FeedInfo("New models on OpenRouter",
                           "The newest models on OpenRouter, with price, context and modalities.",
-                          base_url, base_url + "feed.xml", updated)
+                          base_url, base_url + "feed.xml", updated, SITE_NAME)
     site.add("feed.xml", feeds.rss(info, items))
     site.add("atom.xml", feeds.atom(replace(info, self_url=base_url + "atom.xml"), items))
 
@@ -67,8 +90,8 @@ def author_feeds(site: Site, groups: dict[str, list[Model]], base_url: str, upda
         folder = author_path(author)
         name = items[0].author_display
         info = feeds.FeedInfo(f"New {name} models on OpenRouter", f"The newest {name} models, with price and context.",
-                              base_url + folder, base_url + folder + "feed.xml", updated)
-        site.add(folder + "feed.xml", feeds.rss(info, _newest(items, size, base_url)))
+                              base_url + folder, base_url + folder + FOLDER_FEED, updated, SITE_NAME)
+        site.add(folder + FOLDER_FEED, feeds.rss(info, _newest(items, size, base_url)))
 
 
 def interest_feeds(site: Site, models: Sequence[Model], base_url: str, updated: datetime, size: int) -> None:
@@ -76,5 +99,5 @@ def interest_feeds(site: Site, models: Sequence[Model], base_url: str, updated: 
     for key, (title, says, test) in INTERESTS.items():
         path = f"feeds/{key}.xml"
         info = feeds.FeedInfo(f"{title} on OpenRouter", f"The newest models on OpenRouter that {says}.",
-                              base_url, base_url + path, updated)
+                              base_url, base_url + path, updated, SITE_NAME)
         site.add(path, feeds.rss(info, _newest([m for m in models if test(m)], size, base_url)))

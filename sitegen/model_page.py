@@ -16,6 +16,7 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import quote
 
 from sitegen import charts, formats
+from sitegen.feedlist import CALENDAR, FOLDER_FEED
 from sitegen.formats import attribute as esc
 from sitegen.model import CAPABILITIES, Model
 from sitegen.describe import describe_event, price_label, price_text
@@ -57,6 +58,12 @@ def inputs(models: Sequence[Model], log: Iterable[Event] | None,
             for m in models]
 
 
+def beside(item: PageInput) -> tuple[str, ...]:
+    """The files beside a model's page: its feed, and the event of its expiration date for a
+    calendar when it is listed and has one."""
+    return (FOLDER_FEED, CALENDAR) if item.left is None and item.model.expiration_day else (FOLDER_FEED,)
+
+
 def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
     """The template values of the page of ``item.model``."""
     model = item.model
@@ -74,6 +81,7 @@ def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
         "name": model.name,
         "model_id": model.id,
         "compare_query": quote(model.id, safe="/"),  # as Jinja's urlencode filter writes it
+        "feed": FOLDER_FEED,
         "free": model.is_free,
         "variant": model.variant,
         "is_alias": model.is_alias,
@@ -83,6 +91,7 @@ def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
         "capability_labels": [CAPABILITIES[key][0] for key in model.capabilities()],
         "expires": expires,
         "expires_soon": expires is not None and expires <= horizon,
+        "calendar": CALENDAR if CALENDAR in beside(item) else None,
         "prompt_text": formats.price("prompt", prompt),
         "prompt_per_token": bool(prompt and prompt > 0),
         "completion_text": formats.price("completion", completion),

@@ -17,6 +17,7 @@ from markupsafe import Markup
 from sitegen import formats
 from sitegen.model import Model
 from sitegen.config import SITE_NAME, SITE_TAGLINE, TEMPLATES
+from sitegen.feedlist import SITE_FEEDS
 from sitegen.paths import author_path
 
 OPTIONS: dict[str, Any] = dict(
@@ -83,6 +84,7 @@ class Renderer:
             base_url=base_url,
             built_date=built_at.strftime("%Y-%m-%d"),
             author_path=author_path,
+            site_feeds=SITE_FEEDS,
         )
         self._chrome: dict[tuple[str, str], tuple[Markup, Markup, Markup]] = {}
 

@@ -13,13 +13,15 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Sequence
 
-from sitegen import changes, columns, compare, exports, formats, listings, model_feeds, model_page
+from sitegen import (changes, columns, compare, exports, following, formats, ical, listings, model_feeds,
+                     model_page, price_moves)
 from sitegen.columns import Entries, HeldEntries
 from sitegen.compare import compare_page
 from sitegen.config import STATIC, BuildSettings, build_clock
 from sitegen.endpoints import ModelEndpoints
+from sitegen.feedlist import CALENDAR, FOLDER_FEED
 from sitegen.history import SiteHistory, retirements
-from sitegen.model import Catalog
+from sitegen.model import Catalog, sort_key
 from sitegen.model_page import PageInput, inputs
 from sitegen.render import Renderer
 from sitegen.writer import Site
@@ -61,11 +63,15 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     # Then what needs no model's entries (made meanwhile, when other processes make the pages).
     changes.retired_page(site, r, past, left)  # retired/
     changes.changes_page(site, r, models, past)  # changes/
+    following.expiring(site, r, models, past.retired, left)  # expiring/, expiring.ics
     model_feeds.new_model_feeds(site, models, base_url, clock, size)  # feed.xml, atom.xml
-    model_feeds.author_feeds(site, listings.by_author(models), base_url, clock, size)  # authors/*/feed.xml
+    groups = listings.by_author(models)
+    model_feeds.author_feeds(site, groups, base_url, clock, size)  # authors/*/feed.xml
     model_feeds.interest_feeds(site, models, base_url, clock, size)  # feeds/*.xml
     changes.change_feed(site, models, past, base_url, clock)  # changes.xml
+    price_moves.price_move_feeds(site, models, past, base_url, clock)  # feeds/price-drops.xml, price-rises.xml
     changes.changes_json(site, past)  # changes.json
+    following.feeds_page(site, r, groups, min(models, key=sort_key, default=None))  # feeds/: every feed listed
     exports.models_json(site, models, base_url)  # models.json
     site.add("404.html", r.page("404.html", "404.html", {"title": "Page not found",
                                                          "description": "This page does not exist."}, absolute=True))
@@ -85,15 +91,17 @@ def static_files(site: Site, root: Path = STATIC) -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# Everything one model adds to the site, made in one place: its page and its entries in the
-# files about the whole catalog (its row of the models tables, its row of finder.json, its
-# entry in compare.json and its line of models.csv). Nothing else derives them.
+# Everything one model adds to the site, made in one place: its page, the files beside it
+# (its feed, its calendar event) and its entries in the files about the whole catalog (its
+# row of the models tables, its row of finder.json, its entry in compare.json and its line of
+# models.csv). Nothing else derives them.
 
 
 @dataclass(frozen=True)
 class Contribution:
     path: str  # the folder of the model's page
     page: str
+    beside: dict[str, bytes]  # the files beside the page, by name (``model_page.beside``)
     row: columns.RowParts
     texts: dict[str, str]  # its entry of each of ``columns.KINDS``: finder.json and compare.json (as
     # JSON text), models.csv (a line)
@@ -108,10 +116,19 @@ def contribute(item: PageInput, r: Renderer) -> Contribution:
     return Contribution(
         path=m.path,
         page=page,
+        beside={name: make(item, r) for name, make in BESIDE.items() if name in model_page.beside(item)},
         row=row,
         texts={"finder": formats.json_for_script(columns.finder_row(m, cells, row.words)),
                "compare": compare.entry(m), "csv": exports.csv_line(m, r.base_url)},
     )
+
+
+# How each file beside a model's page is made (``model_page.beside`` says which it has).
+BESIDE: dict[str, Callable[[PageInput, Renderer], bytes]] = {
+    FOLDER_FEED: lambda item, r: changes.model_feed(item.model, item.events or (), r.base_url),
+    CALENDAR: lambda item, r: ical.calendar([item.model], r.base_url, r.built_at,
+                                                       f"{item.model.name} on OpenRouter"),
+}
 
 
 def one_by_one(site: Site, items: Sequence[PageInput], r: Renderer, make: Contribute) -> Entries:
@@ -120,5 +137,7 @@ def one_by_one(site: Site, items: Sequence[PageInput], r: Renderer, make: Contri
     for item in items:
         made = make(item, r)
         site.add(made.path, made.page)
+        for name, data in made.beside.items():
+            site.add(made.path + name, data)
         entries.add(item.model.id, made.row, made.texts)
     return entries

@@ -31,6 +31,7 @@ LIBRARY_HOMES = {
     "markdown": "sitegen.markup",
     "nh3": "sitegen.markup",
     "feedgen": "sitegen.feeds",
+    "icalendar": "sitegen.ical",
     "orjson": "sitegen.jsoncodec",
 }
 # What the catalog must never reach for: it turns JSON into models and nothing more.
@@ -42,8 +43,13 @@ MAX_MODULE_LINES = 300
 # sitegen/ outside the engine, in lines of code (no blank line, comment or docstring) and in
 # lines of text: 3,200 of code, as aimed at when the site was reorganized, and a ceiling on
 # the text, so the prose cannot grow unseen either; each capability added since brings an
-# allowance of its own, named here.
-GROWTH = {"providers": (1_000, 1_400)}  # capability -> (lines of code, lines of text)
+# allowance of its own, named here. Following the catalog: valid Atom, 35 lines of text; the
+# feeds page, 58; a feed per model, 39; the price drop and rise feeds, 92; the expiring models
+# and their calendar, 106 (72 of code, which took the site past 3,200).
+GROWTH = {  # capability -> (lines of code, lines of text)
+    "following": (69, 330),
+    "providers": (1_000, 1_400),
+}
 MAX_SITE_CODE = 3_200 + sum(code for code, _ in GROWTH.values())
 MAX_SITE_LINES = 4_400 + sum(text for _, text in GROWTH.values())
 MAX_ENGINE_LINES = 1_000

@@ -37,7 +37,7 @@ def test_shares_rendered_by_the_workers_or_the_build_give_the_pages_and_entries_
     from sitegen.catalog import loads
     from sitegen.config import build_clock
     from sitegen.columns import KINDS
-    from sitegen.model_page import inputs
+    from sitegen.model_page import beside, inputs
     from sitegen.render import Renderer
     from sitegen.site import contribute, one_by_one
 
@@ -63,7 +63,7 @@ def test_shares_rendered_by_the_workers_or_the_build_give_the_pages_and_entries_
         staged[jobs] = {k: v for k, v in tree(staging.root).items() if not k.startswith(".sitegen-work")}
         assert sorted(site.written) == sorted(staged[jobs])
         staging.discard()
-    assert len(staged[1]) == len(models) + 1  # and the marker
+    assert len(staged[1]) == len(items) + sum(len(beside(i)) for i in items) + 1  # the files beside, the marker
     assert staged[2] == staged[1]
     assert texts[2] == texts[1]
     assert rows[2] == rows[1] and list(rows[1]) == [m.id for m in models]

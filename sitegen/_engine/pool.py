@@ -28,7 +28,7 @@ from typing import Callable, Iterator, Protocol, Sequence
 from sitegen import columns
 from sitegen._engine.staging import StagedFiles, Staging, digest
 from sitegen.columns import KINDS
-from sitegen.model_page import PageInput
+from sitegen.model_page import PageInput, beside
 from sitegen.render import Renderer, renderer
 from sitegen.writer import Site
 
@@ -45,15 +45,17 @@ class Contribution(Protocol):
     @property
     def page(self) -> str: ...
     @property
+    def beside(self) -> dict[str, bytes]: ...
+    @property
     def row(self) -> columns.RowParts: ...
     @property
     def texts(self) -> dict[str, str]: ...
 
 
 Contribute = Callable[[PageInput, Renderer], Contribution]
-# What the build records of each model a share made: its id, its page's path and digest,
-# its table row.
-Made = tuple[str, str, str, columns.RowParts]
+# What the build records of each model a share made: its id, the path and digest of its page
+# and of each file beside it, its table row.
+Made = tuple[str, list[tuple[str, str]], columns.RowParts]
 # Smaller shares even out the load (the last ones end sooner) and the memory a worker holds.
 SHARES_PER_WORKER = 16
 
@@ -113,6 +115,8 @@ class Workers:
         assert isinstance(site, StagedFiles)
         for item in items:  # every path claimed here, so that collisions are found as in one process
             site.claim(item.model.path)
+            for name in beside(item):
+                site.claim(item.model.path + name)
         size = max(1, -(-len(items) // (self.count * SHARES_PER_WORKER)))
         shares = [items[start:start + size] for start in range(0, len(items), size)]
         entries = SharedEntries(site, len(self.handed), len(shares), r, make)
@@ -149,9 +153,9 @@ class SharedEntries:
                 task.set_result(_render(self.make, self.site.staging, self.folder, number, share, self.renderer))
             pending[number] = (number, share, task)
         for _, _, task in pending:
-            for model_id, path, written, row in task.result():
+            for model_id, files, row in task.result():
                 self._rows[model_id] = row
-                self.site.written[path] = written
+                self.site.written.update(files)
 
     def texts(self, kind: str) -> Iterator[str]:
         self.wait()
@@ -180,9 +184,11 @@ def _render(make: Contribute, stage: Staging, folder: str, number: int, share: S
         if _stopping:
             raise KeyboardInterrupt
         made = make(item, r)
-        page = made.page.encode("utf-8")
-        stage.write(made.path + "index.html", page)
-        rows.append((item.model.id, made.path + "index.html", digest(page), made.row))
+        files = {made.path + "index.html": made.page.encode("utf-8")}
+        files.update((made.path + name, made.beside[name]) for name in beside(item))  # as claimed
+        for path, data in files.items():
+            stage.write(path, data)
+        rows.append((item.model.id, [(path, digest(data)) for path, data in files.items()], made.row))
         for kind in KINDS:
             texts[kind].append(made.texts[kind])
     for kind, parts in texts.items():
