@@ -30,10 +30,11 @@ from urllib.parse import urlsplit
 import httpx
 
 from sitegen import __version__
+from sitegen.config import FETCH_TIMEOUT
 from sitegen.errors import FetchError
 
 USER_AGENT = f"sitegen/{__version__} (+https://github.com/sitegen; static catalog of OpenRouter models)"
-DEFAULT_TIMEOUT = 60.0
+DEFAULT_TIMEOUT = FETCH_TIMEOUT
 ATTEMPTS = 4  # the first try and three retries
 BACKOFF = 0.5  # seconds before the first retry; doubles each time, with jitter
 MAX_BACKOFF = 10.0
