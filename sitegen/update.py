@@ -208,6 +208,9 @@ def commit_message(events: Sequence[history.Event], models: int, stored: bool = 
 
         Repriced:
         - openai/gpt-4o: input $2.50 -> $2.00, output $10.00 -> $8.00
+
+        Providers:
+        - deepseek/deepseek-v3.2: digitalocean input $0.425 -> $0.25; added novita; removed together
     """
     if not stored:
         subject = f"Catalog: unchanged ({models} models)"
@@ -221,6 +224,7 @@ def commit_message(events: Sequence[history.Event], models: int, stored: bool = 
         _section("Repriced", [f"{e.id}: {_price_moves(e)}" for e in events if e.repriced]),
         _section("Changed", [f"{e.id}: {', '.join(sorted(e.changes or {}))}"
                              for e in events if e.kind == "changed" and not e.repriced]),
+        _section("Providers", _provider_lines(events)),
     ]
     body = "\n\n".join(s for s in sections if s)
     return subject + "\n" + (f"\n{body}\n" if body else "")
@@ -233,6 +237,27 @@ def _section(heading: str, lines: list[str]) -> str:
     if len(lines) > LISTED:
         shown.append(f"- ... and {len(lines) - LISTED} more")
     return f"{heading}:\n" + "\n".join(shown)
+
+
+def _provider_lines(events: Sequence[history.Event]) -> list[str]:
+    """A line per model whose providers' endpoints changed: each changed endpoint with its
+    headline price moves and the names of its other changed terms, then those added and
+    those removed."""
+    by_model: dict[str, tuple[list[str], list[str], list[str]]] = {}
+    for e in events:
+        if e.provider is None:
+            continue
+        changed, added, removed = by_model.setdefault(e.id, ([], [], []))
+        if e.kind == "provider_added":
+            added.append(e.provider)
+        elif e.kind == "provider_removed":
+            removed.append(e.provider)
+        else:
+            terms = ", ".join(sorted(k for k in e.changes or {} if k not in HEADLINE_PRICES))
+            changed.append(" ".join(filter(None, [e.provider, ", ".join(filter(None, [_price_moves(e), terms]))])))
+    return [f"{model}: " + "; ".join(changed + [f"{verb} {', '.join(keys)}" for verb, keys
+                                                 in (("added", added), ("removed", removed)) if keys])
+            for model, (changed, added, removed) in by_model.items()]
 
 
 def _price_moves(event: history.Event) -> str:
