@@ -11,10 +11,11 @@ import os
 import re
 import sys
 from pathlib import Path
-from typing import Callable, NoReturn, Sequence
+from typing import Callable, NoReturn, Sequence, TextIO
 
 from sitegen import __version__
-from sitegen.config import API_URL, DEFAULT_BASE_URL, DEFAULT_DATA, DEFAULT_OUT, DEFAULT_PORT, BuildSettings
+from sitegen.config import API_URL, DEFAULT_BASE_URL, DEFAULT_DATA, DEFAULT_OUT, DEFAULT_PORT, FETCH_TIMEOUT
+from sitegen.config import BuildSettings
 from sitegen.config import normalize_base_url
 from sitegen.errors import HistoryError, SitegenError, UsageError, WriteError
 
@@ -25,15 +26,37 @@ MAX_TIMEOUT = 86_400.0
 def cmd_fetch(args: argparse.Namespace) -> int:
     from sitegen.update import update
 
+    progress = ProgressLine(sys.stderr) if sys.stderr.isatty() else None
     try:
         report = update(args.source, args.data, timeout=args.timeout, at=args.at, allow_shrink=args.allow_shrink,
-                        message_file=args.message_file, endpoints_file=args.endpoints)
+                        message_file=args.message_file, endpoints_file=args.endpoints,
+                        endpoints=not args.no_endpoints, progress=progress)
     except OSError as exc:  # the store names each file it fails to write; this is for any other
         raise WriteError(f"cannot update {exc.filename or args.data}: {exc.strerror or exc}") from None
+    finally:
+        if progress is not None:
+            progress.close()
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     print(report.summary())
     return 0
+
+
+class ProgressLine:
+    """How the endpoint requests go, on one line of a terminal rewritten in place."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.shown = False
+
+    def __call__(self, done: int, total: int, failed: int) -> None:
+        self.stream.write(f"\rendpoints: {done}/{total} fetched, {failed} failed")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        if self.shown:
+            self.stream.write("\n")
 
 
 def cmd_build(args: argparse.Namespace) -> int:
@@ -122,8 +145,9 @@ def parser() -> argparse.ArgumentParser:
     fetch.add_argument("--source", default=API_URL, metavar="URL_OR_PATH",
                        help=f"where to read the catalog (default: {API_URL})")
     fetch.add_argument("--data", type=Path, default=DEFAULT_DATA, metavar="DIR", help="data folder (default: data/)")
-    fetch.add_argument("--timeout", type=_seconds, default=60.0, metavar="SECONDS",
-                       help="give up on the server after this long (default: 60)")
+    fetch.add_argument("--timeout", type=_seconds, default=FETCH_TIMEOUT, metavar="SECONDS",
+                       help="give up on the server after this long, the catalog and the endpoints together; "
+                       f"endpoints not fetched by then keep their last (default: {FETCH_TIMEOUT:g})")
     fetch.add_argument("--allow-shrink", action="store_true",
                        help="accept a catalog that lacks more than half of the stored models "
                        "(refused by default as a likely API fault)")
@@ -133,9 +157,13 @@ def parser() -> argparse.ArgumentParser:
     fetch.add_argument("--message-file", type=Path, metavar="FILE",
                        help="also write a git commit message saying what changed to FILE "
                        "(for committing data/ after a scheduled fetch)")
-    fetch.add_argument("--endpoints", type=Path, metavar="FILE",
-                       help="read each model's providers from FILE, a JSON object mapping model ids to answers "
-                       "of the endpoints API (a model missing from it has none)")
+    providers = fetch.add_mutually_exclusive_group()
+    providers.add_argument("--endpoints", type=Path, metavar="FILE",
+                           help="read each model's providers from FILE, a JSON object mapping model ids to answers "
+                           "of the endpoints API (a model missing from it has none), instead of fetching them")
+    providers.add_argument("--no-endpoints", action="store_true",
+                           help="do not fetch each model's providers (its endpoints) from the catalog's server; "
+                           "the stored ones are kept")
     fetch.set_defaults(func=cmd_fetch)
 
     build = commands.add_parser(

@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 from sitegen.errors import SitegenError, UsageError
 
 API_URL = "https://openrouter.ai/api/v1/models?output_modalities=all"
+FETCH_TIMEOUT = 120.0  # seconds for a whole fetch: the catalog and some 400 models' endpoints
 DEFAULT_DATA = Path("data")
 DEFAULT_OUT = Path("_site")
 DEFAULT_PORT = 8000

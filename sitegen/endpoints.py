@@ -34,6 +34,9 @@ PERCENTILES = ("p50", "p75", "p90", "p99")
 UNKNOWN_QUANTIZATION = "unknown"  # what the API sends when a provider does not say
 _TAG = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}(/[a-z0-9][a-z0-9._-]{0,63})?")
 _QUANTIZATION = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
+# A provider's name as people write one ("Io Net", "Amazon Bedrock"): letters, digits, spaces
+# and a little punctuation (an apostrophe too), never markup, double quotes or control characters.
+_NAME = re.compile(r"[^\W_](?:[\w .,&'()+/:!-]{0,%d}[\w.)])?" % (MAX_NAME - 2))
 
 
 @dataclass(frozen=True)
@@ -97,7 +100,7 @@ class ModelEndpoints:
 def refusal(body: Any) -> str | None:
     """Why a decoded answer of the endpoints API is not a list of endpoints (None if it is)."""
     if not isinstance(body, dict):
-        return f"the answer is a {type(body).__name__}, not an object"
+        return f"the answer is {_json_kind(body)}, not an object"
     if "error" in body and "data" not in body:
         error = body["error"]
         message = error.get("message") if isinstance(error, dict) else error
@@ -113,7 +116,10 @@ def accept(model_id: str, body: Any) -> tuple[list[dict[str, Any]], list[str]]:
     as sent and sorted by key, and a warning naming the model and provider for each one that
     does not."""
     records, warnings = [], []
-    for i, record in enumerate(body["data"]["endpoints"][:MAX_ENDPOINTS]):
+    listed = body["data"]["endpoints"]
+    if len(listed) > MAX_ENDPOINTS:
+        warnings.append(f"skipped all but the first {MAX_ENDPOINTS} of the {len(listed)} endpoints of {model_id}")
+    for i, record in enumerate(listed[:MAX_ENDPOINTS]):
         try:
             parse(record)
         except ValueError as exc:
@@ -128,7 +134,7 @@ def accept(model_id: str, body: Any) -> tuple[list[dict[str, Any]], list[str]]:
 def parse(record: Any, key: str | None = None) -> Endpoint:
     """One endpoint record; ValueError saying what is wrong with it."""
     if not isinstance(record, dict):
-        raise ValueError(f"it is a {type(record).__name__}, not an object")
+        raise ValueError(f"it is {_json_kind(record)}, not an object")
     bad = bad_number_path(record)
     if bad is not None:
         raise ValueError(f"{bad or 'the record'} is not a finite number")
@@ -136,8 +142,8 @@ def parse(record: Any, key: str | None = None) -> Endpoint:
     if not isinstance(tag, str) or not _TAG.fullmatch(tag):
         raise ValueError("its tag is not a provider slug")
     name = record.get("provider_name")
-    if not isinstance(name, str) or not name.strip() or len(name) > MAX_NAME or not name.isprintable():
-        raise ValueError("its provider_name is not a short line of text")
+    if not isinstance(name, str) or not _NAME.fullmatch(name.strip()):
+        raise ValueError("its provider_name is not a plain name of at most 100 characters")
     quantization = record.get("quantization")
     if quantization is not None and not (isinstance(quantization, str) and _QUANTIZATION.fullmatch(quantization)):
         raise ValueError("its quantization is not a short lowercase word")
@@ -215,6 +221,12 @@ def _stats(value: Any, ceiling: float) -> Stats | None:
         figures[name] = float(figure) if ok and figure is not None else None
     median = figures.pop("p50")
     return None if median is None else Stats(median, **figures)
+
+
+def _json_kind(value: Any) -> str:
+    if value is None or isinstance(value, (bool, str, list)):
+        return {type(None): "null", bool: "a boolean", str: "a string", list: "a list"}[type(value)]
+    return "a number" if isinstance(value, (int, float)) else "a number JSON cannot carry"
 
 
 def _printable(text: str) -> str:

@@ -52,24 +52,24 @@ def parsed(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, ModelEndpoints
 
 
 def merge(old: Mapping[str, dict[str, Any]], answers: Mapping[str, Any], listed: Iterable[str],
-          when: str) -> tuple[dict[str, dict[str, Any]], list[str]]:
+          when: str, failed: Mapping[str, str] | None = None) -> tuple[dict[str, dict[str, Any]], list[str]]:
     """The stored entries after a fetch at ``when`` of the ``listed`` models' endpoints, and
     warnings. ``answers`` maps a model id to the decoded answer, or None where the API said
-    the model has none (404); a model without an answer (its request failed), or with an
-    answer that is not a list of endpoints, keeps its ``old`` entry. Models no longer listed
-    are dropped."""
+    the model has none (404); a model without an answer (its request failed: ``failed`` says
+    why), or with an answer that is not a list of endpoints, keeps its ``old`` entry. Models
+    no longer listed are dropped."""
     entries: dict[str, dict[str, Any]] = {}
     warnings: list[str] = []
+    failed = failed or {}
     for model_id in sorted(set(listed)):
-        if model_id not in answers:
-            if model_id in old:
-                entries[model_id] = dict(old[model_id])
-            continue
-        body = answers[model_id]
-        why = None if body is None else refusal(body)
+        body = answers.get(model_id)
+        if model_id in answers:
+            why, verb = None if body is None else refusal(body), "refused"
+        else:
+            why, verb = failed.get(model_id), "did not fetch"
         if why is not None:
-            kept = f"kept its endpoints of {old[model_id]['fetched_at']}" if model_id in old else "none stored"
-            warnings.append(f"refused the endpoints of {model_id} ({kept}): {why}")
+            warnings.append(f"{verb} the endpoints of {model_id} ({_kept(old, model_id)}): {why}")
+        if model_id not in answers or why is not None:
             if model_id in old:
                 entries[model_id] = dict(old[model_id])
             continue
@@ -77,6 +77,10 @@ def merge(old: Mapping[str, dict[str, Any]], answers: Mapping[str, Any], listed:
         warnings += skipped
         entries[model_id] = {"fetched_at": when, "endpoints": records}
     return entries, warnings
+
+
+def _kept(old: Mapping[str, Mapping[str, Any]], model_id: str) -> str:
+    return f"kept its endpoints of {old[model_id]['fetched_at']}" if model_id in old else "none stored"
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Sequence
 
 from sitegen import fetch, history, provider_data, provider_fetch, store
 from sitegen.catalog import decode, loads, parse_payload, storable
@@ -42,38 +42,49 @@ class UpdateReport:
     counts: history.Counts = field(default_factory=history.Counts)
     events: list[history.Event] = field(default_factory=list)
     not_modified: bool = False  # HTTP 304: nothing was downloaded
+    endpoints: str | None = None  # what became of the endpoints, when they were fetched
 
     def summary(self) -> str:
         if self.not_modified:
-            return (f"{self.source} is not modified since the last fetch (HTTP 304): "
+            text = (f"{self.source} is not modified since the last fetch (HTTP 304): "
                     f"catalog unchanged, {self.models} models")
-        state = "stored a new snapshot" if self.changed else "catalog unchanged"
-        return f"fetched {self.models} models from {self.source}: {self.counts}; {state}"
+            if self.changed:
+                text += f"; stored the endpoints ({self.counts.providers} provider changes)"
+        else:
+            state = "stored a new snapshot" if self.changed else "catalog unchanged"
+            text = f"fetched {self.models} models from {self.source}: {self.counts}; {state}"
+        return text + (f"; {self.endpoints}" if self.endpoints else "")
 
 
 def update(source: str, data_dir: Path, timeout: float, at: str | None = None,
            allow_shrink: bool = False, message_file: Path | None = None,
-           endpoints_file: Path | None = None) -> UpdateReport:
+           endpoints_file: Path | None = None, endpoints: bool = True,
+           progress: provider_fetch.Progress | None = None) -> UpdateReport:
     """Fetch ``source`` and store it; ``at`` (ISO-8601) dates the events instead of now;
-    ``message_file`` gets the commit message before anything in ``data_dir`` changes;
-    ``endpoints_file`` holds the answers of the endpoints API (see ``provider_fetch``).
-    ``timeout`` bounds the wait for the folder and the download together."""
+    ``message_file`` gets the commit message before anything in ``data_dir`` changes. Each
+    model's endpoints come from ``endpoints_file`` (answers of the endpoints API), else, with
+    ``endpoints``, from an http(s) source's origin (see ``provider_fetch``; ``progress`` is
+    told how the requests go). ``timeout`` bounds the wait for the folder and every download
+    together; the endpoints the deadline leaves unfetched keep what ``data_dir`` had."""
     started = time.monotonic()
     with locked(data_dir, started, timeout):
         store.recover(data_dir)
         cached = fetch.Validators.from_json(store.read_validators(data_dir))
         response = fetch.fetch(source, timeout=timeout, validators=cached, started=started)
-        if response.not_modified:
+        if response.not_modified and not provider_fetch.wanted(source, endpoints_file, endpoints):
             report = UpdateReport(source, len(stored_models(data_dir)), changed=False, not_modified=True)
             write_message(message_file, report)
             return report
-        payload = decode(response.body, source)  # decoded once: validated, then stored as sent
+        # Decoded once: validated, then stored as sent. A 304's endpoints go with the stored snapshot.
+        body = (store.read(data_dir, store.SNAPSHOT) or b"") if response.not_modified else response.body
+        payload = decode(body, source)
         catalog = parse_payload(payload, source)
-        listed = [m.id for m in catalog.models]
-        answers = None if endpoints_file is None else provider_fetch.from_file(endpoints_file, listed)
-        events, files, warnings = changes(data_dir, payload, catalog, at, allow_shrink, answers)
+        fetched = provider_fetch.gather(source, payload, [m.id for m in catalog.models], endpoints_file=endpoints_file,
+                                        network=endpoints, timeout=timeout, started=started, progress=progress)
+        events, files, warnings = changes(data_dir, payload, catalog, at, allow_shrink, fetched)
         report = UpdateReport(source, len(catalog.models), changed=bool(files),
-                              warnings=catalog.warnings + warnings, counts=history.count(events), events=events)
+                              warnings=catalog.warnings + warnings, counts=history.count(events), events=events,
+                              not_modified=response.not_modified, endpoints=fetched.summary() if fetched else None)
         write_message(message_file, report)
         store.commit(data_dir, files)
         store.save_validators(data_dir, response.validators.as_json() if response.validators else None)
@@ -112,11 +123,11 @@ def locked(data_dir: Path, started: float, timeout: float) -> Iterator[None]:
 
 
 def changes(data_dir: Path, payload: Any, catalog: Catalog, at: str | None, allow_shrink: bool,
-            answers: Mapping[str, Any] | None = None
+            fetched: provider_fetch.Fetched | None = None
             ) -> tuple[list[history.Event], dict[str, store.Staged], list[str]]:
-    """The events that turn the stored catalog (and endpoints, with ``answers``: see
-    ``provider_fetch``) into ``catalog``, dated ``at`` or now (the log stays in time order),
-    the files that change with them (not yet written) and warnings."""
+    """The events that turn the stored catalog (and endpoints, with ``fetched``) into
+    ``catalog``, dated ``at`` or now (the log stays in time order), the files that change
+    with them (not yet written) and warnings."""
     previous = stored_models(data_dir)
     logged = history.loads((store.read(data_dir, store.LOG) or b"").decode("utf-8"),
                            source=str(data_dir / store.LOG))
@@ -131,9 +142,10 @@ def changes(data_dir: Path, payload: Any, catalog: Catalog, at: str | None, allo
     retired = history.retired_records(retired, previous, catalog.models)
     stored: dict[str, Any] | None = None
     warnings: list[str] = []
-    if answers is not None:
+    if fetched is not None:
         old = stored_endpoints(data_dir)
-        new, warnings = provider_data.merge(old, answers, [m.id for m in catalog.models], when)
+        new, warnings = provider_data.merge(old, fetched.answers, [m.id for m in catalog.models], when, fetched.failed)
+        warnings = fetched.warnings + warnings + fetched.late()
         moved = provider_data.diff(provider_data.parsed(old), provider_data.parsed(new), new)
         events += [history.Event(when, c.kind, c.id, c.changes, c.provider) for c in moved]
         stored = provider_data.stored(new)
@@ -196,6 +208,9 @@ def commit_message(events: Sequence[history.Event], models: int, stored: bool = 
 
         Repriced:
         - openai/gpt-4o: input $2.50 -> $2.00, output $10.00 -> $8.00
+
+        Providers:
+        - deepseek/deepseek-v3.2: digitalocean input $0.425 -> $0.25; added novita; removed together
     """
     if not stored:
         subject = f"Catalog: unchanged ({models} models)"
@@ -209,6 +224,7 @@ def commit_message(events: Sequence[history.Event], models: int, stored: bool = 
         _section("Repriced", [f"{e.id}: {_price_moves(e)}" for e in events if e.repriced]),
         _section("Changed", [f"{e.id}: {', '.join(sorted(e.changes or {}))}"
                              for e in events if e.kind == "changed" and not e.repriced]),
+        _section("Providers", _provider_lines(events)),
     ]
     body = "\n\n".join(s for s in sections if s)
     return subject + "\n" + (f"\n{body}\n" if body else "")
@@ -221,6 +237,27 @@ def _section(heading: str, lines: list[str]) -> str:
     if len(lines) > LISTED:
         shown.append(f"- ... and {len(lines) - LISTED} more")
     return f"{heading}:\n" + "\n".join(shown)
+
+
+def _provider_lines(events: Sequence[history.Event]) -> list[str]:
+    """A line per model whose providers' endpoints changed: each changed endpoint with its
+    headline price moves and the names of its other changed terms, then those added and
+    those removed."""
+    by_model: dict[str, tuple[list[str], list[str], list[str]]] = {}
+    for e in events:
+        if e.provider is None:
+            continue
+        changed, added, removed = by_model.setdefault(e.id, ([], [], []))
+        if e.kind == "provider_added":
+            added.append(e.provider)
+        elif e.kind == "provider_removed":
+            removed.append(e.provider)
+        else:
+            terms = ", ".join(sorted(k for k in e.changes or {} if k not in HEADLINE_PRICES))
+            changed.append(" ".join(filter(None, [e.provider, ", ".join(filter(None, [_price_moves(e), terms]))])))
+    return [f"{model}: " + "; ".join(changed + [f"{verb} {', '.join(keys)}" for verb, keys
+                                                 in (("added", added), ("removed", removed)) if keys])
+            for model, (changed, added, removed) in by_model.items()]
 
 
 def _price_moves(event: history.Event) -> str:

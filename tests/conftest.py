@@ -153,9 +153,11 @@ def site_url(site: Path):
         yield url
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
-    """Debian's Chromium driven by Playwright. Missing Chromium is a failure, not a skip."""
+    """Debian's Chromium driven by Playwright. Missing Chromium is a failure, not a skip.
+    One for each module that needs it: while Playwright's sync API is open, its event loop
+    counts as running in this thread, and a fetch run in-process (asyncio) could not start."""
     if not Path(CHROMIUM).exists() and not shutil.which(CHROMIUM):
         pytest.fail(f"Chromium not found at {CHROMIUM}: run 'bash .ci/setup' (apt-get install chromium)")
     from playwright.sync_api import sync_playwright

@@ -1,9 +1,12 @@
 """A misbehaving HTTP server on 127.0.0.1 for fetch tests: real sockets, scripted faults.
 
 Each connection is answered by the next behaviour of the script (the last one repeats), so
-``FaultServer(reply(500), reply(200, body))`` fails once and then answers. Every request is
-recorded with its arrival time and headers. Behaviours write raw bytes, which is how they can
-hang, trickle, cut a body short or lie about its length.
+``FaultServer(reply(500), reply(200, body))`` fails once and then answers. A ``route`` may
+answer some paths instead: given a request's path and how many times that path was asked
+(1 for the first), it returns the behaviour, or None to leave the request to the script.
+Every request is recorded with its arrival time and headers, and the server counts the most
+connections it served at once. Behaviours write raw bytes, which is how they can hang,
+trickle, cut a body short or lie about its length.
 """
 
 from __future__ import annotations
@@ -17,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 Behaviour = Callable[["Request", socket.socket, threading.Event], None]
+Route = Callable[[str, int], "Behaviour | None"]
 REASONS = {200: "OK", 301: "Moved Permanently", 302: "Found", 304: "Not Modified", 404: "Not Found",
            429: "Too Many Requests", 500: "Internal Server Error", 502: "Bad Gateway",
            503: "Service Unavailable"}
@@ -46,9 +50,16 @@ def reply(status: int = 200, body: bytes = b"", headers: dict[str, str] | None =
 
 
 def hang() -> Behaviour:
-    """Accept the connection, read the request, never say a word."""
+    """Accept the connection, read the request, never say a word (until the client leaves,
+    so that the connections counted at once are the client's)."""
     def run(request: Request, conn: socket.socket, stop: threading.Event) -> None:
-        stop.wait()
+        conn.settimeout(0.05)
+        while not stop.is_set():
+            try:
+                if conn.recv(1, socket.MSG_PEEK) == b"":
+                    return
+            except TimeoutError:
+                continue
     return run
 
 
@@ -111,24 +122,29 @@ def conditional(body: bytes, etag: str | None = '"v1"', last_modified: str | Non
 class FaultServer:
     """A threaded server on 127.0.0.1 running a script of behaviours, one per connection."""
 
-    def __init__(self, *script: Behaviour):
+    def __init__(self, *script: Behaviour, route: Route | None = None):
         assert script
         self.script = script
+        self.route = route
         self.requests: list[Request] = []
         self.stop = threading.Event()
+        self.active = self.most_active = 0
+        self._lock = threading.Lock()
+        self._asked: dict[str, int] = {}
         outer = self
 
         class Handler(socketserver.BaseRequestHandler):
             def handle(self) -> None:
-                request = outer._read_request(self.request)
-                if request is None:
-                    return
-                outer.requests.append(request)
-                behaviour = outer.script[min(len(outer.requests), len(outer.script)) - 1]
+                with outer._lock:
+                    outer.active += 1
+                    outer.most_active = max(outer.most_active, outer.active)
                 try:
-                    behaviour(request, self.request, outer.stop)
-                except OSError:
-                    pass  # the client gave up first: that is what some tests are about
+                    request = outer._read_request(self.request)
+                    if request is not None:
+                        outer._answer(request, self.request)
+                finally:
+                    with outer._lock:
+                        outer.active -= 1
 
         class Server(socketserver.ThreadingTCPServer):
             daemon_threads = True
@@ -136,6 +152,23 @@ class FaultServer:
 
         self.server = Server(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}/api/v1/models"
+
+    def _answer(self, request: Request, conn: socket.socket) -> None:
+        with self._lock:
+            self.requests.append(request)
+            self._asked[request.path] = asked = self._asked.get(request.path, 0) + 1
+            behaviour = self.route(request.path, asked) if self.route else None
+            if behaviour is None:
+                scripted = self._asked["<script>"] = self._asked.get("<script>", 0) + 1
+                behaviour = self.script[min(scripted, len(self.script)) - 1]
+        try:
+            behaviour(request, conn, self.stop)
+        except OSError:
+            pass  # the client gave up first: that is what some tests are about
+
+    def asked(self, path: str) -> int:
+        """How many requests asked for ``path``."""
+        return self._asked.get(path, 0)
 
     @staticmethod
     def _read_request(conn: socket.socket) -> Request | None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import FIXTURES, run_cli
+from conftest import FIXTURES, ROOT, run_cli
 from sitegen.update import LISTED, commit_message
 from sitegen.history import Event
 
@@ -110,3 +110,54 @@ def test_other_changes_list_the_fields_and_an_empty_log_still_explains_itself() 
     assert commit_message([], 3) == "Catalog: no model added, removed or changed; other details updated (3 models)\n"
     priced = [Event("2026-08-08T00:00:00Z", "changed", "c/d", {"pricing.prompt": [None, "0.000001"]})]
     assert "- c/d: input — -> $1.00" in commit_message(priced, 1)
+
+
+# --- Providers ---------------------------------------------------------------------------------
+
+
+def endpoints_of(date: str) -> Path:
+    return FIXTURES / "endpoints" / f"endpoints-{date}.json"
+
+
+@pytest.fixture(scope="module")
+def providers_message(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """The message of the 08-08 fetch over the 07-31 one, each with that day's real endpoints."""
+    data = tmp_path_factory.mktemp("providers") / "data"
+    message = data.parent / "message.txt"
+    for path, date, extra in ((OLD, "2026-07-31", ()), (NEW, "2026-08-08", ("--message-file", str(message)))):
+        result = run_cli("fetch", "--source", str(path), "--data", str(data), "--at", date,
+                         "--endpoints", str(endpoints_of(date)), *extra)
+        assert result.returncode == 0, result.stderr
+    return message.read_text(encoding="utf-8")
+
+
+def test_the_providers_section_names_each_model_whose_endpoints_changed(providers_message: str) -> None:
+    log = [json.loads(line) for line in (ROOT / "data" / "changes.jsonl").read_text().splitlines()]  # this replay
+    moved = sorted({e["id"] for e in log if e["at"] == "2026-08-08T00:00:00Z" and "provider" in e})
+    subject = providers_message.splitlines()[0]
+    assert subject.endswith(f", {sum(1 for e in log if e['at'] == '2026-08-08T00:00:00Z' and 'provider' in e)} "
+                            "provider changes (400 models)"), subject
+    lines = section(providers_message, "Providers")
+    assert len(moved) > LISTED and len(lines) == LISTED + 1 and lines[-1] == f"... and {len(moved) - LISTED} more"
+    assert [line.split(": ", 1)[0] for line in lines[:-1]] == moved[:LISTED]
+    shown = dict(line.split(": ", 1) for line in lines[:-1])
+    assert shown["deepseek/deepseek-v3.2"] == "digitalocean input $0.425 -> $0.25, output $1.36 -> $0.80, " \
+                                              "pricing.input_cache_read"
+
+
+def test_a_providers_line_says_what_each_endpoint_did() -> None:
+    at = "2026-08-08T00:00:00Z"
+    events = [
+        Event(at, "provider_added", "a/b", provider="novita"),
+        Event(at, "provider_added", "a/b", provider="novita#2"),
+        Event(at, "provider_changed", "a/b", {"pricing.prompt": ["0.000001", "0.0000008"]}, "deepinfra/fp8"),
+        Event(at, "provider_changed", "a/b", {"context_length": [8192, 32768], "quantization": ["fp8", None]},
+              "baseten"),
+        Event(at, "provider_removed", "a/b", provider="together"),
+        Event(at, "provider_removed", "c/d", provider="groq"),
+    ]
+    assert commit_message(events, 2) == (
+        "Catalog: 0 added, 0 removed, 0 repriced, 0 changed, 6 provider changes (2 models)\n\nProviders:\n"
+        "- a/b: deepinfra/fp8 input $1.00 -> $0.80; baseten context_length, quantization; added novita, novita#2; "
+        "removed together\n"
+        "- c/d: removed groq\n")

@@ -22,8 +22,10 @@ SNAPSHOTS = [FIXTURES / f"openrouter-models-{d}.json" for d in DATES]
 
 
 def start_fetch(source: str, data: Path, *extra: str) -> subprocess.Popen[str]:
+    """A fetch of the catalog alone (no endpoints) in a process of its own."""
     return subprocess.Popen([sys.executable, "-m", "sitegen", "fetch", "--source", source, "--data", str(data),
-                             *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                             "--no-endpoints", *extra], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            text=True)
 
 
 def files(data: Path) -> dict[str, bytes]:
@@ -85,7 +87,7 @@ def test_the_wait_for_the_folder_counts_against_the_timeout(tmp_path: Path) -> N
         first = start_fetch(slow.url, data, "--at", DATES[1], "--timeout", "60")
         asked(slow)
         started = time.monotonic()
-        second = run_cli("fetch", "--source", silent.url, "--data", str(data), "--timeout", "4")
+        second = run_cli("fetch", "--source", silent.url, "--data", str(data), "--timeout", "4", "--no-endpoints")
         took = time.monotonic() - started
         first.communicate(timeout=60)
     # Three seconds waiting for the folder, then what remains of the four for the download

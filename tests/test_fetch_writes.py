@@ -61,7 +61,7 @@ def test_validators_that_cannot_be_written_exit_4_even_for_an_unchanged_catalog(
     (data / "validators.json").mkdir()  # nothing can be written over a folder
     before = tree(data)
     with FaultServer(conditional(body, etag='"v2"')) as server:
-        code, _, err = fetch(server.url, data, "--at", "2026-08-01")
+        code, _, err = fetch(server.url, data, "--at", "2026-08-01", "--no-endpoints")
     assert code == 4
     assert one_line(err) == f"sitegen fetch: error: cannot write {data / 'validators.json'}: Is a directory"
     assert tree(data) == before

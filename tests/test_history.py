@@ -209,15 +209,16 @@ def test_without_at_the_time_comes_from_the_one_clock(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# Crash safety: the snapshot, the log and the retired records change together
+# Crash safety: the snapshot, the log, the retired records and the endpoints change together
 
 
 def state(data: Path) -> dict[str, bytes | None]:
-    return {name: store.read(data, name) for name in (store.SNAPSHOT, store.LOG, store.RETIRED)}
+    return {name: store.read(data, name) for name in store.COMMITTED}
 
 
 def interrupted_fetch(data: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int) -> None:
-    """Run the 2026-07-31 fetch in-process with the ``fail_at``-th os.replace failing."""
+    """Run the 2026-07-31 fetch, endpoints included, in-process with the ``fail_at``-th
+    os.replace failing."""
     calls = {"n": 0}
     real = os.replace
 
@@ -229,7 +230,8 @@ def interrupted_fetch(data: Path, monkeypatch: pytest.MonkeyPatch, fail_at: int)
 
     monkeypatch.setattr(store.os, "replace", flaky)
     with pytest.raises(WriteError, match="No space left on device"):
-        update.update(str(SNAPSHOT_FILES[2]), data, timeout=5, at="2026-07-31")
+        update.update(str(SNAPSHOT_FILES[2]), data, timeout=5, at="2026-07-31",
+                      endpoints_file=endpoints_file("2026-07-31"))
     monkeypatch.setattr(store.os, "replace", real)
 
 
@@ -243,27 +245,30 @@ def after_step_two(replay: dict, tmp_path: Path) -> tuple[Path, dict]:
         assert fetch(data, path, date).returncode == 0
     clean = tmp_path / "clean"
     shutil.copytree(data, clean)
-    assert fetch(clean, SNAPSHOT_FILES[2], "2026-07-31").returncode == 0
-    return data, state(clean)
+    assert fetch(clean, SNAPSHOT_FILES[2], "2026-07-31", endpoints_file("2026-07-31")).returncode == 0
+    finished = state(clean)
+    assert all(finished[name] != state(data)[name] for name in store.COMMITTED)  # all four change
+    return data, finished
 
 
-def test_a_crash_before_the_commit_point_changes_nothing(after_step_two, monkeypatch) -> None:
+@pytest.mark.parametrize("fail_at", [2, 4, 5])  # while staging the second or fourth file, or the journal
+def test_a_crash_before_the_commit_point_changes_nothing(after_step_two, monkeypatch, fail_at) -> None:
     data, finished = after_step_two
     before = state(data)
-    interrupted_fetch(data, monkeypatch, fail_at=2)  # while staging the second file
+    interrupted_fetch(data, monkeypatch, fail_at=fail_at)
     assert state(data) == before
     assert not list(data.glob(".*"))
-    assert fetch(data, SNAPSHOT_FILES[2], "2026-07-31").returncode == 0
+    assert fetch(data, SNAPSHOT_FILES[2], "2026-07-31", endpoints_file("2026-07-31")).returncode == 0
     assert state(data) == finished
 
 
-@pytest.mark.parametrize("fail_at", [5, 6, 7])
+@pytest.mark.parametrize("fail_at", [6, 7, 8, 9])
 def test_a_crash_after_the_commit_point_is_finished_by_the_next_run(after_step_two, monkeypatch, fail_at) -> None:
     data, finished = after_step_two
-    interrupted_fetch(data, monkeypatch, fail_at=fail_at)  # 3 staged files + journal, then the moves
+    interrupted_fetch(data, monkeypatch, fail_at=fail_at)  # 4 staged files + journal, then the moves
     assert (data / store.JOURNAL).exists()
     assert state(data) == finished  # readers already see the committed state
-    result = fetch(data, SNAPSHOT_FILES[2], "2026-07-31")
+    result = fetch(data, SNAPSHOT_FILES[2], "2026-07-31", endpoints_file("2026-07-31"))
     assert result.returncode == 0, result.stderr
     assert "0 added, 0 removed, 0 repriced, 0 changed" in result.stdout  # not logged twice
     assert state(data) == finished

@@ -1,6 +1,9 @@
 """Sites built by the real CLI from the hostile catalogs in tests/hostile/: no injected element,
 attribute, script or unsafe link anywhere in the output, every file inside the output folder,
-absurd sizes bounded, and a broken catalog refused without touching the existing site.
+absurd sizes bounded, and a broken catalog refused without touching the existing site. The
+hostile answers of the endpoints API in tests/hostile/endpoints/: each bad endpoint record
+skipped with a warning naming the model and the provider, the rest stored as sent, as strict
+JSON.
 
 Markup is checked with html.parser's tokenizer, which reports every start tag however oddly
 nested (no tree builder drops or moves anything), and XML with lxml.
@@ -8,6 +11,7 @@ nested (no tree builder drops or moves anything), and XML with lxml.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 import shutil
@@ -319,6 +323,95 @@ def test_what_fetch_stores_from_a_hostile_catalog_is_strict_json(tmp_path: Path,
     assert records == [r for r in sent if r["id"] not in NOT_STORED.get(name, set())]
     if name == "nonfinite":
         assert records[0]["benchmarks"] == {"big": 1e308, "tiny": 1e-300, "negative_zero": -0.0, "long": 10**300}
+
+
+# --- Endpoint records -------------------------------------------------------------------------
+
+ENDPOINTS = HOSTILE / "endpoints"  # a catalog, and the endpoints API's answers for its models
+NOT_PLAIN = "its provider_name is not a plain name of at most 100 characters"
+# The records each model's answer holds that are skipped, by the name its warning gives them.
+SKIPPED_ENDPOINTS = {
+    "endpoints/prices": {
+        "negative": "pricing.prompt is negative", "nan-string": "pricing.prompt is not a finite number",
+        "infinity": "pricing.completion is not a finite number",
+        "huge-price": "pricing.prompt is out of range: '1e999999'",
+        "huge-context": "context_length is not a finite number",
+        "nan-latency": "latency_last_30m.p50 is not a finite number",
+        "digits": "max_completion_tokens is not a finite number",
+        "negative-tier": "pricing.overrides[0].prompt is negative", "price-object": "pricing.prompt is not a number"},
+    "endpoints/counts": {
+        "context-1e40": "context_length is out of range: 100000000000000000000000",
+        "context-negative": "context_length is out of range: -5",
+        "context-fraction": "context_length is not a whole number",
+        "context-string": "context_length is not a whole number", "context-bool": "context_length is not a whole number",
+        "tier-negative": "pricing.overrides[0].min_prompt_tokens is out of range: -1"},
+    "endpoints/names": {
+        **{name: NOT_PLAIN for name in ("script", "attribute", "escape", "newline", "long", "empty", "number",
+                                        "missing")},
+        **{tag: "its tag is not a provider slug" for tag in ("<x-pwned>", "../../etc/passwd", "t" * 100, "endpoint 12")},
+        "quantized": "its quantization is not a short lowercase word"},
+    "endpoints/shapes": {
+        "endpoint 1": "it is a string, not an object", "endpoint 2": "it is a list, not an object",
+        "endpoint 3": "it is null, not an object", "endpoint 4": "it is a number, not an object",
+        "pricing-string": "it has no pricing object", "no-pricing": "it has no pricing object"},
+}
+REFUSED_ANSWERS = {
+    "endpoints/error": "the answer is an error: '<x-pwned>\\n\\x1b[2J upstream failed'",
+    "endpoints/list": "the answer is a list, not an object",
+    "endpoints/no-list": "the answer has no data.endpoints list",
+    "endpoints/nonfinite-answer": "the answer is a number JSON cannot carry, not an object",
+}
+
+
+@pytest.fixture(scope="module")
+def hostile_endpoints(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, str]:
+    """A data folder fetched from the hostile catalog with the hostile answers, and stderr."""
+    data = tmp_path_factory.mktemp("hostile-endpoints") / "data"
+    result = run_cli("fetch", "--source", str(ENDPOINTS / "catalog.json"), "--endpoints",
+                     str(ENDPOINTS / "answers.json"), "--data", str(data))
+    assert result.returncode == 0, result.stderr
+    return data, result.stderr
+
+
+def test_each_hostile_endpoint_is_skipped_with_a_warning_naming_the_model_and_the_provider(hostile_endpoints) -> None:
+    _, stderr = hostile_endpoints
+    expected = [f"warning: skipped the endpoint {name!r} of {model_id}: {why}"
+                for model_id, skipped in SKIPPED_ENDPOINTS.items() for name, why in skipped.items()]
+    expected += [f"warning: refused the endpoints of {model_id} (none stored): {why}"
+                 for model_id, why in REFUSED_ANSWERS.items()]
+    expected.append("warning: skipped all but the first 200 of the 201 endpoints of endpoints/many")
+    assert sorted(stderr.splitlines()) == sorted(expected)
+
+
+def test_what_fetch_stores_of_hostile_endpoints_is_strict_json_and_as_sent(hostile_endpoints) -> None:
+    data, _ = hostile_endpoints
+    stored = strict_json((data / "endpoints.json").read_bytes())["models"]
+    answers = decode((ENDPOINTS / "answers.json").read_bytes())  # with its NaN and 1e999 as sent
+    assert sorted(stored) == sorted({*answers, "endpoints/none"} - set(REFUSED_ANSWERS))
+    assert stored["endpoints/none"]["endpoints"] == []  # not in the answers: the API's 404
+    for model_id, entry in stored.items():
+        sent = answers.get(model_id, {"data": {"endpoints": []}})["data"]["endpoints"][:200]
+        skipped = SKIPPED_ENDPOINTS.get(model_id, {})
+        kept = [r for i, r in enumerate(sent)
+                if (r.get("tag") if isinstance(r, dict) and isinstance(r.get("tag"), str) else f"endpoint {i}")[:100]
+                not in skipped]
+        key = functools.partial(json.dumps, sort_keys=True)
+        assert sorted(map(key, entry["endpoints"])) == sorted(map(key, kept)), model_id
+    assert stored["endpoints/prices"]["endpoints"][0]["future_field"] == {"kept": [1, "two", None]}
+    assert [e["tag"] for e in stored["endpoints/counts"]["endpoints"]] == ["good", "odd-stats"]
+    for line in (data / "changes.jsonl").read_bytes().splitlines():
+        strict_json(line)
+
+
+def test_a_site_built_with_hostile_endpoints_holds_no_injected_markup(hostile_endpoints, tmp_path: Path) -> None:
+    data, _ = hostile_endpoints
+    out = tmp_path / "site"
+    result = run_cli("build", "--data", str(data), "--out", str(out), "--base-url", BASE, timeout=180)
+    assert result.returncode == 0, result.stderr
+    problems = []
+    for page in files(out, "*.html"):
+        problems += injected(page.read_text("utf-8"), page.relative_to(out).as_posix())
+    assert problems == []
 
 
 # --- Absurd sizes ------------------------------------------------------------------------------

@@ -236,6 +236,19 @@ def test_update_job_fetches_then_commits_data_with_a_bot_identity(pages: dict[st
     assert "git push origin HEAD:main" in commit["run"]
 
 
+def test_the_scheduled_fetch_brings_every_models_endpoints_within_its_time(pages: dict[str, Any]) -> None:
+    """The live API (whose origin answers the endpoints requests), endpoints neither skipped nor
+    read from a file, the key passed on when the secret is set, and the fetch's whole deadline
+    well inside the job's time limit."""
+    update = pages["jobs"]["update"]
+    fetch = step(update, "fetch")
+    args = parser().parse_args(shlex.split(fetch["run"])[1:])
+    assert args.source.startswith("https://openrouter.ai/") and not args.no_endpoints and args.endpoints is None
+    assert args.timeout >= 120
+    assert fetch["env"]["OPENROUTER_API_KEY"] == "${{ secrets.OPENROUTER_API_KEY }}"
+    assert args.timeout * 3 < update["timeout-minutes"] * 60
+
+
 def test_the_commit_step_records_changed_data_as_the_bot_and_skips_unchanged_data(
         pages: dict[str, Any], tmp_path: Path) -> None:
     """Run the workflow's own commit script in a real repository with a local origin."""

@@ -1,6 +1,7 @@
 """Write the hostile catalogs in this folder: ``python3 tests/hostile/make_corpus.py``.
 
-One file per category of attack. Every payload that would create an element or attribute if
+One file per category of attack, and in ``endpoints/`` a catalog with the answers of the
+endpoints API for its models, each answer an attack on the endpoint records. Every payload that would create an element or attribute if
 it ever reached a page unescaped carries a marker (``x-pwned``, ``data-pwned``, or script
 setting ``window.__pwned``) that the tests look for in the parsed output. The files are
 committed; this script documents how they were made and regenerates them.
@@ -295,12 +296,105 @@ def sizes() -> list[dict[str, Any]]:
     ]
 
 
+def endpoint(tag: Any, **fields: Any) -> dict[str, Any]:
+    """An endpoint record as the API sends one, with ``fields`` replaced."""
+    base: dict[str, Any] = {
+        "name": f"Hostile | {tag}", "model_id": "endpoints/case", "model_name": "Hostile endpoint",
+        "context_length": 131072, "pricing": {"prompt": "0.000001", "completion": "0.000002", "discount": 0},
+        "provider_name": "Hostile", "tag": tag, "quantization": "fp8", "max_completion_tokens": 8192,
+        "max_prompt_tokens": None, "supported_parameters": ["tools", "temperature"], "status": 0,
+        "uptime_last_30m": 99.5, "latency_last_30m": {"p50": 500.0, "p75": 700.0, "p90": 900.0, "p99": 2000.0},
+        "throughput_last_30m": {"p50": 50.0, "p75": 60.0, "p90": 70.0, "p99": 80.0},
+    }
+    base.update(fields)
+    return base
+
+
+def answer(endpoints: Any) -> dict[str, Any]:
+    return {"data": {"id": "endpoints/case", "name": "Hostile endpoint", "endpoints": endpoints}}
+
+
+def endpoint_answers() -> dict[str, Any]:
+    """Model id -> the endpoints API's answer for it. Each record that cannot be used is skipped
+    with a warning naming the model and its tag; each answer that is not a list of endpoints
+    is refused for its model alone; the rest is stored as sent."""
+    prices = [
+        endpoint("good", future_field={"kept": [1, "two", None]}),  # unknown fields are stored as sent
+        endpoint("negative", pricing={"prompt": "-0.000001", "completion": "0.000002"}),
+        endpoint("nan-string", pricing={"prompt": "NaN", "completion": "0.000002"}),
+        endpoint("infinity", pricing={"prompt": "0.000001", "completion": beyond("Infinity")}),
+        endpoint("huge-price", pricing={"prompt": "1e999999", "completion": "0.000002"}),
+        endpoint("huge-context", context_length=beyond("1e999")),
+        endpoint("nan-latency", latency_last_30m={"p50": beyond("NaN")}),
+        endpoint("digits", max_completion_tokens=beyond("digits")),
+        endpoint("negative-tier", pricing={"prompt": "0.000001", "completion": "0.000002",
+                                           "overrides": [{"min_prompt_tokens": 200000, "prompt": "-1"}]}),
+        endpoint("price-object", pricing={"prompt": {"usd": 1}, "completion": "0.000002"}),
+    ]
+    counts = [
+        endpoint("good"),
+        endpoint("context-1e40", context_length=10**40),
+        endpoint("context-negative", context_length=-5),
+        endpoint("context-fraction", context_length=1.5),
+        endpoint("context-string", context_length="131072"),
+        endpoint("context-bool", context_length=True),
+        endpoint("tier-negative", pricing={"prompt": "0.000001", "overrides": [{"min_prompt_tokens": -1}]}),
+        # Odd but usable: figures out of range are left out, not refused.
+        endpoint("odd-stats", uptime_last_30m=250, latency_last_30m={"p50": -1}, throughput_last_30m="fast",
+                 status="up", supported_parameters={"tools": True}),
+    ]
+    names = [
+        endpoint("good", provider_name="Example Cloud (EU), Inc."),
+        endpoint("script", provider_name='<script>window.__pwned=1</script>'),
+        endpoint("attribute", provider_name='"><x-pwned data-pwned="1"></x-pwned>'),
+        endpoint("escape", provider_name="\u001b[31mRed\u001b[0m"),
+        endpoint("newline", provider_name="first\nsecond"),
+        endpoint("long", provider_name="N" * 10_000),
+        endpoint("empty", provider_name="  "),
+        endpoint("number", provider_name=42),
+        endpoint("missing", provider_name=None),
+        endpoint("<x-pwned>"),
+        endpoint("../../etc/passwd"),
+        endpoint("t" * 10_000),
+        endpoint(42),
+        endpoint("quantized", quantization="<b>fp8</b>"),
+    ]
+    shapes: list[Any] = [endpoint("good"), "a string", [1, 2], None, 7,
+                         endpoint("pricing-string", pricing="free"), endpoint("no-pricing", pricing=None)]
+    return {
+        "endpoints/prices": answer(prices),
+        "endpoints/counts": answer(counts),
+        "endpoints/names": answer(names),
+        "endpoints/shapes": answer(shapes),
+        "endpoints/many": answer([{"tag": f"many-{n}", "provider_name": "Many", "pricing": {}} for n in range(201)]),
+        "endpoints/repeated": answer([endpoint("twice"), endpoint("twice"),  # one provider in two regions
+                                      endpoint("twice", pricing={"prompt": "0.000003", "completion": "0.000004"})]),
+        "endpoints/error": {"error": {"code": 502, "message": "<x-pwned>\n\u001b[2J upstream failed"}},
+        "endpoints/list": [answer([endpoint("good")])],
+        "endpoints/no-list": {"data": {"endpoints": {"good": endpoint("good")}}},
+        "endpoints/nonfinite-answer": beyond("NaN"),
+        # "endpoints/none" has no answer: the API said 404, it has no endpoints.
+    }
+
+
+def endpoint_catalog() -> dict[str, Any]:
+    ids = [*endpoint_answers(), "endpoints/none"]
+    return {"data": [record(model_id, i, name=f"Endpoints case {i}") for i, model_id in enumerate(ids)]}
+
+
+def write(path: Path, payload: Any) -> None:
+    text = json.dumps(payload, indent=1) + "\n"
+    for placeholder, literal in BEYOND.items():
+        text = text.replace(json.dumps(beyond(placeholder)), literal)
+    path.write_text(text, encoding="ascii")
+
+
 def main() -> None:
     for name, payload in catalogs().items():
-        text = json.dumps(payload, indent=1) + "\n"
-        for placeholder, literal in BEYOND.items():
-            text = text.replace(json.dumps(beyond(placeholder)), literal)
-        (HERE / name).write_text(text, encoding="ascii")
+        write(HERE / name, payload)
+    (HERE / "endpoints").mkdir(exist_ok=True)
+    write(HERE / "endpoints" / "catalog.json", endpoint_catalog())
+    write(HERE / "endpoints" / "answers.json", endpoint_answers())
 
 
 if __name__ == "__main__":
