@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
-from sitegen.model import Tier
-from sitegen.prices import parse_price
+from sitegen.prices import Tier, parse_price
 from sitegen.strictjson import bad_number_path
 
 MAX_ENDPOINTS = 200  # per model: more is not a real answer
@@ -92,6 +91,11 @@ class ModelEndpoints:
 
     fetched_at: str
     endpoints: tuple[Endpoint, ...]
+
+    @property
+    def providers(self) -> int:
+        """How many providers serve the model (the variants of one count once)."""
+        return len({e.provider for e in self.endpoints})
 
 
 def refusal(body: Any) -> str | None:
