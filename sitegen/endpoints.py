@@ -92,11 +92,6 @@ class ModelEndpoints:
     fetched_at: str
     endpoints: tuple[Endpoint, ...]
 
-    @property
-    def providers(self) -> int:
-        """How many providers serve the model (the variants of one count once)."""
-        return len({e.provider for e in self.endpoints})
-
 
 def refusal(body: Any) -> str | None:
     """Why a decoded answer of the endpoints API is not a list of endpoints (None if it is)."""
@@ -244,9 +239,12 @@ def keyed(records: Iterable[dict[str, Any]]) -> tuple[Endpoint, ...]:
         by_tag[endpoint.tag].append(endpoint)
     endpoints: list[Endpoint] = []
     for tag, group in sorted(by_tag.items()):
+        if len(group) == 1:  # most tags: already keyed by their tag, with no terms to compare
+            endpoints += group
+            continue
         seen: dict[str, Endpoint] = {}
-        for endpoint in sorted(group, key=_terms_text):
-            seen.setdefault(_terms_text(endpoint), endpoint)
+        for text, endpoint in sorted(((_terms_text(e), e) for e in group), key=lambda pair: pair[0]):
+            seen.setdefault(text, endpoint)
         for n, endpoint in enumerate(seen.values(), start=1):
             key = tag if n == 1 else f"{tag}#{n}"
             endpoints.append(Endpoint(**{**endpoint.__dict__, "key": key}))
