@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator, NamedTuple, Protocol
+from typing import Any, Iterator, NamedTuple, Protocol, Sequence
 
 from sitegen import formats
+from sitegen.offers import UNSTATED, Offer, cheapest_input, provider_count
 from sitegen.model import CAPABILITIES, Model
 from sitegen.markup import plain_text
 from sitegen.paths import author_path
@@ -27,12 +28,12 @@ DEFAULT_SORT = "added"  # newest first
 class Column:
     key: str  # the header's data-sort, and the column's field in finder.json
     label: str
-    kind: str  # how its cells show: name, author, number, price, words, caps or date
+    kind: str  # how its cells show: name, author, number, price, words, caps, date or providers
     unit: str = ""  # shown after the label
 
     @property
     def numeric(self) -> bool:
-        return self.kind in ("number", "price", "date")
+        return self.kind in ("number", "price", "date", "providers")
 
     @property
     def shown_apart(self) -> bool:
@@ -46,21 +47,33 @@ COLUMNS = (
     Column("context", "Context", "number"),
     Column("input", "Input", "price", "/1M"),
     Column("output", "Output", "price", "/1M"),
+    Column("providers", "Providers", "providers"),
+    Column("cheapest", "Cheapest input", "price", "/1M"),  # among the providers
     Column("reads", "Reads", "words"),
     Column("writes", "Writes", "words"),
     Column("caps", "Capabilities", "caps"),
     Column("added", "Added", "date"),
 )
+# What the index's filters read besides the columns, carried by the providers cell (as
+# data-q and data-u): the quantizations of the model's endpoints and their best uptime.
+FILTERS = ("quants", "uptime")
 # finder.json's fields of a row: the model's id, page and search words, then each column's
-# value (and text, where it differs).
+# value (and text, where it differs), then ``FILTERS``.
 FIELDS = ("id", "path", "words", *(name for c in COLUMNS for name in ((c.key, c.key + "_text") if c.shown_apart
-                                                                       else (c.key,))))
+                                                                       else (c.key,))), *FILTERS)
 
 
-def cells(m: Model) -> dict[str, tuple[Any, str]]:
-    """Each column's value (for sorting) and text, for one model."""
+def cells(m: Model, offers: Sequence[Offer] | None = None) -> dict[str, tuple[Any, str]]:
+    """Each column's value (for sorting) and text, and each of ``FILTERS``, for one model
+    (``offers``: its providers', where fetched)."""
     prompt, completion = m.prices.get("prompt"), m.prices.get("completion")
+    low, count = cheapest_input(offers or ()), provider_count(offers or ())
+    uptimes = [o.uptime for o in offers or () if o.uptime is not None]
     return {
+        "providers": (count, str(count)) if offers is not None else ("", formats.MISSING),
+        "cheapest": (formats.price_number("prompt", low), formats.price("prompt", low)),
+        "quants": (" ".join(sorted({o.quantization or UNSTATED for o in offers or ()})), ""),
+        "uptime": (max(uptimes) if uptimes else "", ""),
         "name": (m.name, m.name),
         "author": (m.author, m.author),
         "context": (m.context_length or "", formats.tokens(m.context_length)),
@@ -101,6 +114,10 @@ def row_parts(m: Model, values: dict[str, tuple[Any, str]]) -> RowParts:
             tail.append(f'<td class="num{kind}" data-v="{value}">{esc(text)}</td>')
         elif column.kind == "words":
             tail.append(f'<td class="mods">{esc(text)}</td>')
+        elif column.kind == "providers":
+            quants, uptime = values["quants"][0], values["uptime"][0]
+            facts = (f' data-q="{esc(quants)}"' if quants else "") + (f' data-u="{uptime}"' if uptime != "" else "")
+            tail.append(f'<td class="num" data-v="{value}"{facts}>{text}</td>')
         elif column.kind == "caps":
             labels = " ".join(f'<span class="cap">{SHORT_CAPS[k]}</span>' for k in value.split())
             tail.append(f'<td data-v="{value}">{labels}</td>')
@@ -115,7 +132,7 @@ def finder_row(m: Model, values: dict[str, tuple[Any, str]], words: str) -> list
     for column in COLUMNS:
         value, text = values[column.key]
         row += (value, text) if column.shown_apart else (value,)
-    return row
+    return row + [values[key][0] for key in FILTERS]
 
 
 def table_rows(rows: dict[str, RowParts], models: list[Model], root: str, show_author: bool = True,

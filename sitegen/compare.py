@@ -11,13 +11,14 @@ from __future__ import annotations
 
 from collections import Counter
 from decimal import Decimal
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Sequence
 
 from sitegen import formats, jsoncodec
 from sitegen.model import CAPABILITIES, Model
 from sitegen.markup import plain_text
 from sitegen.paths import author_path
 from sitegen.prices import PRICE_KINDS, is_varies, per_unit
+from sitegen.offers import Offer, provider_count, spread
 from sitegen.render import Renderer
 from sitegen.writer import Site
 
@@ -26,6 +27,8 @@ PAGE = "compare/"
 
 # The rows of the comparison after the price rows, by group, in order: key, label.
 ROWS = {
+    "Providers": [("providers", "Providers"), ("provider_input", "Input across providers"),
+                  ("provider_output", "Output across providers")],
     "Limits": [("context", "Context length"), ("max_output", "Max output tokens"),
                ("provider_context", "Context at the top provider")],
     "Capabilities": [("cap.tools", "Tools"), ("cap.structured", "Structured outputs"), ("cap.reasoning", "Reasoning"),
@@ -50,10 +53,13 @@ def _prices(prices: dict[str, Decimal]) -> dict[str, str | None]:
     return {key: _exact(key, value) for key, value in prices.items()}
 
 
-def facts(model: Model) -> dict[str, str]:
+def facts(model: Model, offers: Sequence[Offer] | None = None) -> dict[str, str]:
     """Every row's text for one model, in the words of its page."""
     caps = set(model.capabilities())
     row: dict[str, str] = {
+        "providers": _count(offers),
+        "provider_input": _spread(offers, "prompt"),
+        "provider_output": _spread(offers, "completion"),
         "context": f"{formats.count(model.context_length)} tokens" if model.context_length else formats.MISSING,
         "max_output": (f"{formats.count(model.max_completion_tokens)} tokens" if model.max_completion_tokens
                        else formats.MISSING),
@@ -83,13 +89,29 @@ def facts(model: Model) -> dict[str, str]:
     return row
 
 
+def _count(offers: Sequence[Offer] | None) -> str:
+    if offers is None:
+        return formats.MISSING
+    count = provider_count(offers)
+    return str(count) + (f" ({len(offers)} endpoints)" if len(offers) != count else "")
+
+
+def _spread(offers: Sequence[Offer] | None, key: str) -> str:
+    """The lowest and highest price among the providers, per 1M tokens."""
+    bounds = spread(offers or (), key)
+    if bounds is None:
+        return formats.MISSING
+    low, high = (formats.price(key, price) for price in bounds)
+    return low if low == high else f"{low} – {high}"
+
+
 def numbers(model: Model) -> dict[str, int]:
     """The numeric rows, for marking the best value."""
     values = zip(HIGHER_IS_BETTER, (model.context_length, model.max_completion_tokens, model.provider_context_length))
     return {k: v for k, v in values if v}
 
 
-def entry(model: Model) -> str:
+def entry(model: Model, offers: Sequence[Offer] | None = None) -> str:
     """The model's entry in compare.json, as JSON text."""
     return _compact({
         "id": model.id,
@@ -98,7 +120,7 @@ def entry(model: Model) -> str:
         "author_path": author_path(model.author),
         "prices": _prices(model.prices),
         "tiers": [{"min": tier.min_prompt_tokens, "prices": _prices(tier.prices)} for tier in model.tiers],
-        "facts": {key: text for key, text in facts(model).items() if text != formats.MISSING},
+        "facts": {key: text for key, text in facts(model, offers).items() if text != formats.MISSING},
         "numbers": numbers(model),
     })
 

@@ -22,8 +22,11 @@ LABELS = {
     "supported_parameters": "supported parameters",
     "expiration_date": "expiration date",
     "knowledge_cutoff": "knowledge cutoff",
+    "max_completion_tokens": "max output",  # of a provider's endpoint
+    "max_prompt_tokens": "max prompt",
 }
-TOKEN_FIELDS = ("context_length", "top_provider.context_length", "top_provider.max_completion_tokens")
+TOKEN_FIELDS = ("context_length", "top_provider.context_length", "top_provider.max_completion_tokens",
+                "max_completion_tokens", "max_prompt_tokens")
 
 
 def describe_event(changes: dict[str, list[Any]] | None) -> list[str]:
@@ -32,6 +35,12 @@ def describe_event(changes: dict[str, list[Any]] | None) -> list[str]:
     order = sorted(changes, key=lambda p: (HEADLINE_PRICES.index(p) if p in HEADLINE_PRICES else 2,
                                            not p.startswith("pricing."), p))
     return [describe(p, *changes[p]) for p in order]
+
+
+def describe_provider(kind: str, variant: str, changes: dict[str, list[Any]] | None) -> str:
+    """A provider's event for a model in words, with the variant of its service it concerns."""
+    said = {"provider_added": "started serving it", "provider_removed": "stopped serving it"}.get(kind)
+    return (f"{variant}: " if variant else "") + (said or "; ".join(describe_event(changes)))
 
 
 def describe(path: str, old: Any, new: Any) -> str:

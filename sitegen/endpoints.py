@@ -21,8 +21,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, Iterable, Sequence
 
-from sitegen.model import Tier
-from sitegen.prices import parse_price
+from sitegen.prices import Tier, parse_price
 from sitegen.strictjson import bad_number_path
 
 MAX_ENDPOINTS = 200  # per model: more is not a real answer
@@ -252,9 +251,12 @@ def keyed(records: Iterable[dict[str, Any]]) -> tuple[Endpoint, ...]:
         by_tag[endpoint.tag].append(endpoint)
     endpoints: list[Endpoint] = []
     for tag, group in sorted(by_tag.items()):
+        if len(group) == 1:  # most tags: already keyed by their tag, with no terms to compare
+            endpoints += group
+            continue
         seen: dict[str, Endpoint] = {}
-        for endpoint in sorted(group, key=_terms_text):
-            seen.setdefault(_terms_text(endpoint), endpoint)
+        for text, endpoint in sorted(((_terms_text(e), e) for e in group), key=lambda pair: pair[0]):
+            seen.setdefault(text, endpoint)
         for n, endpoint in enumerate(seen.values(), start=1):
             key = tag if n == 1 else f"{tag}#{n}"
             endpoints.append(Endpoint(**{**endpoint.__dict__, "key": key}))

@@ -18,13 +18,16 @@ from sitegen.writer import Site
 RECENTLY = timedelta(days=30)  # how far back expiring/ lists the models that left
 
 
-def feeds_page(site: Site, r: Renderer, groups: dict[str, list[Model]], example: Model | None) -> None:
+def feeds_page(site: Site, r: Renderer, groups: dict[str, list[Model]], example: Model | None,
+               providers: Sequence[tuple[str, str, int]] = ()) -> None:
     """``feeds/``: the site's feeds with their addresses, each author's feed (``groups``:
-    author -> models), and how a model's own feed works, shown with ``example``'s."""
+    author -> models), each provider's (name, feed, endpoints), and how a model's own feed
+    works, shown with ``example``'s."""
     site.add("feeds/", r.page("feeds.html", "feeds/", {
         "feeds": [(feed, r.base_url + feed.path) for feed in SITE_FEEDS],
         "authors": [(items[0].author_display, author_path(author) + FOLDER_FEED, len(items))
                     for author, items in sorted(groups.items(), key=lambda kv: kv[1][0].author_display.lower())],
+        "providers": providers,
         "example": (example.name, example.path + FOLDER_FEED) if example else None,
         "site_calendar": SITE_CALENDAR,
         "title": "Feeds",

@@ -52,6 +52,30 @@ def _day(number: int) -> str:
     return datetime.fromtimestamp(number * 86400, tz=timezone.utc).strftime("%Y-%m-%d")
 
 
+def moment(iso: str) -> str:
+    """A logged time (``2026-08-08T00:00:00Z``) as people read it: ``2026-08-08 00:00 UTC``."""
+    return f"{iso[:10]} {iso[11:16]} UTC" if len(iso) >= 16 else iso
+
+
+# Providers' measurements, "—" when there is none.
+
+
+def latency(ms: float | None) -> str:
+    """Milliseconds to the first token: "749 ms", "8.5 s"."""
+    if ms is None:
+        return MISSING
+    return f"{ms:,.0f} ms" if ms < 1000 else f"{ms / 1000:,.1f} s"
+
+
+def throughput(per_second: float | None) -> str:
+    return MISSING if per_second is None else f"{per_second:,.0f} tok/s"
+
+
+def share(value: float | None) -> str:
+    """A percentage to at most two decimals: "99.5%"."""
+    return MISSING if value is None else f"{value:.2f}".rstrip("0").rstrip(".") + "%"
+
+
 # ---------------------------------------------------------------------------------------
 # Prices
 
@@ -95,6 +119,7 @@ def percent(old: Decimal, new: Decimal) -> str:
     return ("+" if change > 0 else "−") + text + "%"
 
 
+@lru_cache(maxsize=4096)
 def price_number(key: str, value: Decimal | None) -> str:
     """A machine-readable price in the unit people read, for data attributes and exports
     ("" when there is none or it varies)."""

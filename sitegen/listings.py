@@ -30,13 +30,15 @@ DATA_FILE = "finder.json"
 TABLE = {"columns": COLUMNS, "default_sort": DEFAULT_SORT}  # what the models tables' macro reads
 # Context thresholds offered by the "at least" filter (tokens).
 CONTEXT_STEPS = (8_000, 16_000, 32_000, 64_000, 128_000, 200_000, 256_000, 400_000, 1_000_000, 2_000_000)
+UPTIME_STEPS = (90, 95, 99, 99.9)  # percent, offered by the "min uptime" filter
 
 
-def listing_pages(site: Site, r: Renderer, models: list[Model], entries: Entries,
+def listing_pages(site: Site, r: Renderer, models: list[Model], entries: Entries, offered: dict[str, Any],
                   index_rows: int = INDEX_ROWS, list_rows: int = LIST_ROWS) -> None:
-    """The index, the "all models" pages and the author pages."""
+    """The index, the "all models" pages and the author pages; ``offered`` is what the
+    providers' filters offer (``providers.filter_choices``)."""
     pager = all_pages(site, r, models, entries.rows, index_rows, list_rows)
-    index_page(site, r, models, entries, index_rows, pager)
+    index_page(site, r, models, entries, index_rows, pager, offered)
     author_pages(site, r, models, entries.rows)
 
 
@@ -52,13 +54,15 @@ def list_path(number: int) -> str:
 
 
 def index_page(site: Site, r: Renderer, models: list[Model], entries: Entries, limit: int,
-               pager: list[str]) -> None:
+               pager: list[str], offered: dict[str, Any]) -> None:
     shown = models[:limit]
     if len(shown) < len(models):
         site.add_parts(DATA_FILE, finder_data(models, entries.texts("finder")))
     site.add("index.html", r.page("index.html", "", {
         **TABLE,
         **index_context(models),
+        **offered,
+        "uptime_steps": UPTIME_STEPS,
         "models": models,
         "shown": len(shown),
         "rows": table_rows(entries.rows, shown, "", words=True, pick=True),

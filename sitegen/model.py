@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from sitegen import jsoncodec
-from sitegen.prices import is_varies
+from sitegen.prices import Tier, is_varies
 
 MAX_DESCRIPTION = 20_000  # characters: a hostile record must not make a page megabytes long
 PLACEHOLDER_EXPIRY = "2098-12-31"  # what the API sends for "no expiration announced"
@@ -24,14 +24,6 @@ CAPABILITIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "web": ("Web search", ("web_search_options",)),
     "logprobs": ("Log probs", ("logprobs", "top_logprobs")),
 }
-
-
-@dataclass(frozen=True)
-class Tier:
-    """Prices that apply from ``min_prompt_tokens`` prompt tokens on."""
-
-    min_prompt_tokens: int
-    prices: dict[str, Decimal]
 
 
 @dataclass(frozen=True, slots=True)

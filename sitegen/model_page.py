@@ -3,7 +3,7 @@ badges, the details list and the model's history. ``templates/model.html`` only 
 values in its markup.
 
 A page is a function of its ``PageInput`` and the build's clock and base URL alone: the
-model, its variants, the model its alias points to and its logged history.
+model, its variants, the model its alias points to, its logged history and who serves it.
 """
 
 from __future__ import annotations
@@ -12,22 +12,35 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from json.encoder import encode_basestring as json_string  # json.dumps of a str
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
-from sitegen import charts, formats
+from sitegen import charts, formats, providers
 from sitegen.feedlist import CALENDAR, FOLDER_FEED
 from sitegen.formats import attribute as esc
 from sitegen.model import CAPABILITIES, Model
-from sitegen.describe import describe_event, price_label, price_text
+from sitegen.describe import describe_event, describe_provider, price_label, price_text
+from sitegen.offers import Offer, Offers, slug_of, variant_of
 from sitegen.history import Event, PricePoint, parse_time, price_history, timestamp
 from sitegen.markup import description_html, plain_text
 from sitegen.paths import author_path
 from sitegen.prices import HEADLINE_PRICES, PRICE_KINDS, TOKEN_UNIT
+from sitegen.providers import provider_names, provider_path
 from sitegen.render import relative_root, safe
 
 RAW_JSON_LIMIT = 200_000  # characters of the raw JSON block
 EXPIRY_WARNING = timedelta(days=30)  # an expiration date this close is warned about
+
+
+@dataclass(frozen=True)
+class Served:
+    """Who serves a model: its endpoints as last fetched, as offers in display order, and its
+    providers' logged changes with the names of the providers they concern."""
+
+    fetched_at: str
+    offers: tuple[Offer, ...]
+    events: tuple[Event, ...] = ()
+    names: tuple[tuple[str, str], ...] = ()  # slug -> name
 
 
 @dataclass(frozen=True)
@@ -39,13 +52,16 @@ class PageInput:
     alias: Model | None = None  # the model its alias points to, when listed
     events: tuple[Event, ...] | None = None  # its logged events; None: a build without a change log
     left: str | None = None  # None while listed; else when it was removed ("" if not logged)
+    served: Served | None = None  # its providers, when their endpoints were fetched
 
 
-def inputs(models: Sequence[Model], log: Iterable[Event] | None,
-           left: dict[str, str] | None = None) -> list[PageInput]:
+def inputs(models: Sequence[Model], log: Iterable[Event] | None, left: dict[str, str] | None = None,
+           served: Mapping[str, Served] | None = None) -> list[PageInput]:
     """The ``PageInput`` of each of ``models``, whose variants and alias targets are among
-    them; ``log`` is the change log (None without one), ``left`` when each retired model left."""
+    them; ``log`` is the change log (None without one), ``left`` when each retired model left,
+    ``served`` who serves each (``serving``)."""
     by_id = {m.id: m for m in models}
+    served = served or {}
     variants: dict[str, list[Model]] = defaultdict(list)
     logged: dict[str, list[Event]] = defaultdict(list)
     for m in models:
@@ -54,7 +70,8 @@ def inputs(models: Sequence[Model], log: Iterable[Event] | None,
         logged[event.id].append(event)
     return [PageInput(m, tuple(v for v in variants[m.base_id] if v.id != m.id),
                       by_id.get(m.alias_target) if m.alias_target else None,
-                      None if log is None else tuple(logged[m.id]), None if left is None else left.get(m.id, ""))
+                      None if log is None else tuple(logged[m.id]), None if left is None else left.get(m.id, ""),
+                      served.get(m.id))
             for m in models]
 
 
@@ -62,6 +79,22 @@ def beside(item: PageInput) -> tuple[str, ...]:
     """The files beside a model's page: its feed, and the event of its expiration date for a
     calendar when it is listed and has one."""
     return (FOLDER_FEED, CALENDAR) if item.left is None and item.model.expiration_day else (FOLDER_FEED,)
+
+
+def serving(offered: Mapping[str, Offers], changes: Iterable[Event]) -> dict[str, Served]:
+    """Who serves each model with offers (``providers.offered``), by id; ``changes`` are the
+    providers' logged changes that say something (``provider_pages.settled``)."""
+    names = provider_names(o for entry in offered.values() for o in entry.offers)
+    logged: dict[str, list[Event]] = defaultdict(list)
+    for event in changes:
+        logged[event.id].append(event)
+    made = {}
+    for model_id, entry in offered.items():
+        events = tuple(logged[model_id])
+        slugs = sorted({slug_of(e.provider or "") for e in events})
+        made[model_id] = Served(entry.fetched_at, entry.offers, events,
+                                tuple((slug, names.get(slug, slug)) for slug in slugs))
+    return made
 
 
 def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
@@ -128,6 +161,10 @@ def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
     }
     if item.events is not None:
         page.update(history_values(item, built_at))
+    if item.served is not None:
+        root = relative_root(model.path)
+        page.update(providers.section(item.served.offers, item.served.fetched_at, root),
+                    provider_history=safe(_provider_history(item.served, root)))
     return page
 
 
@@ -232,3 +269,19 @@ def _history_event(event: Event) -> str:
     said = {"added": "first seen in the catalog", "removed": "removed from the catalog"}.get(event.kind)
     return (f'    <li><time datetime="{esc(event.day)}">{esc(event.day)}</time> '
             f'{esc(said or "; ".join(describe_event(event.changes)))}</li>\n')
+
+
+def _provider_history(served: Served, root: str) -> str:
+    """Each provider's logged changes, newest first, under its name."""
+    by_slug: dict[str, list[Event]] = defaultdict(list)
+    for event in reversed(served.events):
+        by_slug[slug_of(event.provider or "")].append(event)
+    names = {slug: dict(served.names).get(slug) or slug for slug in by_slug}
+    parts = []
+    for slug in sorted(by_slug, key=lambda s: (names[s].lower(), s)):
+        items = "".join(f'<li><time datetime="{esc(e.day)}">{esc(e.day)}</time> '
+                        f'{esc(describe_provider(e.kind, variant_of(e.provider or ""), e.changes))}</li>'
+                        for e in by_slug[slug])
+        parts.append(f'    <dt><a href="{root}{esc(provider_path(slug))}">{esc(names[slug])}</a></dt>'
+                     f'<dd><ol>{items}</ol></dd>\n')
+    return "".join(parts)

@@ -4,6 +4,7 @@ Decimals, and the unit people read them in. No I/O here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -30,6 +31,14 @@ PRICE_KINDS: dict[str, tuple[str, str]] = {
 }
 # The input and output price: the two every table shows and a change of which is a repricing.
 HEADLINE_PRICES = ("pricing.prompt", "pricing.completion")
+
+
+@dataclass(frozen=True)
+class Tier:
+    """Prices that apply from ``min_prompt_tokens`` prompt tokens on."""
+
+    min_prompt_tokens: int
+    prices: dict[str, Decimal]
 
 
 def parse_price(value: Any, where: str) -> Decimal | None:

@@ -13,10 +13,10 @@ last fetched: a model whose request failed keeps its last list and time.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from typing import Any, Iterable, Mapping
 
+from sitegen import jsoncodec
 from sitegen.endpoints import ModelEndpoints, accept, keyed, refusal
 
 STORE_VERSION = 1
@@ -32,7 +32,7 @@ def stored_entries(content: bytes | None) -> dict[str, dict[str, Any]]:
     is not one."""
     if content is None:
         return {}
-    value = json.loads(content)
+    value = jsoncodec.loads(content)
     models = value.get("models") if isinstance(value, dict) else None
     if not isinstance(models, dict) or not all(
             isinstance(e, dict) and isinstance(e.get("fetched_at"), str) and isinstance(e.get("endpoints"), list)

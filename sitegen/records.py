@@ -15,9 +15,9 @@ from functools import lru_cache
 from typing import Any
 
 from sitegen import jsoncodec
-from sitegen.model import CAPABILITIES, Model, Tier
+from sitegen.model import CAPABILITIES, Model
 from sitegen.paths import model_path
-from sitegen.prices import parse_price
+from sitegen.prices import Tier, parse_price
 from sitegen.strictjson import BadNumber, bad_number_path
 
 # Longer texts and lists are cut, so that a hostile or broken record cannot make a page

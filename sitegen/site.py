@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Callable, Sequence
 
 from sitegen import (changes, columns, compare, exports, following, formats, ical, listings, model_feeds,
-                     model_page, price_moves)
+                     model_page, price_moves, provider_pages)
 from sitegen.columns import Entries, HeldEntries
 from sitegen.compare import compare_page
 from sitegen.config import STATIC, BuildSettings, build_clock
@@ -22,7 +22,9 @@ from sitegen.endpoints import ModelEndpoints
 from sitegen.feedlist import CALENDAR, FOLDER_FEED
 from sitegen.history import SiteHistory, retirements
 from sitegen.model import Catalog, sort_key
-from sitegen.model_page import PageInput, inputs
+from sitegen.model_page import PageInput, inputs, serving
+from sitegen.provider_pages import settled
+from sitegen.providers import filter_choices, offered
 from sitegen.render import Renderer
 from sitegen.writer import Site
 
@@ -56,10 +58,12 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     r = Renderer(base_url, clock)
     logged = past.events if past.logged else None
     left = retirements(past.events, [m.id for m in models])
+    offers, provider_changes = offered(data.endpoints), settled(past.providers)
+    served = serving(offers, provider_changes)
 
     static_files(site)
-    entries = model_pages(site, inputs(models, logged), r, contribute)  # a page per model
-    model_pages(site, inputs(past.retired, logged, left), r, contribute)  # a page per retired model
+    entries = model_pages(site, inputs(models, logged, served=served), r, contribute)  # a page per model
+    model_pages(site, inputs(past.retired, logged, left, served), r, contribute)  # a page per retired model
     # Then what needs no model's entries (made meanwhile, when other processes make the pages).
     changes.retired_page(site, r, past, left)  # retired/
     changes.changes_page(site, r, models, past)  # changes/
@@ -71,13 +75,16 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     changes.change_feed(site, models, past, base_url, clock)  # changes.xml
     price_moves.price_move_feeds(site, models, past, base_url, clock)  # feeds/price-drops.xml, price-rises.xml
     changes.changes_json(site, past)  # changes.json
-    following.feeds_page(site, r, groups, min(models, key=sort_key, default=None))  # feeds/: every feed listed
+    served_by = provider_pages.provider_pages(site, r, models, past.retired, offers, provider_changes, size)
+    # ^ providers/, providers/*/ and their feeds
+    following.feeds_page(site, r, groups, min(models, key=sort_key, default=None), served_by)  # feeds/
     exports.models_json(site, models, base_url)  # models.json
     site.add("404.html", r.page("404.html", "404.html", {"title": "Page not found",
                                                          "description": "This page does not exist."}, absolute=True))
     site.add(".nojekyll", b"")  # GitHub Pages: serve the site as it is
     # What lists every model, from their entries.
-    listings.listing_pages(site, r, models, entries)  # index.html, finder.json, all/, authors/
+    choices = filter_choices(o for m in models if m.id in offers for o in offers[m.id].offers)
+    listings.listing_pages(site, r, models, entries, choices)  # index.html, finder.json, all/, authors/
     compare_page(site, r, models, entries.texts("compare"))  # compare/, compare.json
     exports.models_csv(site, entries.texts("csv"))  # models.csv
     exports.sitemap(site, base_url, clock)  # sitemap.xml, robots.txt: last, as they list every page
@@ -111,7 +118,8 @@ def contribute(item: PageInput, r: Renderer) -> Contribution:
     """The page of ``item.model`` and its entries."""
     m = item.model
     page = r.page("model.html", m.path, model_page.values(item, r.built_at))
-    cells = columns.cells(m)
+    served = item.served.offers if item.served else None
+    cells = columns.cells(m, served)
     row = columns.row_parts(m, cells)
     return Contribution(
         path=m.path,
@@ -119,7 +127,7 @@ def contribute(item: PageInput, r: Renderer) -> Contribution:
         beside={name: make(item, r) for name, make in BESIDE.items() if name in model_page.beside(item)},
         row=row,
         texts={"finder": formats.json_for_script(columns.finder_row(m, cells, row.words)),
-               "compare": compare.entry(m), "csv": exports.csv_line(m, r.base_url)},
+               "compare": compare.entry(m, served), "csv": exports.csv_line(m, r.base_url)},
     )
 
 

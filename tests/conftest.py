@@ -113,6 +113,28 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return build_site(tmp_path_factory.mktemp("site") / "_site")
 
 
+# What the odd data gives one provider for a name.
+# A provider name as odd as the fetch lets through (markup and double quotes it refuses).
+HOSTILE_NAME = "Smith & O'Brien (R&D)"
+
+
+@pytest.fixture(scope="session")
+def odd_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled data with uptime figures for the endpoints of deepseek/deepseek-v3.2 (90%,
+    90.5%, …), which the API did not send, and ``HOSTILE_NAME`` for its DeepInfra endpoint."""
+    import json
+
+    data = tmp_path_factory.mktemp("odd") / "data"
+    shutil.copytree(ROOT / "data", data)
+    stored = json.loads((data / "endpoints.json").read_bytes())
+    for n, endpoint in enumerate(stored["models"]["deepseek/deepseek-v3.2"]["endpoints"]):
+        endpoint["uptime_last_30m"] = 90 + n / 2
+        if endpoint["tag"] == "deepinfra":
+            endpoint["provider_name"] = HOSTILE_NAME
+    (data / "endpoints.json").write_text(json.dumps(stored))
+    return build_site(data.parent / "_site", "--data", str(data))
+
+
 # A GitHub Pages project address: a base URL with a path, so links that only work at a
 # domain's root show up as broken.
 PROJECT_BASE = "https://someone.github.io/repo/"

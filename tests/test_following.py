@@ -129,7 +129,7 @@ def test_the_navigation_leads_to_the_feeds_page_not_to_raw_xml(site: Path) -> No
 def test_the_feeds_page_lists_every_feed_with_its_address(site: Path) -> None:
     doc = html(site, "feeds")
     site_wide = [p.relative_to(site).as_posix() for p in sorted(site.rglob("*.xml"))
-                 if p.name != "sitemap.xml" and not p.relative_to(site).as_posix().startswith(("authors/", "models/"))]
+                 if p.name != "sitemap.xml" and not p.relative_to(site).as_posix().startswith(("authors/", "models/", "providers/"))]
     assert {"feed.xml", "atom.xml", "changes.xml", "feeds/free.xml"} <= set(site_wide)
     cards = doc.xpath("//ul[@class='feed-list']/li")
     listed = {card.xpath(".//h3/a/@href")[0].removeprefix("../"): card for card in cards}
@@ -145,6 +145,8 @@ def test_the_feeds_page_lists_every_feed_with_its_address(site: Path) -> None:
     authors = {a.get("href").removeprefix("../") for a in doc.xpath("//ul[@class='feed-authors']//a")}
     assert authors == {p.relative_to(site).as_posix() for p in site.glob("authors/*/feed.xml")}
     assert len(authors) > 40
+    providers = {a.get("href").removeprefix("../") for a in doc.xpath("//ul[contains(@class, 'feed-providers')]//a")}
+    assert providers == {p.relative_to(site).as_posix() for p in site.glob("providers/*/feed.xml")}
 
 
 # ---------------------------------------------------------------------------------------

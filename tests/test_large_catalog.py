@@ -119,9 +119,10 @@ def test_finder_data_matches_the_served_rows(large_site: Path, models):
         assert (cells[1].get("data-v"), cells[1].text_content()) == (str(f["context"]), f["context_text"])
         assert (cells[2].get("data-v"), cells[2].text_content()) == (f["input"], f["input_text"])
         assert (cells[3].get("data-v"), cells[3].text_content()) == (f["output"], f["output_text"])
-        assert (cells[4].text_content(), cells[5].text_content(), cells[6].get("data-v")) == (
+        assert (cells[4].get("data-v"), cells[5].get("data-v")) == (str(f["providers"]), f["cheapest"])
+        assert (cells[6].text_content(), cells[7].text_content(), cells[8].get("data-v")) == (
             f["reads"], f["writes"], f["caps"])
-        assert cells[7].get("data-v") == str(f["added"])
+        assert cells[9].get("data-v") == str(f["added"])
 
 
 def test_a_thinned_chart_still_counts_every_model(models):

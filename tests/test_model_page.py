@@ -69,7 +69,9 @@ def test_a_model_page_is_made_from_its_page_input_alone(site: Path, tmp_path: Pa
 
     from sitegen import build, site as site_module
     from sitegen.history import retirements
-    from sitegen.model_page import inputs
+    from sitegen.model_page import inputs, serving
+    from sitegen.provider_pages import settled
+    from sitegen.providers import offered
     from sitegen._engine.jsonload import load
 
     monkeypatch.setenv("SOURCE_DATE_EPOCH", BUILD_EPOCH)  # the clock the fixture's build had
@@ -77,7 +79,9 @@ def test_a_model_page_is_made_from_its_page_input_alone(site: Path, tmp_path: Pa
     catalog, past = load(files.snapshot or b""), build.parse_history(ROOT / "data", files)
     models = catalog.models
     left = retirements(past.events, [m.id for m in models])
-    items = inputs(models, past.events)[::7] + inputs(past.retired, past.events, left)[::7]
+    served = serving(offered(build.parse_endpoints(ROOT / "data", files)), settled(past.providers))
+    assert served
+    items = inputs(models, past.events, served=served)[::7] + inputs(past.retired, past.events, left, served)[::7]
     clock = site_module.SiteData(catalog, past).clock
     (tmp_path / "inputs.pickle").write_bytes(pickle.dumps((items, clock)))
     script = f"""

@@ -15,8 +15,8 @@
   const heads = [...table.tHead.rows[0].cells];
   const shown = document.getElementById("shown");
   const col = Object.fromEntries(heads.map((th, i) => [th.dataset.sort, i]));
-  const LISTS = ["in", "out", "cap"];
-  const FIELDS = ["q", "in", "out", "cap", "maxin", "ctx", "author", "free", "novar", "sort"];
+  const LISTS = ["in", "out", "cap", "noq"];
+  const FIELDS = ["q", "in", "out", "cap", "maxin", "ctx", "author", "free", "novar", "multi", "upt", "noq", "sort"];
   const DEFAULT_SORT = "-added";
 
   const num = (v) => (v === undefined || v === null || v === "" ? null : Number(v));
@@ -36,13 +36,18 @@
       input,
       free: input === 0 && output === 0,
       variant: /:[^/]*$/.test(f.id),
-      exact: { context: f.context, input: f.input, output: f.output, added: f.added },
+      providers: num(f.providers),
+      quants: split(f.quants),
+      uptime: num(f.uptime),
+      exact: { context: f.context, input: f.input, output: f.output, cheapest: f.cheapest, added: f.added },
       key: {
         name: f.name.toLowerCase(),
         author: f.author.toLowerCase(),
         context: num(f.context),
         input,
         output,
+        providers: num(f.providers),
+        cheapest: num(f.cheapest),
         reads: f.reads,
         writes: f.writes,
         caps: split(f.caps).length,
@@ -64,6 +69,10 @@
       context: c[col.context].dataset.v,
       input: c[col.input].dataset.v,
       output: c[col.output].dataset.v,
+      providers: c[col.providers].dataset.v,
+      quants: c[col.providers].dataset.q || "",
+      uptime: c[col.providers].dataset.u,
+      cheapest: c[col.cheapest].dataset.v,
       reads: c[col.reads].textContent,
       writes: c[col.writes].textContent,
       caps: c[col.caps].dataset.v || "",
@@ -83,12 +92,13 @@
     columns = data.columns;
     return data.rows.map((row) => {
       const f = Object.fromEntries(data.fields.map((name) => [name, row[at[name]]]));
+      const cells = { authorHref: base + data.authors[f.author], labels: data.caps };
+      for (const c of columns) if (c.kind === "number" || c.kind === "price") cells[c.key] = f[c.key + "_text"];
       return {
         id: f.id, name: f.name, href: base + f.path, author: f.author, words: f.words, reads: f.reads,
         writes: f.writes, caps: f.caps, context: f.context === "" ? "" : String(f.context), input: f.input,
-        output: f.output, added: String(f.added),
-        cells: { context: f.context_text, input: f.input_text, output: f.output_text,
-          authorHref: base + data.authors[f.author], labels: data.caps },
+        output: f.output, cheapest: f.cheapest, providers: String(f.providers), quants: f.quants,
+        uptime: String(f.uptime), added: String(f.added), cells,
       };
     });
   }
@@ -123,6 +133,12 @@
       return cell("td", text, "num" + (text === "free" ? " free" : text === "varies" ? " varies" : ""), f[key]);
     },
     words: (f, key) => cell("td", f[key], "mods"),
+    providers(f, key) {
+      const count = cell("td", f[key] === "" ? "—" : f[key], "num", f[key]);
+      if (f.quants) count.dataset.q = f.quants;
+      if (f.uptime) count.dataset.u = f.uptime;
+      return count;
+    },
     caps(f, key) {
       const caps = cell("td", null, "", f[key]);
       split(f[key]).forEach((name, i) => {
@@ -221,6 +237,10 @@
     if (!s.cap.every((k) => row.caps.has(k))) return false;
     if (s.free && !row.free) return false;
     if (s.novar && row.variant) return false;
+    if (s.multi && !(row.providers > 1)) return false;
+    if (s.noq.length && !row.quants.some((q) => !s.noq.includes(q))) return false;
+    const upt = parseFloat(s.upt);
+    if (!Number.isNaN(upt) && (row.uptime === null || row.uptime < upt)) return false;
     if (s.author && row.author !== s.author) return false;
     const maxin = parseFloat(s.maxin);
     if (!Number.isNaN(maxin) && (row.input === null || row.input > maxin)) return false;
@@ -297,8 +317,8 @@
       if (order) th.setAttribute("aria-sort", order);
       else th.removeAttribute("aria-sort");
     }
-    const active = state.in.length + state.out.length + state.cap.length +
-      ["maxin", "ctx", "author", "free", "novar"].filter((f) => state[f]).length;
+    const active = state.in.length + state.out.length + state.cap.length + state.noq.length +
+      ["maxin", "ctx", "author", "free", "novar", "multi", "upt"].filter((f) => state[f]).length;
     const label = active ? `Filters (${active})` : "Filters";
     if (toggle.textContent !== label) toggle.textContent = label;
     const count = found.length;

@@ -55,3 +55,31 @@ for (const code of document.querySelectorAll("code[data-json]")) {
   if (details && !details.open) details.addEventListener("toggle", layOut, { once: true });
   else layOut();
 }
+
+// A table.sortable sorts by a column when its head is pressed: by each cell's data-v, else its
+// text (as numbers under a head with data-num); empty cells last, ties in served order.
+for (const table of document.querySelectorAll("table.sortable")) {
+  const heads = [...table.tHead.rows[0].cells];
+  const order = new Map([...table.tBodies[0].rows].map((tr, i) => [tr, i]));
+  heads.forEach((th, column) => {
+    const button = document.createElement("button");
+    button.className = "sort";
+    button.innerHTML = '<span class="sort-mark" aria-hidden="true"></span>';
+    button.prepend(...th.childNodes);
+    th.append(button);
+    const number = th.hasAttribute("data-num");
+    const value = (tr) => {
+      const text = (tr.cells[column].dataset.v ?? tr.cells[column].textContent).trim();
+      return text === "" ? null : number ? Number(text) : text.toLowerCase();
+    };
+    button.addEventListener("click", () => {
+      const dir = th.getAttribute("aria-sort") === "ascending" ? -1 : 1;
+      const rows = [...order.keys()].map((tr) => [value(tr), tr]).sort(([x, a], [y, b]) =>
+        (x === null || y === null ? (x === null) - (y === null) : (number ? x - y : x.localeCompare(y)) * dir)
+        || order.get(a) - order.get(b));
+      table.tBodies[0].append(...rows.map(([, tr]) => tr));
+      heads.forEach((head) => head.removeAttribute("aria-sort"));
+      th.setAttribute("aria-sort", dir > 0 ? "ascending" : "descending");
+    });
+  });
+}

@@ -1,0 +1,172 @@
+"""Who serves a model, as the pages show it: an endpoint made an ``Offer``, which offers are
+the cheapest and the fastest, and the cells of an offer's row, shared by the model pages and
+the provider pages. No I/O.
+
+A provider is known by its slug, the endpoint's tag before any ``/`` (``deepinfra`` for
+``deepinfra/fp4``); what follows the slash names a variant of its service.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterable, Mapping, Sequence
+
+from sitegen import formats
+from sitegen.endpoints import Endpoint, ModelEndpoints
+from sitegen.formats import attribute as esc
+from sitegen.offers import SHOWN, UNSTATED, Offer, Offers, cheapest_input, provider_count, variant_of
+from sitegen.paths import encode_path
+
+NO_PRICE = Decimal("Infinity")
+LABELS = {"prompt": "Input /1M", "completion": "Output /1M", "input_cache_read": "Cache read /1M"}
+
+
+def provider_path(slug: str) -> str:
+    return f"providers/{encode_path(slug)}/"
+
+
+def offered(endpoints: Mapping[str, ModelEndpoints]) -> dict[str, Offers]:
+    """Each model's offers, by id, from its endpoints."""
+    return {model_id: Offers(entry.fetched_at, display_order(offer(e) for e in entry.endpoints))
+            for model_id, entry in endpoints.items()}
+
+
+def provider_names(offers: Iterable[Offer]) -> dict[str, str]:
+    """Each provider's name: the one its offers give most often (then the first by name)."""
+    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    for o in offers:
+        counts[o.provider][o.name] += 1
+    return {slug: min(c, key=lambda name: (-c[name], name)) for slug, c in sorted(counts.items())}
+
+
+def offer(e: Endpoint) -> Offer:
+    """What the pages show of an endpoint."""
+    return Offer(e.key, e.provider_name, e.quantization, e.context_length, e.max_completion_tokens,
+                 tuple(e.prices.get(k) for k in SHOWN),
+                 tuple((t.min_prompt_tokens, tuple(t.prices.get(k) for k in SHOWN)) for t in e.tiers
+                       if any(k in t.prices for k in SHOWN)),
+                 e.uptime, e.latency.p50 if e.latency else None, e.latency.p90 if e.latency else None,
+                 e.throughput.p50 if e.throughput else None)
+
+
+def display_order(offers: Iterable[Offer]) -> tuple[Offer, ...]:
+    """Cheapest input first, then output, then by provider."""
+    def cost(o: Offer) -> tuple[Decimal, Decimal, str, str]:
+        prompt, completion = o.prices[0], o.prices[1]
+        return (NO_PRICE if prompt is None else prompt, NO_PRICE if completion is None else completion,
+                o.name.lower(), o.key)
+    return tuple(sorted(offers, key=cost))
+
+
+def filter_choices(offers: Iterable[Offer]) -> dict[str, object]:
+    """What the index's provider filters offer: every quantization seen (``unknown`` last)
+    and whether any uptime is known."""
+    listed = list(offers)
+    seen = {o.quantization or UNSTATED for o in listed}
+    return {"quantizations": sorted(seen, key=lambda q: (q == UNSTATED, q)),
+            "uptime_known": any(o.uptime is not None for o in listed)}
+
+
+def marked(offers: Sequence[Offer]) -> tuple[set[str], set[str]]:
+    """The keys of the cheapest offers (the lowest input price, then output) and of the
+    fastest (the highest median throughput); none where every offer is alike."""
+    costs = {o.key: (o.prices[0], NO_PRICE if o.prices[1] is None else o.prices[1]) for o in offers
+             if o.prices[0] is not None}
+    speeds = {o.key: o.throughput for o in offers if o.throughput is not None}
+    cheap = {k for k, c in costs.items() if c == min(costs.values())} if len(set(costs.values())) > 1 else set()
+    quick = {k for k, s in speeds.items() if s == max(speeds.values())} if len(set(speeds.values())) > 1 else set()
+    return cheap, quick
+
+
+# ---------------------------------------------------------------------------------------
+# An offer's row: the cells after the first (the provider, or the model), and their heads.
+# Every cell's text comes from ``formats`` (digits, units and "—") but the quantization,
+# which ``sitegen.endpoints`` allows only as a short lowercase word; rows are made for every
+# page, so they are put together in one string each.
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Which of the optional columns a table of offers has: those no offer has a value for
+    are left out, and the notes say so."""
+
+    cache: bool
+    uptime: bool
+
+    @classmethod
+    def of(cls, offers: Iterable[Offer]) -> Layout:
+        listed = list(offers)
+        return cls(any(o.prices[2] is not None for o in listed), any(o.uptime is not None for o in listed))
+
+    def heads(self) -> list[tuple[str, str, bool]]:
+        """(label, unit, whether numeric) of each cell's column."""
+        heads = [("Quantization", "", False), ("Context", "", True), ("Max output", "", True),
+                 ("Input", "/1M", True), ("Output", "/1M", True)]
+        heads += [("Cache read", "/1M", True)] if self.cache else []
+        heads += [("Latency", "p50", True), ("Throughput", "p50", True)]
+        return heads + ([("Uptime", "", True)] if self.uptime else [])
+
+    def cells(self, o: Offer) -> str:
+        p90 = f"<small>p90 {formats.latency(o.latency_p90)}</small>" if o.latency_p90 is not None else ""
+        uptime = "" if o.uptime is None else o.uptime
+        return (f'<td data-label="Quantization">{esc(o.quantization or formats.MISSING)}</td>'
+                f'<td class="num" data-label="Context" data-v="{o.context or ""}">{formats.tokens(o.context)}</td>'
+                f'<td class="num" data-label="Max output" data-v="{o.max_output or ""}">'
+                f'{formats.tokens(o.max_output)}</td>'
+                + "".join(_price_cell(o, i) for i in range(3 if self.cache else 2))
+                + f'<td class="num" data-label="Latency" data-v="{"" if o.latency is None else o.latency}">'
+                f'{formats.latency(o.latency)}{p90}</td><td class="num" data-label="Throughput" '
+                f'data-v="{"" if o.throughput is None else o.throughput}">{formats.throughput(o.throughput)}</td>'
+                + (f'<td class="num" data-label="Uptime" data-v="{uptime}">{formats.share(o.uptime)}</td>'
+                   if self.uptime else ""))
+
+    def notes(self, offers: Sequence[Offer]) -> list[str]:
+        """Why cells are empty, where the reason is known."""
+        notes = ["Latency (to the first token) and throughput are medians of the last 30 minutes, which the API "
+                 "reports only to requests made with an API key"
+                 + ("; — where it reported none, as for a provider that served no request then."
+                    if any(o.latency is None or o.throughput is None for o in offers) else ".")]
+        if any(o.quantization is None for o in offers):
+            notes.append("Quantization — : the provider does not say.")
+        if not self.uptime:
+            notes.append("Uptime: the API sent none for these endpoints.")
+        return notes
+
+
+def _price_cell(o: Offer, i: int) -> str:
+    """A price per 1M tokens, with the price of each tier that changes it below."""
+    key, price = SHOWN[i], o.prices[i]
+    tiers = "".join(f"<small>{formats.price(key, prices[i])} from {formats.tokens(start)}</small>"
+                    for start, prices in o.tiers if prices[i] is not None)
+    return (f'<td class="num" data-label="{LABELS[key]}" data-v="{formats.price_number(key, price)}">'
+            f'{formats.price(key, price)}{tiers}</td>')
+
+
+# ---------------------------------------------------------------------------------------
+# A model page's Providers table
+
+
+def section(offers: Sequence[Offer], fetched_at: str, root: str) -> dict[str, object]:
+    """The template values of the Providers table of a model page ``root`` away from the
+    site's root (``offers`` in ``display_order``, as fetched at ``fetched_at``)."""
+    layout = Layout.of(offers)
+    cheap, quick = marked(offers)
+    low = cheapest_input(offers)
+    rows = []
+    for o in offers:
+        variant = f' <span class="tag">{esc(variant_of(o.key))}</span>' if variant_of(o.key) else ""
+        marks = (' <strong class="badge badge-free">Cheapest</strong>' if o.key in cheap else "") + (
+            ' <strong class="badge badge-cap">Fastest</strong>' if o.key in quick else "")
+        rows.append(f'      <tr data-key="{esc(o.key)}"><th scope="row"><a href="{root}{esc(provider_path(o.provider))}">'
+                    f'{esc(o.name)}</a>{variant}{marks}</th>{layout.cells(o)}</tr>\n')
+    return {
+        "provider_heads": layout.heads(),
+        "provider_rows": "".join(rows),
+        "provider_count": provider_count(offers),
+        "provider_from": None if low is None else formats.price("prompt", low),
+        "provider_notes": layout.notes(offers),
+        "provider_marks": bool(cheap or quick),
+        "providers_as_of": (fetched_at, formats.moment(fetched_at)),
+    }
