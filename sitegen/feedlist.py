@@ -10,6 +10,7 @@ from dataclasses import dataclass
 MEDIA_TYPES = {"RSS": "application/rss+xml", "Atom": "application/atom+xml"}
 FOLDER_FEED = "feed.xml"  # an author's or a model's feed, beside its page
 CALENDAR = "expiry.ics"  # the event of a model's expiration date, beside its page
+BADGE = "badge.svg"  # a model's badge, beside its page
 SITE_CALENDAR = "expiring.ics"  # every listed model's
 
 

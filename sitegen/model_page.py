@@ -15,8 +15,8 @@ from json.encoder import encode_basestring as json_string  # json.dumps of a str
 from typing import Any, Iterable, Sequence
 from urllib.parse import quote
 
-from sitegen import charts, formats
-from sitegen.feedlist import CALENDAR, FOLDER_FEED
+from sitegen import badges, charts, formats
+from sitegen.feedlist import BADGE, CALENDAR, FOLDER_FEED
 from sitegen.formats import attribute as esc
 from sitegen.model import CAPABILITIES, Model
 from sitegen.describe import describe_event, price_label, price_text
@@ -59,9 +59,13 @@ def inputs(models: Sequence[Model], log: Iterable[Event] | None,
 
 
 def beside(item: PageInput) -> tuple[str, ...]:
-    """The files beside a model's page: its feed, and the event of its expiration date for a
-    calendar when it is listed and has one."""
-    return (FOLDER_FEED, CALENDAR) if item.left is None and item.model.expiration_day else (FOLDER_FEED,)
+    """The files beside a model's page: its feed, its badge, and the event of its expiration
+    date for a calendar when it is listed and has one."""
+    return (FOLDER_FEED, BADGE, CALENDAR) if item.left is None and item.model.expiration_day else (FOLDER_FEED, BADGE)
+
+
+def badge(item: PageInput) -> badges.Badge:
+    return badges.badge(item.model, None if item.left is None else item.left[:10])
 
 
 def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
@@ -125,6 +129,8 @@ def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
         "curl_body": safe(formats.text(_curl_body(id_json))),
         "python_id": safe(formats.text(id_json)),
         "raw_json": safe(formats.text(model.raw_text[:RAW_JSON_LIMIT])),  # laid out by site.js
+        "badge": badge(item),
+        "badge_file": BADGE,
     }
     if item.events is not None:
         page.update(history_values(item, built_at))

@@ -13,13 +13,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Sequence
 
-from sitegen import (changes, columns, compare, exports, following, formats, ical, listings, model_feeds,
+from sitegen import (badges, changes, columns, compare, exports, following, formats, ical, listings, model_feeds,
                      model_page, price_moves)
 from sitegen.columns import Entries, HeldEntries
 from sitegen.compare import compare_page
 from sitegen.config import STATIC, BuildSettings, build_clock
 from sitegen.endpoints import ModelEndpoints
-from sitegen.feedlist import CALENDAR, FOLDER_FEED
+from sitegen.feedlist import BADGE, CALENDAR, FOLDER_FEED
 from sitegen.history import SiteHistory, retirements
 from sitegen.model import Catalog, sort_key
 from sitegen.model_page import PageInput, inputs
@@ -92,7 +92,7 @@ def static_files(site: Site, root: Path = STATIC) -> None:
 
 # ---------------------------------------------------------------------------------------
 # Everything one model adds to the site, made in one place: its page, the files beside it
-# (its feed, its calendar event) and its entries in the files about the whole catalog (its
+# (its feed, its badge, its calendar event) and its entries in the files about the whole catalog (its
 # row of the models tables, its row of finder.json, its entry in compare.json and its line of
 # models.csv). Nothing else derives them.
 
@@ -126,6 +126,7 @@ def contribute(item: PageInput, r: Renderer) -> Contribution:
 # How each file beside a model's page is made (``model_page.beside`` says which it has).
 BESIDE: dict[str, Callable[[PageInput, Renderer], bytes]] = {
     FOLDER_FEED: lambda item, r: changes.model_feed(item.model, item.events or (), r.base_url),
+    BADGE: lambda item, r: badges.svg(model_page.badge(item)),
     CALENDAR: lambda item, r: ical.calendar([item.model], r.base_url, r.built_at,
                                                        f"{item.model.name} on OpenRouter"),
 }
