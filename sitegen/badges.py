@@ -85,7 +85,8 @@ def badge(model: Model, retired_on: str | None = None) -> Badge:
     elif model.has_varying_price:
         prices, said = "price varies", "a price that varies"
     else:
-        prices, said = f"{prompt} in · {completion} out per 1M", f"input {prompt} and output {completion} per 1M tokens"
+        prices = f"{prompt} in · {completion} out per 1M"
+        said = f"input {prompt} and output {completion} per 1M tokens"
     context = formats.tokens(model.context_length) if model.context_length else None
     facts = prices + (f" · {context} context" if context else "")
     said += f", {context} context" if context else ""

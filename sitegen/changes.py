@@ -11,7 +11,7 @@ from typing import Any, Sequence
 
 from sitegen import feeds, formats
 from sitegen.config import SITE_NAME
-from sitegen.feedlist import FOLDER_FEED
+from sitegen.feedlist import FOLDER_FEED, stylesheet
 from sitegen.model import Model
 from sitegen.describe import describe_event, price_text
 from sitegen.history import Event, SiteHistory, parse_time, price_history
@@ -123,7 +123,7 @@ def change_feed(site: Site, models: Sequence[Model], past: SiteHistory, base_url
     items = [change_item(e, known.get(e.id), base_url, logged[e.id]) for e in recent(past.events)]
     info = feeds.FeedInfo("Changes on OpenRouter", "Models added and removed, and every price and limit change.",
                           base_url + "changes/", base_url + "changes.xml", updated, SITE_NAME)
-    site.add("changes.xml", feeds.rss(info, items))
+    site.add("changes.xml", feeds.rss(info, items, stylesheet("changes.xml")))
 
 
 def model_feed(model: Model, events: Sequence[Event], base_url: str) -> bytes:
@@ -135,7 +135,8 @@ def model_feed(model: Model, events: Sequence[Event], base_url: str) -> bytes:
                           "and retirement.", base_url + model.path, base_url + model.path + FOLDER_FEED,
                           parse_time(newest) if newest else datetime.fromtimestamp(model.created, tz=timezone.utc),
                           SITE_NAME)
-    return feeds.rss(info, [change_item(e, model, base_url, events) for e in reversed(events)])
+    return feeds.rss(info, [change_item(e, model, base_url, events) for e in reversed(events)],
+                     stylesheet(model.path + FOLDER_FEED))
 
 
 def changes_json(site: Site, past: SiteHistory) -> None:

@@ -51,14 +51,24 @@ def xml_safe(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
-def rss(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
+def rss(info: FeedInfo, items: Sequence[FeedItem], stylesheet: str = "") -> bytes:
+    """An RSS 2.0 document; ``stylesheet``: the address of the XSLT a browser shows it with."""
     document: bytes = _generator(info, items, for_atom=False).rss_str(pretty=True)
-    return document
+    return _styled(document, stylesheet)
 
 
-def atom(info: FeedInfo, items: Sequence[FeedItem]) -> bytes:
+def atom(info: FeedInfo, items: Sequence[FeedItem], stylesheet: str = "") -> bytes:
     document: bytes = _generator(info, items, for_atom=True).atom_str(pretty=True)
-    return document
+    return _styled(document, stylesheet)
+
+
+def _styled(document: bytes, stylesheet: str) -> bytes:
+    """``document`` naming ``stylesheet`` (an address of the site's own, no escaping needed)
+    right after its XML declaration; feed readers pass it by."""
+    if not stylesheet:
+        return document
+    declaration, _, rest = document.partition(b"\n")
+    return b"%s\n<?xml-stylesheet type=\"text/xsl\" href=\"%s\"?>\n%s" % (declaration, stylesheet.encode(), rest)
 
 
 def _generator(info: FeedInfo, items: Sequence[FeedItem], for_atom: bool) -> FeedGenerator:

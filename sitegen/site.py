@@ -72,6 +72,7 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     price_moves.price_move_feeds(site, models, past, base_url, clock)  # feeds/price-drops.xml, price-rises.xml
     changes.changes_json(site, past)  # changes.json
     following.feeds_page(site, r, groups, min(models, key=sort_key, default=None))  # feeds/: every feed listed
+    following.feed_stylesheet(site, r)  # feed.xsl: each feed in a browser, as a page
     exports.models_json(site, models, base_url)  # models.json
     site.add("404.html", r.page("404.html", "404.html", {"title": "Page not found",
                                                          "description": "This page does not exist."}, absolute=True))
