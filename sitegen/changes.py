@@ -1,5 +1,6 @@
-"""What the change log shows besides model pages: the Changes page, the retired models'
-list, the change feed, each model's own feed and ``changes.json``. No disk access.
+"""What the change log shows besides model pages and the Changes pages (``change_pages``):
+the retired models' list, the change feed, each model's own feed and ``changes.json``. No
+disk access.
 """
 
 from __future__ import annotations
@@ -7,7 +8,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import datetime, timezone
-from typing import Any, Sequence
+from typing import Sequence
 
 from sitegen import feeds, formats
 from sitegen.config import SITE_NAME
@@ -33,32 +34,6 @@ def retired_page(site: Site, r: Renderer, past: SiteHistory, left: dict[str, str
         "title": "Retired models",
         "description": f"The {len(rows)} models OpenRouter no longer lists, with the date they left "
         "and their last known prices.",
-    }))
-
-
-def changes_page(site: Site, r: Renderer, models: Sequence[Model], past: SiteHistory) -> None:
-    """Every logged event, newest day first; the first snapshot is summed up, not listed."""
-    names = {m.id: m for m in list(past.retired) + list(models)}
-    first_at = past.events[0].at if past.events else ""
-    baseline = [e for e in past.events if e.at == first_at and e.kind == "added"]
-    days: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for event in past.events:  # log order within a day: by kind, then id
-        if event.at == first_at and event.kind == "added":
-            continue
-        group = "repriced" if event.repriced else event.kind
-        model = names.get(event.id)
-        days[event.day][group].append({
-            "id": event.id,
-            "name": model.name if model else event.id,
-            "path": model.path if model else None,
-            "changes": describe_event(event.changes),
-        })
-    site.add("changes/", r.page("changes.html", "changes/", {
-        "days": [(day, [(g, groups[g]) for g in ("added", "removed", "repriced", "changed") if g in groups])
-                 for day, groups in sorted(days.items(), reverse=True)],
-        "baseline": (first_at[:10], len(baseline)) if baseline else None,
-        "title": "Changes",
-        "description": "Models added to and removed from OpenRouter, and every price and limit change, day by day.",
     }))
 
 

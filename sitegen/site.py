@@ -13,7 +13,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Sequence
 
-from sitegen import (badges, changes, columns, compare, exports, following, formats, ical, listings, model_feeds,
+from sitegen import (badges, change_pages, changes, columns, compare, exports, following, formats, ical, listings, model_feeds,
                      model_page, price_moves)
 from sitegen.columns import Entries, HeldEntries
 from sitegen.compare import compare_page
@@ -62,7 +62,7 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     model_pages(site, inputs(past.retired, logged, left), r, contribute)  # a page per retired model
     # Then what needs no model's entries (made meanwhile, when other processes make the pages).
     changes.retired_page(site, r, past, left)  # retired/
-    changes.changes_page(site, r, models, past)  # changes/
+    change_pages.change_pages(site, r, models, past)  # changes/, changes/YYYY-MM/
     following.expiring(site, r, models, past.retired, left)  # expiring/, expiring.ics
     model_feeds.new_model_feeds(site, models, base_url, clock, size)  # feed.xml, atom.xml
     groups = listings.by_author(models)
