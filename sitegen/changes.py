@@ -18,6 +18,7 @@ from sitegen.describe import describe_event, price_text
 from sitegen.history import Event, SiteHistory, parse_time, price_history
 from sitegen.prices import HEADLINE_PRICES
 from sitegen.model_feeds import model_feed_item
+from sitegen.paths import author_path
 from sitegen.render import Renderer
 from sitegen.writer import Site
 
@@ -25,16 +26,44 @@ RECENT_CHANGES = 500  # events in changes.xml and changes.json; the full log is 
 KIND_TITLES = {"added": "Added", "removed": "Removed", "repriced": "Price change", "changed": "Changed"}
 
 
-def retired_page(site: Site, r: Renderer, past: SiteHistory, left: dict[str, str]) -> None:
+def retired_page(site: Site, r: Renderer, past: SiteHistory, left: dict[str, str],
+                 successors: dict[str, Model]) -> None:
     """``retired/``: every model no longer listed, most recent departures first (``left``:
-    when each left, "" if the log does not say)."""
-    rows = sorted(past.retired, key=lambda m: (left.get(m.id, "")[:10], m.id), reverse=True)
+    when each left, "" if the log does not say), with the listed model that carries it on."""
     site.add("retired/", r.page("retired.html", "retired/", {
-        "models": [(m, left.get(m.id, "")[:10] or None) for m in rows],
+        "models": _retired_rows(past.retired, left, successors),
         "title": "Retired models",
-        "description": f"The {len(rows)} models OpenRouter no longer lists, with the date they left "
-        "and their last known prices.",
+        "description": f"The {len(past.retired)} models OpenRouter no longer lists, with the date they left, "
+        "their last known prices and the listed model of the same family.",
     }))
+
+
+def retired_author_pages(site: Site, r: Renderer, retired: Sequence[Model], listed: Sequence[Model],
+                         left: dict[str, str]) -> None:
+    """``authors/<author>/`` for each author whose models are all retired, listing them, so
+    every retired model's page can lead to its author's (the listed authors' are
+    ``listings``')."""
+    gone: dict[str, list[Model]] = defaultdict(list)
+    authors = {m.author for m in listed}
+    for m in retired:
+        if m.author not in authors:
+            gone[m.author].append(m)
+    for author, models in sorted(gone.items()):
+        name = models[0].author_display
+        site.add(author_path(author), r.page("retired.html", author_path(author), {
+            "models": _retired_rows(models, left, {}),
+            "author_name": name,
+            "title": f"{name} models",
+            "description": f"The {len(models)} {name} models OpenRouter listed once and lists no more, with the "
+            "date they left and their last known prices.",
+        }))
+
+
+def _retired_rows(models: Sequence[Model], left: dict[str, str], successors: dict[str, Model]
+                  ) -> list[tuple[Model, str | None, Model | None]]:
+    """(model, when it left, its successor), most recent departures first."""
+    rows = sorted(models, key=lambda m: (left.get(m.id, "")[:10], m.id), reverse=True)
+    return [(m, left.get(m.id, "")[:10] or None, successors.get(m.id)) for m in rows]
 
 
 def change_item(event: Event, model: Model | None, base_url: str,

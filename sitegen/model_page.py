@@ -39,12 +39,14 @@ class PageInput:
     alias: Model | None = None  # the model its alias points to, when listed
     events: tuple[Event, ...] | None = None  # its logged events; None: a build without a change log
     left: str | None = None  # None while listed; else when it was removed ("" if not logged)
+    successor: Model | None = None  # the listed model that carries on a retired one (``families``)
 
 
-def inputs(models: Sequence[Model], log: Iterable[Event] | None,
-           left: dict[str, str] | None = None) -> list[PageInput]:
+def inputs(models: Sequence[Model], log: Iterable[Event] | None, left: dict[str, str] | None = None,
+           successors: dict[str, Model] | None = None) -> list[PageInput]:
     """The ``PageInput`` of each of ``models``, whose variants and alias targets are among
-    them; ``log`` is the change log (None without one), ``left`` when each retired model left."""
+    them; ``log`` is the change log (None without one), ``left`` when each retired model left
+    and ``successors`` the listed model that carries each on."""
     by_id = {m.id: m for m in models}
     variants: dict[str, list[Model]] = defaultdict(list)
     logged: dict[str, list[Event]] = defaultdict(list)
@@ -54,7 +56,8 @@ def inputs(models: Sequence[Model], log: Iterable[Event] | None,
         logged[event.id].append(event)
     return [PageInput(m, tuple(v for v in variants[m.base_id] if v.id != m.id),
                       by_id.get(m.alias_target) if m.alias_target else None,
-                      None if log is None else tuple(logged[m.id]), None if left is None else left.get(m.id, ""))
+                      None if log is None else tuple(logged[m.id]), None if left is None else left.get(m.id, ""),
+                      (successors or {}).get(m.id))
             for m in models]
 
 
@@ -211,6 +214,7 @@ def history_values(item: PageInput, built_at: datetime) -> dict[str, Any]:
     return {
         "retired": left is not None,
         "retired_on": left[:10] if left else None,
+        "successor": item.successor,
         "history_columns": [price_label(c) for c in columns],
         "history_rows": safe("".join(_history_row(p, columns) for p in reversed(points))),
         "history_chart": charts.price_history([(timestamp(p.at) if p.at else None, p.prices) for p in points],

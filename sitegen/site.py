@@ -13,8 +13,8 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Sequence
 
-from sitegen import (badges, change_pages, changes, columns, compare, exports, following, formats, ical, listings, model_feeds,
-                     model_page, price_moves)
+from sitegen import (badges, change_pages, changes, columns, compare, exports, families, following, formats, ical,
+                     listings, model_feeds, model_page, price_moves)
 from sitegen.columns import Entries, HeldEntries
 from sitegen.compare import compare_page
 from sitegen.config import STATIC, BuildSettings, build_clock
@@ -56,12 +56,14 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     r = Renderer(base_url, clock)
     logged = past.events if past.logged else None
     left = retirements(past.events, [m.id for m in models])
+    carried_on = families.successors(past.retired, models)  # the listed model that carries each retired one on
 
     static_files(site)
     entries = model_pages(site, inputs(models, logged), r, contribute)  # a page per model
-    model_pages(site, inputs(past.retired, logged, left), r, contribute)  # a page per retired model
+    model_pages(site, inputs(past.retired, logged, left, carried_on), r, contribute)  # a page per retired model
     # Then what needs no model's entries (made meanwhile, when other processes make the pages).
-    changes.retired_page(site, r, past, left)  # retired/
+    changes.retired_page(site, r, past, left, carried_on)  # retired/
+    changes.retired_author_pages(site, r, past.retired, models, left)  # authors/*/ of authors no longer listed
     change_pages.change_pages(site, r, models, past)  # changes/, changes/YYYY-MM/
     following.expiring(site, r, models, past.retired, left)  # expiring/, expiring.ics
     model_feeds.new_model_feeds(site, models, base_url, clock, size)  # feed.xml, atom.xml
