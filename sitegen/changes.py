@@ -1,5 +1,6 @@
-"""What the change log shows besides model pages: the Changes page, the retired models'
-list, the change feed, each model's own feed and ``changes.json``. No disk access.
+"""What the change log shows besides model pages and the Changes pages (``change_pages``):
+the retired models' list, the change feed, each model's own feed and ``changes.json``. No
+disk access.
 """
 
 from __future__ import annotations
@@ -7,16 +8,17 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from datetime import datetime, timezone
-from typing import Any, Sequence
+from typing import Sequence
 
 from sitegen import feeds, formats
 from sitegen.config import SITE_NAME
-from sitegen.feedlist import FOLDER_FEED
+from sitegen.feedlist import FOLDER_FEED, stylesheet
 from sitegen.model import Model
 from sitegen.describe import describe_event, price_text
 from sitegen.history import Event, SiteHistory, parse_time, price_history
 from sitegen.prices import HEADLINE_PRICES
 from sitegen.model_feeds import model_feed_item
+from sitegen.paths import author_path
 from sitegen.render import Renderer
 from sitegen.writer import Site
 
@@ -24,42 +26,44 @@ RECENT_CHANGES = 500  # events in changes.xml and changes.json; the full log is 
 KIND_TITLES = {"added": "Added", "removed": "Removed", "repriced": "Price change", "changed": "Changed"}
 
 
-def retired_page(site: Site, r: Renderer, past: SiteHistory, left: dict[str, str]) -> None:
+def retired_page(site: Site, r: Renderer, past: SiteHistory, left: dict[str, str],
+                 successors: dict[str, Model]) -> None:
     """``retired/``: every model no longer listed, most recent departures first (``left``:
-    when each left, "" if the log does not say)."""
-    rows = sorted(past.retired, key=lambda m: (left.get(m.id, "")[:10], m.id), reverse=True)
+    when each left, "" if the log does not say), with the listed model that carries it on."""
     site.add("retired/", r.page("retired.html", "retired/", {
-        "models": [(m, left.get(m.id, "")[:10] or None) for m in rows],
+        "models": _retired_rows(past.retired, left, successors),
         "title": "Retired models",
-        "description": f"The {len(rows)} models OpenRouter no longer lists, with the date they left "
-        "and their last known prices.",
+        "description": f"The {len(past.retired)} models OpenRouter no longer lists, with the date they left, "
+        "their last known prices and the listed model of the same family.",
     }))
 
 
-def changes_page(site: Site, r: Renderer, models: Sequence[Model], past: SiteHistory) -> None:
-    """Every logged event, newest day first; the first snapshot is summed up, not listed."""
-    names = {m.id: m for m in list(past.retired) + list(models)}
-    first_at = past.events[0].at if past.events else ""
-    baseline = [e for e in past.events if e.at == first_at and e.kind == "added"]
-    days: dict[str, dict[str, list[dict[str, Any]]]] = defaultdict(lambda: defaultdict(list))
-    for event in past.events:  # log order within a day: by kind, then id
-        if event.at == first_at and event.kind == "added":
-            continue
-        group = "repriced" if event.repriced else event.kind
-        model = names.get(event.id)
-        days[event.day][group].append({
-            "id": event.id,
-            "name": model.name if model else event.id,
-            "path": model.path if model else None,
-            "changes": describe_event(event.changes),
-        })
-    site.add("changes/", r.page("changes.html", "changes/", {
-        "days": [(day, [(g, groups[g]) for g in ("added", "removed", "repriced", "changed") if g in groups])
-                 for day, groups in sorted(days.items(), reverse=True)],
-        "baseline": (first_at[:10], len(baseline)) if baseline else None,
-        "title": "Changes",
-        "description": "Models added to and removed from OpenRouter, and every price and limit change, day by day.",
-    }))
+def retired_author_pages(site: Site, r: Renderer, retired: Sequence[Model], listed: Sequence[Model],
+                         left: dict[str, str]) -> None:
+    """``authors/<author>/`` for each author whose models are all retired, listing them, so
+    every retired model's page can lead to its author's (the listed authors' are
+    ``listings``')."""
+    gone: dict[str, list[Model]] = defaultdict(list)
+    authors = {m.author for m in listed}
+    for m in retired:
+        if m.author not in authors:
+            gone[m.author].append(m)
+    for author, models in sorted(gone.items()):
+        name = models[0].author_display
+        site.add(author_path(author), r.page("retired.html", author_path(author), {
+            "models": _retired_rows(models, left, {}),
+            "author_name": name,
+            "title": f"{name} models",
+            "description": f"The {len(models)} {name} models OpenRouter listed once and lists no more, with the "
+            "date they left and their last known prices.",
+        }))
+
+
+def _retired_rows(models: Sequence[Model], left: dict[str, str], successors: dict[str, Model]
+                  ) -> list[tuple[Model, str | None, Model | None]]:
+    """(model, when it left, its successor), most recent departures first."""
+    rows = sorted(models, key=lambda m: (left.get(m.id, "")[:10], m.id), reverse=True)
+    return [(m, left.get(m.id, "")[:10] or None, successors.get(m.id)) for m in rows]
 
 
 def change_item(event: Event, model: Model | None, base_url: str,
@@ -123,7 +127,7 @@ def change_feed(site: Site, models: Sequence[Model], past: SiteHistory, base_url
     items = [change_item(e, known.get(e.id), base_url, logged[e.id]) for e in recent(past.events)]
     info = feeds.FeedInfo("Changes on OpenRouter", "Models added and removed, and every price and limit change.",
                           base_url + "changes/", base_url + "changes.xml", updated, SITE_NAME)
-    site.add("changes.xml", feeds.rss(info, items))
+    site.add("changes.xml", feeds.rss(info, items, stylesheet("changes.xml")))
 
 
 def model_feed(model: Model, events: Sequence[Event], base_url: str) -> bytes:
@@ -135,7 +139,8 @@ def model_feed(model: Model, events: Sequence[Event], base_url: str) -> bytes:
                           "and retirement.", base_url + model.path, base_url + model.path + FOLDER_FEED,
                           parse_time(newest) if newest else datetime.fromtimestamp(model.created, tz=timezone.utc),
                           SITE_NAME)
-    return feeds.rss(info, [change_item(e, model, base_url, events) for e in reversed(events)])
+    return feeds.rss(info, [change_item(e, model, base_url, events) for e in reversed(events)],
+                     stylesheet(model.path + FOLDER_FEED))
 
 
 def changes_json(site: Site, past: SiteHistory) -> None:

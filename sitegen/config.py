@@ -22,6 +22,9 @@ DEFAULT_BASE_URL = f"http://127.0.0.1:{DEFAULT_PORT}/"
 FEED_SIZE = 50
 SITE_NAME = "LLM Catalog"
 SITE_TAGLINE = "Every model on OpenRouter: prices, context, capabilities and what changed."
+# What every page may load and run: only the site's own files, never inline script or style.
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; "
+       "connect-src 'self'; object-src 'none'; base-uri 'none'; form-action 'self'")
 
 # Where the bundled package finds its templates and assets: beside the package in a
 # checkout, and in the same layout when installed in editable mode.

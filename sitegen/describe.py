@@ -32,9 +32,14 @@ TOKEN_FIELDS = ("context_length", "top_provider.context_length", "top_provider.m
 def describe_event(changes: dict[str, list[Any]] | None) -> list[str]:
     """Every change of a logged event (its ``changes``) in words, headline prices first."""
     changes = changes or {}
-    order = sorted(changes, key=lambda p: (HEADLINE_PRICES.index(p) if p in HEADLINE_PRICES else 2,
-                                           not p.startswith("pricing."), p))
-    return [describe(p, *changes[p]) for p in order]
+    return [describe(p, *changes[p]) for p in in_order(changes)]
+
+
+def in_order(changes: dict[str, list[Any]]) -> list[str]:
+    """The paths of ``changes`` in the order they are told: the input and output price, the
+    other prices, then the rest, each by path."""
+    return sorted(changes, key=lambda p: (HEADLINE_PRICES.index(p) if p in HEADLINE_PRICES else 2,
+                                          not p.startswith("pricing."), p))
 
 
 def describe_provider(kind: str, variant: str, changes: dict[str, list[Any]] | None) -> str:

@@ -10,7 +10,15 @@ from dataclasses import dataclass
 MEDIA_TYPES = {"RSS": "application/rss+xml", "Atom": "application/atom+xml"}
 FOLDER_FEED = "feed.xml"  # an author's or a model's feed, beside its page
 CALENDAR = "expiry.ics"  # the event of a model's expiration date, beside its page
+BADGE = "badge.svg"  # a model's badge, beside its page
 SITE_CALENDAR = "expiring.ics"  # every listed model's
+STYLESHEET = "feed.xsl"  # how a feed reads in a browser (XSLT), at the site's root
+
+
+def stylesheet(path: str) -> str:
+    """The address of ``STYLESHEET`` from the feed at ``path``, relative, as a browser
+    requires it to be on the feed's own host: ``../feed.xsl`` from ``feeds/free.xml``."""
+    return "../" * path.count("/") + STYLESHEET
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
 """Pages for following the catalog: ``feeds/``, which lists every feed the site has and says
-what each carries; ``expiring/``, the models about to go and those just gone, with
-``expiring.ics``, the calendar of their dates. No disk access.
+what each carries, and ``feed.xsl``, which shows any of them in a browser as a page;
+``expiring/``, the models about to go and those just gone, with ``expiring.ics``, the
+calendar of their dates. No disk access.
 """
 
 from __future__ import annotations
@@ -9,7 +10,7 @@ from datetime import timedelta
 from typing import Sequence
 
 from sitegen import ical
-from sitegen.feedlist import CALENDAR, FOLDER_FEED, SITE_CALENDAR, SITE_FEEDS
+from sitegen.feedlist import CALENDAR, FOLDER_FEED, SITE_CALENDAR, SITE_FEEDS, STYLESHEET
 from sitegen.model import Model
 from sitegen.paths import author_path
 from sitegen.render import Renderer
@@ -34,6 +35,13 @@ def feeds_page(site: Site, r: Renderer, groups: dict[str, list[Model]], example:
         "description": "Every feed of the catalog: new models, changes, each author's new models and each "
         "model's own changes, with the address to paste into a feed reader.",
     }))
+
+
+def feed_stylesheet(site: Site, r: Renderer) -> None:
+    """``feed.xsl``: every feed, opened in a browser, as a page of the site (its masthead and
+    footer, with links from the root the feed's own address gives, ``{$root}``)."""
+    _, masthead, footer = r.chrome("{$root}", "feeds")
+    site.add(STYLESHEET, r.env.get_template(STYLESHEET).render(masthead=masthead, footer=footer))
 
 
 def expiring(site: Site, r: Renderer, models: Sequence[Model], retired: Sequence[Model], left: dict[str, str]) -> None:

@@ -16,7 +16,7 @@ from urllib.parse import quote, urlsplit
 
 from sitegen import feeds, formats
 from sitegen.config import SITE_NAME
-from sitegen.feedlist import FOLDER_FEED
+from sitegen.feedlist import FOLDER_FEED, stylesheet
 from sitegen.model import Model, sort_key
 from sitegen.markup import description_html
 from sitegen.paths import author_path
@@ -79,8 +79,8 @@ def new_model_feeds(site: Site, models: Sequence[Model], base_url: str, updated:
     info = feeds.FeedInfo("New models on OpenRouter",
                           "The newest models on OpenRouter, with price, context and modalities.",
                           base_url, base_url + "feed.xml", updated, SITE_NAME)
-    site.add("feed.xml", feeds.rss(info, items))
-    site.add("atom.xml", feeds.atom(replace(info, self_url=base_url + "atom.xml"), items))
+    site.add("feed.xml", feeds.rss(info, items, stylesheet("feed.xml")))
+    site.add("atom.xml", feeds.atom(replace(info, self_url=base_url + "atom.xml"), items, stylesheet("atom.xml")))
 
 
 def author_feeds(site: Site, groups: dict[str, list[Model]], base_url: str, updated: datetime, size: int) -> None:
@@ -91,7 +91,8 @@ def author_feeds(site: Site, groups: dict[str, list[Model]], base_url: str, upda
         name = items[0].author_display
         info = feeds.FeedInfo(f"New {name} models on OpenRouter", f"The newest {name} models, with price and context.",
                               base_url + folder, base_url + folder + FOLDER_FEED, updated, SITE_NAME)
-        site.add(folder + FOLDER_FEED, feeds.rss(info, _newest(items, size, base_url)))
+        path = folder + FOLDER_FEED
+        site.add(path, feeds.rss(info, _newest(items, size, base_url), stylesheet(path)))
 
 
 def interest_feeds(site: Site, models: Sequence[Model], base_url: str, updated: datetime, size: int) -> None:
@@ -100,4 +101,4 @@ def interest_feeds(site: Site, models: Sequence[Model], base_url: str, updated: 
         path = f"feeds/{key}.xml"
         info = feeds.FeedInfo(f"{title} on OpenRouter", f"The newest models on OpenRouter that {says}.",
                               base_url, base_url + path, updated, SITE_NAME)
-        site.add(path, feeds.rss(info, _newest([m for m in models if test(m)], size, base_url)))
+        site.add(path, feeds.rss(info, _newest([m for m in models if test(m)], size, base_url), stylesheet(path)))

@@ -15,8 +15,8 @@ from json.encoder import encode_basestring as json_string  # json.dumps of a str
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
-from sitegen import charts, formats, providers
-from sitegen.feedlist import CALENDAR, FOLDER_FEED
+from sitegen import badges, charts, formats, providers
+from sitegen.feedlist import BADGE, CALENDAR, FOLDER_FEED
 from sitegen.formats import attribute as esc
 from sitegen.model import CAPABILITIES, Model
 from sitegen.describe import describe_event, describe_provider, price_label, price_text
@@ -53,13 +53,16 @@ class PageInput:
     events: tuple[Event, ...] | None = None  # its logged events; None: a build without a change log
     left: str | None = None  # None while listed; else when it was removed ("" if not logged)
     served: Served | None = None  # its providers, when their endpoints were fetched
+    successor: Model | None = None  # the listed model that carries on a retired one (``families``)
 
 
 def inputs(models: Sequence[Model], log: Iterable[Event] | None, left: dict[str, str] | None = None,
-           served: Mapping[str, Served] | None = None) -> list[PageInput]:
+           served: Mapping[str, Served] | None = None, successors: dict[str, Model] | None = None
+           ) -> list[PageInput]:
     """The ``PageInput`` of each of ``models``, whose variants and alias targets are among
     them; ``log`` is the change log (None without one), ``left`` when each retired model left,
-    ``served`` who serves each (``serving``)."""
+    ``served`` who serves each (``serving``) and ``successors`` the listed model that carries
+    each on."""
     by_id = {m.id: m for m in models}
     served = served or {}
     variants: dict[str, list[Model]] = defaultdict(list)
@@ -71,14 +74,18 @@ def inputs(models: Sequence[Model], log: Iterable[Event] | None, left: dict[str,
     return [PageInput(m, tuple(v for v in variants[m.base_id] if v.id != m.id),
                       by_id.get(m.alias_target) if m.alias_target else None,
                       None if log is None else tuple(logged[m.id]), None if left is None else left.get(m.id, ""),
-                      served.get(m.id))
+                      served.get(m.id), (successors or {}).get(m.id))
             for m in models]
 
 
 def beside(item: PageInput) -> tuple[str, ...]:
-    """The files beside a model's page: its feed, and the event of its expiration date for a
-    calendar when it is listed and has one."""
-    return (FOLDER_FEED, CALENDAR) if item.left is None and item.model.expiration_day else (FOLDER_FEED,)
+    """The files beside a model's page: its feed, its badge, and the event of its expiration
+    date for a calendar when it is listed and has one."""
+    return (FOLDER_FEED, BADGE, CALENDAR) if item.left is None and item.model.expiration_day else (FOLDER_FEED, BADGE)
+
+
+def badge(item: PageInput) -> badges.Badge:
+    return badges.badge(item.model, None if item.left is None else item.left[:10])
 
 
 def serving(offered: Mapping[str, Offers], changes: Iterable[Event]) -> dict[str, Served]:
@@ -158,6 +165,8 @@ def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
         "curl_body": safe(formats.text(_curl_body(id_json))),
         "python_id": safe(formats.text(id_json)),
         "raw_json": safe(formats.text(model.raw_text[:RAW_JSON_LIMIT])),  # laid out by site.js
+        "badge": badge(item),
+        "badge_file": BADGE,
     }
     if item.events is not None:
         page.update(history_values(item, built_at))
@@ -242,6 +251,7 @@ def history_values(item: PageInput, built_at: datetime) -> dict[str, Any]:
     return {
         "retired": left is not None,
         "retired_on": left[:10] if left else None,
+        "successor": item.successor,
         "history_columns": [price_label(c) for c in columns],
         "history_rows": safe("".join(_history_row(p, columns) for p in reversed(points))),
         "history_chart": charts.price_history([(timestamp(p.at) if p.at else None, p.prices) for p in points],

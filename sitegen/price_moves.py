@@ -12,6 +12,7 @@ from typing import Any, Sequence
 
 from sitegen import feeds, formats
 from sitegen.config import SITE_NAME
+from sitegen.feedlist import stylesheet
 from sitegen.describe import describe
 from sitegen.history import Event, SiteHistory, parse_time
 from sitegen.model import Model
@@ -69,4 +70,4 @@ def price_move_feeds(site: Site, models: Sequence[Model], past: SiteHistory, bas
         info = feeds.FeedInfo(f"{title} on OpenRouter", f"Every logged {word.lower()} of any price of any model, "
                               "old → new with the percentage.", base_url + "changes/", base_url + path, updated,
                               SITE_NAME)
-        site.add(path, feeds.rss(info, items))
+        site.add(path, feeds.rss(info, items, stylesheet(path)))

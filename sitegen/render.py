@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from sitegen import formats
 from sitegen.model import Model
-from sitegen.config import SITE_NAME, SITE_TAGLINE, TEMPLATES
+from sitegen.config import CSP, SITE_NAME, SITE_TAGLINE, TEMPLATES
 from sitegen.feedlist import SITE_FEEDS
 from sitegen.paths import author_path
 
@@ -85,6 +85,7 @@ class Renderer:
             built_date=built_at.strftime("%Y-%m-%d"),
             author_path=author_path,
             site_feeds=SITE_FEEDS,
+            csp=safe(CSP),
         )
         self._chrome: dict[tuple[str, str], tuple[Markup, Markup, Markup]] = {}
 

@@ -13,13 +13,13 @@ from datetime import datetime
 from pathlib import Path
 from typing import Callable, Sequence
 
-from sitegen import (changes, columns, compare, exports, following, formats, ical, listings, model_feeds,
-                     model_page, price_moves, provider_pages)
+from sitegen import (badges, change_pages, changes, columns, compare, exports, families, following, formats, ical,
+                     listings, model_feeds, model_page, price_moves, provider_pages)
 from sitegen.columns import Entries, HeldEntries
 from sitegen.compare import compare_page
 from sitegen.config import STATIC, BuildSettings, build_clock
 from sitegen.endpoints import ModelEndpoints
-from sitegen.feedlist import CALENDAR, FOLDER_FEED
+from sitegen.feedlist import BADGE, CALENDAR, FOLDER_FEED
 from sitegen.history import SiteHistory, retirements
 from sitegen.model import Catalog, sort_key
 from sitegen.model_page import PageInput, inputs, serving
@@ -60,13 +60,15 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     left = retirements(past.events, [m.id for m in models])
     offers, provider_changes = offered(data.endpoints), settled(past.providers)
     served = serving(offers, provider_changes)
+    carried_on = families.successors(past.retired, models)  # the listed model that carries each retired one on
 
     static_files(site)
     entries = model_pages(site, inputs(models, logged, served=served), r, contribute)  # a page per model
-    model_pages(site, inputs(past.retired, logged, left, served), r, contribute)  # a page per retired model
+    model_pages(site, inputs(past.retired, logged, left, served, carried_on), r, contribute)  # a page per retired model
     # Then what needs no model's entries (made meanwhile, when other processes make the pages).
-    changes.retired_page(site, r, past, left)  # retired/
-    changes.changes_page(site, r, models, past)  # changes/
+    changes.retired_page(site, r, past, left, carried_on)  # retired/
+    changes.retired_author_pages(site, r, past.retired, models, left)  # authors/*/ of authors no longer listed
+    change_pages.change_pages(site, r, models, past)  # changes/, changes/YYYY-MM/
     following.expiring(site, r, models, past.retired, left)  # expiring/, expiring.ics
     model_feeds.new_model_feeds(site, models, base_url, clock, size)  # feed.xml, atom.xml
     groups = listings.by_author(models)
@@ -78,6 +80,7 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     served_by = provider_pages.provider_pages(site, r, models, past.retired, offers, provider_changes, size)
     # ^ providers/, providers/*/ and their feeds
     following.feeds_page(site, r, groups, min(models, key=sort_key, default=None), served_by)  # feeds/
+    following.feed_stylesheet(site, r)  # feed.xsl: each feed in a browser, as a page
     exports.models_json(site, models, base_url)  # models.json
     site.add("404.html", r.page("404.html", "404.html", {"title": "Page not found",
                                                          "description": "This page does not exist."}, absolute=True))
@@ -99,7 +102,7 @@ def static_files(site: Site, root: Path = STATIC) -> None:
 
 # ---------------------------------------------------------------------------------------
 # Everything one model adds to the site, made in one place: its page, the files beside it
-# (its feed, its calendar event) and its entries in the files about the whole catalog (its
+# (its feed, its badge, its calendar event) and its entries in the files about the whole catalog (its
 # row of the models tables, its row of finder.json, its entry in compare.json and its line of
 # models.csv). Nothing else derives them.
 
@@ -134,6 +137,7 @@ def contribute(item: PageInput, r: Renderer) -> Contribution:
 # How each file beside a model's page is made (``model_page.beside`` says which it has).
 BESIDE: dict[str, Callable[[PageInput, Renderer], bytes]] = {
     FOLDER_FEED: lambda item, r: changes.model_feed(item.model, item.events or (), r.base_url),
+    BADGE: lambda item, r: badges.svg(model_page.badge(item)),
     CALENDAR: lambda item, r: ical.calendar([item.model], r.base_url, r.built_at,
                                                        f"{item.model.name} on OpenRouter"),
 }

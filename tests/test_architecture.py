@@ -45,9 +45,15 @@ MAX_MODULE_LINES = 300
 # the text, so the prose cannot grow unseen either; each capability added since brings an
 # allowance of its own, named here. Following the catalog: valid Atom, 35 lines of text; the
 # feeds page, 58; a feed per model, 39; the price drop and rise feeds, 92; the expiring models
-# and their calendar, 106 (72 of code, which took the site past 3,200).
+# and their calendar, 106 (72 of code, which took the site past 3,200); each model's badge, 126
+# (87 of code); the feeds' stylesheet, 33 (18 of code); the Changes pages, a page a month,
+# 158 (110 of code); retired models' families and authors, 86 (54 of code).
 GROWTH = {  # capability -> (lines of code, lines of text)
     "following": (69, 330),
+    "badges": (87, 126),
+    "feeds in a browser": (18, 33),
+    "changes by month": (110, 158),
+    "retired families": (54, 86),
     "providers": (1_000, 1_400),
 }
 MAX_SITE_CODE = 3_200 + sum(code for code, _ in GROWTH.values())

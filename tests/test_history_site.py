@@ -1,5 +1,6 @@
-"""The history on the built site: pages of retired models, price history, the Changes page,
-the feeds and the exports, all from the bundled data/ (the replay of the real snapshots)."""
+"""The history on the built site: pages of retired models, price history, the feeds and the
+exports (the Changes pages are test_change_pages.py's), all from the bundled data/ (the
+replay of the real snapshots)."""
 
 from __future__ import annotations
 
@@ -102,24 +103,6 @@ def test_a_model_whose_price_never_moved_has_one_price_row_and_no_chart(site: Pa
     first_seen = next(e["at"][:10] for e in log() if e["id"] == steady)
     assert list(rows) == [first_seen] and heads == ["Input per 1M tokens", "Output per 1M tokens"]
     assert doc.xpath("//section[@aria-labelledby='history']//ol[@class='timeline']/li")
-
-
-def test_changes_page_lists_every_event_newest_day_first(site: Path) -> None:
-    doc = page(site, "changes")
-    days = [s.get("aria-labelledby")[4:] for s in doc.find_class("day")]
-    assert days == sorted(days, reverse=True) and days[-1] == "2025-12-21"
-    events = log()
-    first = events[0]["at"]
-    for day in days[:-1]:
-        section = doc.xpath(f"//section[@aria-labelledby='day-{day}']")[0]
-        shown = len(section.xpath(".//ul[contains(@class, 'changes')]/li"))
-        assert shown == sum(1 for e in events if e["at"][:10] == day and e["at"] != first)
-    section = doc.xpath("//section[@aria-labelledby='day-2026-07-17']")[0]
-    repriced = section.xpath(".//ul[contains(@class, 'changes-repriced')]/li")
-    assert len(repriced) == 74
-    aion = next(li for li in repriced if "aion-labs/aion-rp-llama-3.1-8b" in text(li))
-    assert "input $0.20 → $0.80 per 1M tokens" in text(aion)
-    assert "output $0.20 → $1.60 per 1M tokens" in text(aion)
 
 
 def feed_files(site: Path) -> list[Path]:
