@@ -14,7 +14,8 @@ from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
 from sitegen import formats, jsoncodec
-from sitegen.model import CAPABILITIES, Model
+from sitegen.benchmarks import arena_summary
+from sitegen.model import CAPABILITIES, SCORES, Model
 from sitegen.markup import plain_text
 from sitegen.paths import author_path
 from sitegen.prices import PRICE_KINDS, is_varies, per_unit
@@ -28,6 +29,8 @@ PAGE = "compare/"
 ROWS = {
     "Limits": [("context", "Context length"), ("max_output", "Max output tokens"),
                ("provider_context", "Context at the top provider")],
+    "Benchmarks": [("intelligence", "Intelligence index"), ("coding", "Coding index"), ("agentic", "Agentic index"),
+                   ("design_arena", "Design Arena")],
     "Capabilities": [("cap.tools", "Tools"), ("cap.structured", "Structured outputs"), ("cap.reasoning", "Reasoning"),
                      ("cap.web", "Web search"), ("cap.logprobs", "Log probs"), ("reasoning_mode", "Reasoning mode")],
     "Modalities": [("input_modalities", "Input"), ("output_modalities", "Output")],
@@ -39,7 +42,7 @@ ROWS = {
                 ("description", "Description")],
 }
 # Rows where a larger number is better; everywhere else among prices, smaller is.
-HIGHER_IS_BETTER = ("context", "max_output", "provider_context")
+HIGHER_IS_BETTER = ("context", "max_output", "provider_context", *SCORES)
 
 
 def _exact(key: str, price: Decimal) -> str | None:
@@ -77,16 +80,18 @@ def facts(model: Model) -> dict[str, str]:
         "default_parameters": formats.listed(formats.settings(model.default_parameters)),
         "parameters": formats.listed(formats.by_name(model.supported_parameters)),
         "description": plain_text(model.description, 400) or formats.MISSING,
+        "design_arena": arena_summary(model),
+        **{key: formats.score(model.scores.get(key)) for key in SCORES},
     }
     for key in CAPABILITIES:
         row[f"cap.{key}"] = "Yes" if key in caps else "No"
     return row
 
 
-def numbers(model: Model) -> dict[str, int]:
+def numbers(model: Model) -> dict[str, float]:
     """The numeric rows, for marking the best value."""
     values = zip(HIGHER_IS_BETTER, (model.context_length, model.max_completion_tokens, model.provider_context_length))
-    return {k: v for k, v in values if v}
+    return {**{k: v for k, v in values if v}, **model.scores}
 
 
 def entry(model: Model) -> str:

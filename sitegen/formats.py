@@ -52,6 +52,11 @@ def _day(number: int) -> str:
     return datetime.fromtimestamp(number * 86400, tz=timezone.utc).strftime("%Y-%m-%d")
 
 
+def score(value: float | None) -> str:
+    """A benchmark score or ELO with one decimal: 58.1, 78.0; "—" for none."""
+    return MISSING if value is None else f"{value:.1f}"
+
+
 # ---------------------------------------------------------------------------------------
 # Prices
 

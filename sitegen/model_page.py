@@ -15,7 +15,7 @@ from json.encoder import encode_basestring as json_string  # json.dumps of a str
 from typing import Any, Iterable, Sequence
 from urllib.parse import quote
 
-from sitegen import charts, formats
+from sitegen import benchmarks, charts, formats
 from sitegen.formats import attribute as esc
 from sitegen.model import CAPABILITIES, Model
 from sitegen.describe import describe_event, price_label, price_text
@@ -116,6 +116,7 @@ def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
         "curl_body": safe(formats.text(_curl_body(id_json))),
         "python_id": safe(formats.text(id_json)),
         "raw_json": safe(formats.text(model.raw_text[:RAW_JSON_LIMIT])),  # laid out by site.js
+        **benchmarks.page_values(model),
     }
     if item.events is not None:
         page.update(history_values(item, built_at))

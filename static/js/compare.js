@@ -237,7 +237,7 @@
       if (row.group !== current) body.append(group((current = row.group), span));
       const texts = known.map((m) => m.facts[row.key] || "—");
       const better = data.higher_is_better.includes(row.key) ? 1 : 0;
-      const numbers = known.map((m) => (m.numbers[row.key] ? [BigInt(m.numbers[row.key]), 0] : null));
+      const numbers = known.map((m) => (row.key in m.numbers ? dec(String(m.numbers[row.key])) : null));
       const tr = valueRow([row.label], texts, numbers, better);
       if (row.key === "author") {
         known.forEach((m, i) => tr.cells[i + 1].replaceChildren(el("a", { href: root + m.author_path }, texts[i])));
