@@ -10,7 +10,6 @@ price that varies. compare.js formats them with the rules of ``catalog.format_pr
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
 from typing import Any, Iterable, Iterator
 
 from sitegen import formats, jsoncodec
@@ -18,8 +17,9 @@ from sitegen.benchmarks import arena_summary
 from sitegen.model import CAPABILITIES, SCORES, Model
 from sitegen.markup import plain_text
 from sitegen.paths import author_path
-from sitegen.prices import PRICE_KINDS, is_varies, per_unit
+from sitegen.prices import PRICE_KINDS, exact_prices
 from sitegen.render import Renderer
+from sitegen.workload import mix_choices
 from sitegen.writer import Site
 
 DATA_FILE = "compare.json"
@@ -43,14 +43,6 @@ ROWS = {
 }
 # Rows where a larger number is better; everywhere else among prices, smaller is.
 HIGHER_IS_BETTER = ("context", "max_output", "provider_context", *SCORES)
-
-
-def _exact(key: str, price: Decimal) -> str | None:
-    return None if is_varies(price) else f"{per_unit(key, price).normalize():f}"
-
-
-def _prices(prices: dict[str, Decimal]) -> dict[str, str | None]:
-    return {key: _exact(key, value) for key, value in prices.items()}
 
 
 def facts(model: Model) -> dict[str, str]:
@@ -101,8 +93,8 @@ def entry(model: Model) -> str:
         "name": model.name,
         "path": model.path,
         "author_path": author_path(model.author),
-        "prices": _prices(model.prices),
-        "tiers": [{"min": tier.min_prompt_tokens, "prices": _prices(tier.prices)} for tier in model.tiers],
+        "prices": exact_prices(model.prices),
+        "tiers": [{"min": tier.min_prompt_tokens, "prices": exact_prices(tier.prices)} for tier in model.tiers],
         "facts": {key: text for key, text in facts(model).items() if text != formats.MISSING},
         "numbers": numbers(model),
     })
@@ -129,6 +121,7 @@ def compare_page(site: Site, r: Renderer, models: list[Model], entries: Iterable
         "data_file": DATA_FILE,
         "count": len(models),
         "example": _example(models),
+        "mixes": mix_choices(),
         "title": "Compare models",
         "description": f"Compare any of the {len(models)} models on OpenRouter side by side: "
         "prices per 1M tokens, context, capabilities, and the monthly cost of your own usage.",

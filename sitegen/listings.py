@@ -22,6 +22,7 @@ from sitegen.columns import Entries
 from sitegen.formats import json_for_script
 from sitegen.paths import author_path
 from sitegen.render import Renderer, relative_root
+from sitegen.workload import mix_choices
 from sitegen.writer import Site
 
 INDEX_ROWS = 100  # rows the index serves as HTML; the script loads the rest from finder.json
@@ -54,8 +55,7 @@ def list_path(number: int) -> str:
 def index_page(site: Site, r: Renderer, models: list[Model], entries: Entries, limit: int,
                pager: list[str]) -> None:
     shown = models[:limit]
-    if len(shown) < len(models):
-        site.add_parts(DATA_FILE, finder_data(models, entries.texts("finder")))
+    site.add_parts(DATA_FILE, finder_data(models, entries.texts("finder")))  # every row, with its rates
     site.add("index.html", r.page("index.html", "", {
         **TABLE,
         **index_context(models),
@@ -63,7 +63,7 @@ def index_page(site: Site, r: Renderer, models: list[Model], entries: Entries, l
         "shown": len(shown),
         "rows": table_rows(entries.rows, shown, "", words=True, pick=True),
         "pager": pager,
-        "data_src": DATA_FILE if len(shown) < len(models) else "",
+        "data_src": DATA_FILE,
         "stats": _stats(models),
         "title": "Compare every model on OpenRouter",
         "description": f"Prices, context lengths and capabilities of all {len(models)} models "
@@ -91,6 +91,7 @@ def index_context(models: list[Model]) -> dict[str, Any]:
         "context_steps": CONTEXT_STEPS,
         "capability_labels": {key: label for key, (label, _) in CAPABILITIES.items()},
         "chart": price_context(models),
+        "mixes": mix_choices(),
     }
 
 

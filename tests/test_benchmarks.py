@@ -14,6 +14,7 @@ from sitegen import catalog as cat
 from sitegen.model import Model
 from sitegen.paths import model_path
 from tests.conftest import ROOT
+from tests.test_browser_index import expected_order, every_id, open_index, query
 from tests.test_catalog import good
 
 RECORDS = json.loads((ROOT / "data" / "models.json").read_text(encoding="utf-8"))["data"]
@@ -89,6 +90,32 @@ def test_a_model_page_shows_its_benchmarks_and_names_their_sources(site: Path, m
         assert ranks == sorted(ranks)
     plain = next(m for m in models if not m.scores and not m.arena)
     assert not model_page(site, plain.id).xpath('//section[@aria-labelledby="benchmarks"]')
+
+
+def test_the_index_serves_the_scores_in_their_columns(site: Path, models):
+    tree = lxml.html.fromstring((site / "index.html").read_bytes())
+    heads = tree.xpath('//table[@id="models"]/thead/tr/th')
+    keys = [th.get("data-sort") for th in heads]
+    for key in INDICES:
+        assert heads[keys.index(key)].get("data-high-first") == ""
+    for row, m in zip(tree.xpath('//table[@id="models"]/tbody/tr'), models):
+        for key in INDICES:
+            cell = row[keys.index(key)]
+            raw = raw_score(m.id, key)
+            assert cell.get("data-v") == (None if raw is None else str(float(raw)))
+            assert cell.text_content() == ("—" if raw is None else f"{raw:.1f}")
+
+
+@pytest.mark.parametrize("key", list(INDICES))
+def test_sorting_by_an_index_puts_the_highest_first_and_the_unscored_last(page, site_url, models, key):
+    open_index(page, site_url, f"?sort={key}")
+    assert page.get_attribute(f'th[data-sort="{key}"]', "aria-sort") == "descending"
+    assert every_id(page) == expected_order(models, lambda m: raw_score(m.id, key), descending=True)
+    page.locator(f'th[data-sort="{key}"] button').click()  # and the other way
+    assert query(page)["sort"] == ["-" + key]
+    assert page.get_attribute(f'th[data-sort="{key}"]', "aria-sort") == "ascending"
+    assert every_id(page) == expected_order(models, lambda m: raw_score(m.id, key), descending=False)
+    assert page.errors == []
 
 
 def test_the_comparison_has_a_row_per_index_with_the_best_marked(page, site_url, models):

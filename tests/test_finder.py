@@ -16,7 +16,7 @@ from sitegen.model import Model
 from sitegen.paths import author_path, model_path
 from sitegen.prices import PRICE_KINDS, TOKEN_UNIT
 from sitegen.charts import price_context
-from sitegen.columns import FIELDS, search_words
+from sitegen.columns import COLUMNS, FIELDS, search_words
 from sitegen.listings import DATA_FILE, INDEX_ROWS
 from tests.conftest import ROOT
 
@@ -53,10 +53,11 @@ def test_the_newest_models_are_rows_with_exact_sort_values(index, models):
 
 
 def test_rows_stay_light(site: Path, models):
-    """Each row carries its cells and a few search words, never the whole description."""
+    """Each row carries its cells (13 of them) and a few search words, never the whole
+    description."""
     html = (site / "index.html").read_text()
     body = html[html.index("<tbody>"): html.index("</tbody>")]
-    assert len(body) / body.count("<tr") < 900
+    assert len(body) / body.count("<tr") < 1_000
     assert all(len(search_words(m).split()) <= 12 for m in models)
 
 
@@ -71,7 +72,7 @@ def test_finder_data_holds_every_model_and_the_index_links_it(site: Path, index,
     table = index.get_element_by_id("models")
     assert table.get("data-src") == DATA_FILE and table.get("data-total") == str(len(models))
     # Sorting is the script's: served disabled, so the header is the same with or without it.
-    assert len(index.xpath('//table[@id="models"]/thead//button[@class="sort"][@disabled]')) == 9
+    assert len(index.xpath('//table[@id="models"]/thead//button[@class="sort"][@disabled]')) == len(COLUMNS)
 
 
 def test_search_words_skip_what_the_name_already_says(models):
@@ -149,7 +150,8 @@ def test_compare_page_works_without_a_query_and_links_its_data(site: Path):
     app = page.get_element_by_id("app")
     assert app.get("data-src") == "../compare.json" and app.get("hidden") == ""
     assert page.get_element_by_id("needs-js").xpath("a/@href") == ["../"]
-    assert page.xpath('//script/@src') == ["../static/js/has-js.js", "../static/js/compare.js", "../static/js/site.js"]
+    assert page.xpath('//script/@src') == ["../static/js/has-js.js", "../static/js/cost.js",
+                                                "../static/js/compare.js", "../static/js/site.js"]
     assert page.xpath('//*[@style]') == []
     example = page.get_element_by_id("example").get("href")
     ids = example.removeprefix("?models=").split(",")
