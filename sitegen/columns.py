@@ -62,12 +62,13 @@ FIELDS = ("id", "path", "words", *(name for c in COLUMNS for name in ((c.key, c.
                                                                        else (c.key,))))
 
 
-def cells(m: Model) -> dict[str, tuple[Any, str]]:
-    """Each column's value (for sorting) and text, for one model."""
+def cells(m: Model, author_name: str = "") -> dict[str, tuple[Any, str]]:
+    """Each column's value (for sorting) and text, for one model whose author is called
+    ``author_name``."""
     prompt, completion = m.prices.get("prompt"), m.prices.get("completion")
     return {
         "name": (m.name, m.name),
-        "author": (m.author, m.author),
+        "author": (m.author, author_name or m.author),
         "context": (m.context_length or "", formats.tokens(m.context_length)),
         "input": (formats.price_number("prompt", prompt), formats.price("prompt", prompt)),
         "output": (formats.price_number("completion", completion), formats.price("completion", completion)),

@@ -45,7 +45,7 @@ ROWS = {
 HIGHER_IS_BETTER = ("context", "max_output", "provider_context", *SCORES)
 
 
-def facts(model: Model) -> dict[str, str]:
+def facts(model: Model, author_name: str = "") -> dict[str, str]:
     """Every row's text for one model, in the words of its page."""
     caps = set(model.capabilities())
     row: dict[str, str] = {
@@ -57,7 +57,7 @@ def facts(model: Model) -> dict[str, str]:
         "reasoning_mode": formats.reasoning(model.reasoning),
         "input_modalities": formats.listed(model.input_modalities),
         "output_modalities": formats.listed(model.output_modalities),
-        "author": model.author_display,
+        "author": author_name or model.author_display,
         "added": formats.day(model.created),
         "knowledge_cutoff": model.knowledge_cutoff or formats.MISSING,
         "expiration": model.real_expiration or "None announced",
@@ -86,7 +86,7 @@ def numbers(model: Model) -> dict[str, float]:
     return {**{k: v for k, v in values if v}, **model.scores}
 
 
-def entry(model: Model) -> str:
+def entry(model: Model, author_name: str = "") -> str:
     """The model's entry in compare.json, as JSON text."""
     return _compact({
         "id": model.id,
@@ -95,7 +95,7 @@ def entry(model: Model) -> str:
         "author_path": author_path(model.author),
         "prices": exact_prices(model.prices),
         "tiers": [{"min": tier.min_prompt_tokens, "prices": exact_prices(tier.prices)} for tier in model.tiers],
-        "facts": {key: text for key, text in facts(model).items() if text != formats.MISSING},
+        "facts": {key: text for key, text in facts(model, author_name).items() if text != formats.MISSING},
         "numbers": numbers(model),
     })
 

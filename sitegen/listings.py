@@ -16,6 +16,7 @@ from typing import Any, Iterable, Iterator
 
 from sitegen import jsoncodec
 from sitegen.model import CAPABILITIES, Model
+from sitegen.authors import author_names, sort_key
 from sitegen.charts import price_context
 from sitegen.columns import COLUMNS, DEFAULT_SORT, FIELDS, SHORT_CAPS, RowParts, table_rows
 from sitegen.columns import Entries
@@ -36,9 +37,10 @@ CONTEXT_STEPS = (8_000, 16_000, 32_000, 64_000, 128_000, 200_000, 256_000, 400_0
 def listing_pages(site: Site, r: Renderer, models: list[Model], entries: Entries,
                   index_rows: int = INDEX_ROWS, list_rows: int = LIST_ROWS) -> None:
     """The index, the "all models" pages and the author pages."""
+    names = author_names(models)
     pager = all_pages(site, r, models, entries.rows, index_rows, list_rows)
-    index_page(site, r, models, entries, index_rows, pager)
-    author_pages(site, r, models, entries.rows)
+    index_page(site, r, models, entries, index_rows, pager, names)
+    author_pages(site, r, models, entries.rows, names)
 
 
 def by_author(models: list[Model]) -> dict[str, list[Model]]:
@@ -53,12 +55,12 @@ def list_path(number: int) -> str:
 
 
 def index_page(site: Site, r: Renderer, models: list[Model], entries: Entries, limit: int,
-               pager: list[str]) -> None:
+               pager: list[str], names: dict[str, str]) -> None:
     shown = models[:limit]
-    site.add_parts(DATA_FILE, finder_data(models, entries.texts("finder")))  # every row, with its rates
+    site.add_parts(DATA_FILE, finder_data(models, entries.texts("finder"), names))  # every row, with its rates
     site.add("index.html", r.page("index.html", "", {
         **TABLE,
-        **index_context(models),
+        **index_context(models, names),
         "models": models,
         "shown": len(shown),
         "rows": table_rows(entries.rows, shown, "", words=True, pick=True),
@@ -71,23 +73,22 @@ def index_page(site: Site, r: Renderer, models: list[Model], entries: Entries, l
     }))
 
 
-def finder_data(models: list[Model], rows: Iterable[str]) -> Iterator[str]:
+def finder_data(models: list[Model], rows: Iterable[str], names: dict[str, str]) -> Iterator[str]:
     """finder.json: every model's row (``columns.finder_row``, in catalog order), the
-    columns and fields they follow, each author's page and each capability's label."""
+    columns and fields they follow, each author's page and name and each capability's label."""
     authors = {m.author: author_path(m.author) for m in models}
-    head = {"authors": authors, "caps": SHORT_CAPS, "fields": list(FIELDS),
+    head = {"authors": authors, "author_names": {a: names[a] for a in authors}, "caps": SHORT_CAPS, "fields": list(FIELDS),
             "columns": [asdict(c) for c in COLUMNS], "rows": []}
     return jsoncodec.filled(json_for_script(head), "rows", rows)
 
 
-def index_context(models: list[Model]) -> dict[str, Any]:
+def index_context(models: list[Model], names: dict[str, str]) -> dict[str, Any]:
     """Template values for the index beyond the models themselves."""
     authors = Counter(m.author for m in models)
-    display = {m.author: m.author_display for m in reversed(models)}
     return {
         "input_modalities": _modalities(m.input_modalities for m in models),
         "output_modalities": _modalities(m.output_modalities for m in models),
-        "author_choices": sorted(((a, display[a], n) for a, n in authors.items()), key=lambda t: t[1].lower()),
+        "author_choices": sorted(((a, names[a], n) for a, n in authors.items()), key=lambda t: sort_key(t[1])),
         "context_steps": CONTEXT_STEPS,
         "capability_labels": {key: label for key, (label, _) in CAPABILITIES.items()},
         "chart": price_context(models),
@@ -139,11 +140,12 @@ def _stats(models: list[Model]) -> dict[str, int]:
     }
 
 
-def author_pages(site: Site, r: Renderer, models: list[Model], rows: dict[str, RowParts]) -> None:
+def author_pages(site: Site, r: Renderer, models: list[Model], rows: dict[str, RowParts],
+                 names: dict[str, str]) -> None:
     groups = by_author(models)
     for author, items in groups.items():
         path = author_path(author)
-        display = items[0].author_display
+        display = names[author]
         site.add(path, r.page("author.html", path, {
             **TABLE,
                 "author": author,
@@ -154,7 +156,7 @@ def author_pages(site: Site, r: Renderer, models: list[Model], rows: dict[str, R
             "description": f"All {len(items)} {display} models on OpenRouter with prices and context lengths.",
         }))
     site.add("authors/", r.page("authors.html", "authors/", {
-        "groups": list(groups.items()),
+        "groups": sorted(((names[a], a, items) for a, items in groups.items()), key=lambda g: sort_key(g[0])),
         "title": "Model authors",
         "description": f"The {len(groups)} organisations whose models are on OpenRouter.",
     }))

@@ -16,6 +16,7 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import quote
 
 from sitegen import benchmarks, charts, formats
+from sitegen.authors import author_names
 from sitegen.formats import attribute as esc
 from sitegen.model import CAPABILITIES, Model
 from sitegen.describe import describe_event, price_label, price_text
@@ -38,12 +39,15 @@ class PageInput:
     alias: Model | None = None  # the model its alias points to, when listed
     events: tuple[Event, ...] | None = None  # its logged events; None: a build without a change log
     left: str | None = None  # None while listed; else when it was removed ("" if not logged)
+    author_name: str = ""  # the author's name on every page (``authors.author_names``)
 
 
 def inputs(models: Sequence[Model], log: Iterable[Event] | None,
-           left: dict[str, str] | None = None) -> list[PageInput]:
+           left: dict[str, str] | None = None, names: dict[str, str] | None = None) -> list[PageInput]:
     """The ``PageInput`` of each of ``models``, whose variants and alias targets are among
-    them; ``log`` is the change log (None without one), ``left`` when each retired model left."""
+    them; ``log`` is the change log (None without one), ``left`` when each retired model left,
+    ``names`` the authors' names (else those of ``models``)."""
+    names = names or author_names(models)
     by_id = {m.id: m for m in models}
     variants: dict[str, list[Model]] = defaultdict(list)
     logged: dict[str, list[Event]] = defaultdict(list)
@@ -53,7 +57,8 @@ def inputs(models: Sequence[Model], log: Iterable[Event] | None,
         logged[event.id].append(event)
     return [PageInput(m, tuple(v for v in variants[m.base_id] if v.id != m.id),
                       by_id.get(m.alias_target) if m.alias_target else None,
-                      None if log is None else tuple(logged[m.id]), None if left is None else left.get(m.id, ""))
+                      None if log is None else tuple(logged[m.id]), None if left is None else left.get(m.id, ""),
+                      names.get(m.author, m.author))
             for m in models]
 
 
@@ -68,7 +73,7 @@ def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
     page = {
         "title": model.name,
         "description": meta_description(model),
-        "author_display": model.author_display,
+        "author_display": item.author_name or model.author_display,
         "author_link": author_path(model.author),
         "short_name": model.short_name,
         "name": model.name,

@@ -15,6 +15,7 @@ from typing import Callable, Sequence
 
 from sitegen import changes, columns, compare, exports, formats, listings, model_feeds, model_page
 from sitegen.columns import Entries, HeldEntries
+from sitegen.authors import author_names
 from sitegen.compare import compare_page
 from sitegen.config import STATIC, BuildSettings, build_clock
 from sitegen.endpoints import ModelEndpoints
@@ -56,8 +57,10 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     left = retirements(past.events, [m.id for m in models])
 
     static_files(site)
-    entries = model_pages(site, inputs(models, logged), r, contribute)  # a page per model
-    model_pages(site, inputs(past.retired, logged, left), r, contribute)  # a page per retired model
+    names = author_names(models)
+    entries = model_pages(site, inputs(models, logged, names=names), r, contribute)  # a page per model
+    model_pages(site, inputs(past.retired, logged, left, {**author_names(past.retired), **names}), r,
+                contribute)  # a page per retired model
     # Then what needs no model's entries (made meanwhile, when other processes make the pages).
     changes.retired_page(site, r, past, left)  # retired/
     changes.changes_page(site, r, models, past)  # changes/
@@ -103,14 +106,14 @@ def contribute(item: PageInput, r: Renderer) -> Contribution:
     """The page of ``item.model`` and its entries."""
     m = item.model
     page = r.page("model.html", m.path, model_page.values(item, r.built_at))
-    cells = columns.cells(m)
+    cells = columns.cells(m, item.author_name)
     row = columns.row_parts(m, cells)
     return Contribution(
         path=m.path,
         page=page,
         row=row,
         texts={"finder": formats.json_for_script(columns.finder_row(m, cells, row.words)),
-               "compare": compare.entry(m), "csv": exports.csv_line(m, r.base_url)},
+               "compare": compare.entry(m, item.author_name), "csv": exports.csv_line(m, r.base_url)},
     )
 
 

@@ -68,6 +68,7 @@ def test_a_model_page_is_made_from_its_page_input_alone(site: Path, tmp_path: Pa
     import sys
 
     from sitegen import build, site as site_module
+    from sitegen.authors import author_names
     from sitegen.history import retirements
     from sitegen.model_page import inputs
     from sitegen._engine.jsonload import load
@@ -77,7 +78,9 @@ def test_a_model_page_is_made_from_its_page_input_alone(site: Path, tmp_path: Pa
     catalog, past = load(files.snapshot or b""), build.parse_history(ROOT / "data", files)
     models = catalog.models
     left = retirements(past.events, [m.id for m in models])
-    items = inputs(models, past.events)[::7] + inputs(past.retired, past.events, left)[::7]
+    names = author_names(models)  # as the site names them: the current models' names lead
+    items = (inputs(models, past.events, names=names)[::7]
+             + inputs(past.retired, past.events, left, {**author_names(past.retired), **names})[::7])
     clock = site_module.SiteData(catalog, past).clock
     (tmp_path / "inputs.pickle").write_bytes(pickle.dumps((items, clock)))
     script = f"""

@@ -37,7 +37,6 @@
     const name = f.name.toLowerCase();
     return {
       tr, order, id: f.id, name: f.name, href: f.href, author: f.author, facts: f, rates: f.cost || null,
-      text: `${f.name}${f.id} ${f.author} ${f.words}`.toLowerCase(),
       search: {
         whole: [f.id.toLowerCase(), name, name.replace(/^[^:]*:\s*/, "")].map(squash),
         slug: squash(f.id.split("/").pop()),
@@ -55,7 +54,7 @@
       exact: { context: f.context, input: f.input, output: f.output, added: f.added },
       key: {
         name: f.name.toLowerCase(),
-        author: f.author.toLowerCase(),
+        author: (f.author_name || f.author).toLowerCase(),
         context: num(f.context),
         input,
         output,
@@ -79,6 +78,7 @@
       name: link.textContent,
       href: link.getAttribute("href"),
       author: c[col.author].textContent.trim(),
+      author_name: c[col.author].textContent.trim(),
       words: tr.dataset.k || "",
       context: c[col.context].dataset.v,
       input: c[col.input].dataset.v,
@@ -105,7 +105,8 @@
     return data.rows.map((row) => {
       const f = Object.fromEntries(data.fields.map((name, i) => [name, row[i]]));
       for (const c of columns) if (c.kind === "number" || c.kind === "score") f[c.key] = f[c.key] === "" ? "" : String(f[c.key]);
-      return { ...f, href: base + f.path, added: String(f.added), authorHref: base + data.authors[f.author] };
+      return { ...f, href: base + f.path, added: String(f.added), authorHref: base + data.authors[f.author],
+        author_name: data.author_names[f.author] };
     });
   }
 
