@@ -166,8 +166,9 @@ def by_name(names: Iterable[str]) -> list[str]:
 
 
 def settings(params: Mapping[str, Any]) -> list[str]:
-    """``name=value`` for each default parameter, by name."""
-    return [f"{name}={value(params[name])}" for name in by_name(params)]
+    """``name=value`` for each default parameter, by name; a null one sets no default and
+    is left out."""
+    return [f"{name}={value(params[name])}" for name in by_name(params) if params[name] is not None]
 
 
 def listed(items: Iterable[str]) -> str:

@@ -27,6 +27,7 @@ from sitegen.prices import HEADLINE_PRICES, PRICE_KINDS, TOKEN_UNIT
 from sitegen.render import relative_root, safe
 
 RAW_JSON_LIMIT = 200_000  # characters of the raw JSON block
+OPENROUTER = "https://openrouter.ai/"  # a model's own page there is its id under it
 EXPIRY_WARNING = timedelta(days=30)  # an expiration date this close is warned about
 
 
@@ -79,6 +80,7 @@ def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
         "name": model.name,
         "model_id": model.id,
         "compare_query": quote(model.id, safe="/"),  # as Jinja's urlencode filter writes it
+        "openrouter_url": OPENROUTER + quote(model.id, safe="/:~"),
         "free": model.is_free,
         "variant": model.variant,
         "is_alias": model.is_alias,

@@ -25,7 +25,7 @@ PRICE_KINDS: dict[str, tuple[str, str]] = {
     "image_output": ("Image output", TOKEN_UNIT),
     "audio_output": ("Audio output", TOKEN_UNIT),
     "request": ("Per request", "request"),
-    "image": ("Per input image", "image"),
+    "image": ("Input image", "image"),
     "web_search": ("Web search", "search"),
 }
 # The input and output price: the two every table shows and a change of which is a repricing.

@@ -144,7 +144,7 @@ def test_every_model_has_a_page_with_its_exact_prices(build: Callable[[Path], Si
 @each_snapshot
 def test_per_unit_prices_are_not_multiplied(build: Callable[[Path], Site], snapshot: Path) -> None:
     site = build(snapshot)
-    labels = {"request": "Per request", "image": "Per input image", "web_search": "Web search"}
+    labels = {"request": "Per request", "image": "Input image", "web_search": "Web search"}
     checked = 0
     for record in site.records:
         for key, label in labels.items():

@@ -165,7 +165,8 @@
       const kind = kindOf(key);
       const texts = known.map((m) => shown(m.prices[key]));
       const numbers = known.map((m) => (typeof m.prices[key] === "string" ? dec(m.prices[key]) : null));
-      body.append(valueRow([kind.label, el("span", { class: "unit" }, ` per ${kind.unit}`)], texts, numbers, -1));
+      const per = /\bper\b/i.test(kind.label) ? "" : ` per ${kind.unit}`; // "Per request" says it already
+      body.append(valueRow([kind.label, el("span", { class: "unit" }, per)], texts, numbers, -1));
     }
     if (known.some((m) => m.tiers.length)) {
       const texts = known.map((m) => m.tiers.map((t) => `from ${grouped(BigInt(t.min))} prompt tokens: ` +
