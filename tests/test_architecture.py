@@ -43,7 +43,8 @@ MAX_MODULE_LINES = 300
 # lines of text: 3,200 of code, as aimed at when the site was reorganized, and a ceiling on
 # the text, so the prose cannot grow unseen either; each capability added since brings an
 # allowance of its own, named here.
-GROWTH = {"providers": (1_000, 1_400)}  # capability -> (lines of code, lines of text)
+GROWTH = {"providers": (1_000, 1_400),  # capability -> (lines of code, lines of text)
+          "choosing": (200, 310)}  # benchmarks, the cost of a workload, one name per author
 MAX_SITE_CODE = 3_200 + sum(code for code, _ in GROWTH.values())
 MAX_SITE_LINES = 4_400 + sum(text for _, text in GROWTH.values())
 MAX_ENGINE_LINES = 1_000
