@@ -11,9 +11,9 @@ import re
 from dataclasses import dataclass
 from typing import Any, Iterator, NamedTuple, Protocol, Sequence
 
-from sitegen import formats
+from sitegen import formats, workload
 from sitegen.offers import UNSTATED, Offer, cheapest_input, provider_count
-from sitegen.model import CAPABILITIES, Model
+from sitegen.model import CAPABILITIES, SCORES, Model
 from sitegen.markup import plain_text
 from sitegen.paths import author_path
 
@@ -28,17 +28,18 @@ DEFAULT_SORT = "added"  # newest first
 class Column:
     key: str  # the header's data-sort, and the column's field in finder.json
     label: str
-    kind: str  # how its cells show: name, author, number, price, words, caps, date or providers
+    kind: str  # how its cells show: name, author, number, price, score, cost, words, caps, date or providers
     unit: str = ""  # shown after the label
+    high_first: bool = False  # sorted highest first unless reversed (scores); else lowest first
 
     @property
     def numeric(self) -> bool:
-        return self.kind in ("number", "price", "date", "providers")
+        return self.kind in ("number", "price", "score", "cost", "date", "providers")
 
     @property
     def shown_apart(self) -> bool:
         """Whether the cell's text is not its value, and finder.json carries both."""
-        return self.kind in ("number", "price")
+        return self.kind in ("number", "price", "score")
 
 
 COLUMNS = (
@@ -47,8 +48,12 @@ COLUMNS = (
     Column("context", "Context", "number"),
     Column("input", "Input", "price", "/1M"),
     Column("output", "Output", "price", "/1M"),
+    Column("cost", "Cost", "cost", "/request"),  # of a request of the chosen mix (``workload``)
     Column("providers", "Providers", "providers"),
     Column("cheapest", "Cheapest input", "price", "/1M"),  # among the providers
+    Column("intelligence", "Intelligence", "score", high_first=True),
+    Column("coding", "Coding", "score", high_first=True),
+    Column("agentic", "Agentic", "score", high_first=True),
     Column("reads", "Reads", "words"),
     Column("writes", "Writes", "words"),
     Column("caps", "Capabilities", "caps"),
@@ -63,9 +68,9 @@ FIELDS = ("id", "path", "words", *(name for c in COLUMNS for name in ((c.key, c.
                                                                        else (c.key,))), *FILTERS)
 
 
-def cells(m: Model, offers: Sequence[Offer] | None = None) -> dict[str, tuple[Any, str]]:
+def cells(m: Model, offers: Sequence[Offer] | None = None, author_name: str = "") -> dict[str, tuple[Any, str]]:
     """Each column's value (for sorting) and text, and each of ``FILTERS``, for one model
-    (``offers``: its providers', where fetched)."""
+    (``offers``: its providers', where fetched) whose author is called ``author_name``."""
     prompt, completion = m.prices.get("prompt"), m.prices.get("completion")
     low, count = cheapest_input(offers or ()), provider_count(offers or ())
     uptimes = [o.uptime for o in offers or () if o.uptime is not None]
@@ -75,15 +80,29 @@ def cells(m: Model, offers: Sequence[Offer] | None = None) -> dict[str, tuple[An
         "quants": (" ".join(sorted({o.quantization or UNSTATED for o in offers or ()})), ""),
         "uptime": (max(uptimes) if uptimes else "", ""),
         "name": (m.name, m.name),
-        "author": (m.author, m.author),
+        "author": (m.author, author_name or m.author),
         "context": (m.context_length or "", formats.tokens(m.context_length)),
         "input": (formats.price_number("prompt", prompt), formats.price("prompt", prompt)),
         "output": (formats.price_number("completion", completion), formats.price("completion", completion)),
+        "cost": (workload.rates(m), cost_text(m, workload.MIXES[workload.DEFAULT_MIX])),
+        **{key: (m.scores.get(key, ""), formats.score(m.scores.get(key))) for key in SCORES},
         "reads": (" ".join(m.input_modalities), " ".join(m.input_modalities)),
         "writes": (" ".join(m.output_modalities), " ".join(m.output_modalities)),
         "caps": (" ".join(m.capabilities()), " ".join(m.capabilities())),
         "added": (m.created, formats.day(m.created)),
     }
+
+
+def cost_text(model: Model, mix: workload.Mix) -> str:
+    """A cost cell's content, as HTML: the cost of one request of ``mix`` and, below it, of
+    1,000 requests; "free", "varies" or "—" alone."""
+    try:
+        cost = workload.request_cost(model, mix)
+    except workload.Varies:
+        return "varies"
+    if cost is None or cost == 0:
+        return formats.MISSING if cost is None else "free"
+    return f'{formats.usd(cost)}<small>{formats.usd(cost * 1000)} per 1K</small>'
 
 
 class RowParts(NamedTuple):
@@ -107,8 +126,13 @@ def row_parts(m: Model, values: dict[str, tuple[Any, str]]) -> RowParts:
             head = f'{esc(m.path)}">{esc(text)}</a><code>{esc(m.id)}</code>'
         elif column.kind == "author":
             author = f'{esc(author_path(m.author))}">{esc(text)}'
-        elif column.kind == "number":
+        elif column.kind == "number" or column.kind == "score" and value != "":
             tail.append(f'<td class="num" data-v="{value}">{text}</td>')
+        elif column.kind == "score":  # none known
+            tail.append(f'<td class="num">{text}</td>')
+        elif column.kind == "cost":
+            kind = " free" if text == "free" else " varies" if text == "varies" else ""
+            tail.append(f'<td class="num cost{kind}">{text}</td>')  # finder.json has the rates
         elif column.kind == "price":
             kind = " free" if text == "free" else " varies" if text == "varies" else ""
             tail.append(f'<td class="num{kind}" data-v="{value}">{esc(text)}</td>')

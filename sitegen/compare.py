@@ -10,16 +10,17 @@ price that varies. compare.js formats them with the rules of ``catalog.format_pr
 from __future__ import annotations
 
 from collections import Counter
-from decimal import Decimal
 from typing import Any, Iterable, Iterator, Sequence
 
 from sitegen import formats, jsoncodec
-from sitegen.model import CAPABILITIES, Model
+from sitegen.benchmarks import arena_summary
+from sitegen.model import CAPABILITIES, SCORES, Model
 from sitegen.markup import plain_text
 from sitegen.paths import author_path
-from sitegen.prices import PRICE_KINDS, is_varies, per_unit
+from sitegen.prices import PRICE_KINDS, exact_prices
 from sitegen.offers import Offer, provider_count, spread
 from sitegen.render import Renderer
+from sitegen.workload import mix_choices
 from sitegen.writer import Site
 
 DATA_FILE = "compare.json"
@@ -31,6 +32,8 @@ ROWS = {
                   ("provider_output", "Output across providers")],
     "Limits": [("context", "Context length"), ("max_output", "Max output tokens"),
                ("provider_context", "Context at the top provider")],
+    "Benchmarks": [("intelligence", "Intelligence index"), ("coding", "Coding index"), ("agentic", "Agentic index"),
+                   ("design_arena", "Design Arena")],
     "Capabilities": [("cap.tools", "Tools"), ("cap.structured", "Structured outputs"), ("cap.reasoning", "Reasoning"),
                      ("cap.web", "Web search"), ("cap.logprobs", "Log probs"), ("reasoning_mode", "Reasoning mode")],
     "Modalities": [("input_modalities", "Input"), ("output_modalities", "Output")],
@@ -42,18 +45,10 @@ ROWS = {
                 ("description", "Description")],
 }
 # Rows where a larger number is better; everywhere else among prices, smaller is.
-HIGHER_IS_BETTER = ("context", "max_output", "provider_context")
+HIGHER_IS_BETTER = ("context", "max_output", "provider_context", *SCORES)
 
 
-def _exact(key: str, price: Decimal) -> str | None:
-    return None if is_varies(price) else f"{per_unit(key, price).normalize():f}"
-
-
-def _prices(prices: dict[str, Decimal]) -> dict[str, str | None]:
-    return {key: _exact(key, value) for key, value in prices.items()}
-
-
-def facts(model: Model, offers: Sequence[Offer] | None = None) -> dict[str, str]:
+def facts(model: Model, offers: Sequence[Offer] | None = None, author_name: str = "") -> dict[str, str]:
     """Every row's text for one model, in the words of its page."""
     caps = set(model.capabilities())
     row: dict[str, str] = {
@@ -68,7 +63,7 @@ def facts(model: Model, offers: Sequence[Offer] | None = None) -> dict[str, str]
         "reasoning_mode": formats.reasoning(model.reasoning),
         "input_modalities": formats.listed(model.input_modalities),
         "output_modalities": formats.listed(model.output_modalities),
-        "author": model.author_display,
+        "author": author_name or model.author_display,
         "added": formats.day(model.created),
         "knowledge_cutoff": model.knowledge_cutoff or formats.MISSING,
         "expiration": model.real_expiration or "None announced",
@@ -83,6 +78,8 @@ def facts(model: Model, offers: Sequence[Offer] | None = None) -> dict[str, str]
         "default_parameters": formats.listed(formats.settings(model.default_parameters)),
         "parameters": formats.listed(formats.by_name(model.supported_parameters)),
         "description": plain_text(model.description, 400) or formats.MISSING,
+        "design_arena": arena_summary(model),
+        **{key: formats.score(model.scores.get(key)) for key in SCORES},
     }
     for key in CAPABILITIES:
         row[f"cap.{key}"] = "Yes" if key in caps else "No"
@@ -105,22 +102,22 @@ def _spread(offers: Sequence[Offer] | None, key: str) -> str:
     return low if low == high else f"{low} – {high}"
 
 
-def numbers(model: Model) -> dict[str, int]:
+def numbers(model: Model) -> dict[str, float]:
     """The numeric rows, for marking the best value."""
     values = zip(HIGHER_IS_BETTER, (model.context_length, model.max_completion_tokens, model.provider_context_length))
-    return {k: v for k, v in values if v}
+    return {**{k: v for k, v in values if v}, **model.scores}
 
 
-def entry(model: Model, offers: Sequence[Offer] | None = None) -> str:
+def entry(model: Model, offers: Sequence[Offer] | None = None, author_name: str = "") -> str:
     """The model's entry in compare.json, as JSON text."""
     return _compact({
         "id": model.id,
         "name": model.name,
         "path": model.path,
         "author_path": author_path(model.author),
-        "prices": _prices(model.prices),
-        "tiers": [{"min": tier.min_prompt_tokens, "prices": _prices(tier.prices)} for tier in model.tiers],
-        "facts": {key: text for key, text in facts(model, offers).items() if text != formats.MISSING},
+        "prices": exact_prices(model.prices),
+        "tiers": [{"min": tier.min_prompt_tokens, "prices": exact_prices(tier.prices)} for tier in model.tiers],
+        "facts": {key: text for key, text in facts(model, offers, author_name).items() if text != formats.MISSING},
         "numbers": numbers(model),
     })
 
@@ -146,6 +143,7 @@ def compare_page(site: Site, r: Renderer, models: list[Model], entries: Iterable
         "data_file": DATA_FILE,
         "count": len(models),
         "example": _example(models),
+        "mixes": mix_choices(),
         "title": "Compare models",
         "description": f"Compare any of the {len(models)} models on OpenRouter side by side: "
         "prices per 1M tokens, context, capabilities, and the monthly cost of your own usage.",

@@ -74,6 +74,9 @@ def throughput(per_second: float | None) -> str:
 def share(value: float | None) -> str:
     """A percentage to at most two decimals: "99.5%"."""
     return MISSING if value is None else f"{value:.2f}".rstrip("0").rstrip(".") + "%"
+def score(value: float | None) -> str:
+    """A benchmark score or ELO with one decimal: 58.1, 78.0; "—" for none."""
+    return MISSING if value is None else f"{value:.1f}"
 
 
 # ---------------------------------------------------------------------------------------
@@ -197,8 +200,9 @@ def by_name(names: Iterable[str]) -> list[str]:
 
 
 def settings(params: Mapping[str, Any]) -> list[str]:
-    """``name=value`` for each default parameter, by name."""
-    return [f"{name}={value(params[name])}" for name in by_name(params)]
+    """``name=value`` for each default parameter, by name; a null one sets no default and
+    is left out."""
+    return [f"{name}={value(params[name])}" for name in by_name(params) if params[name] is not None]
 
 
 def listed(items: Iterable[str]) -> str:

@@ -16,12 +16,14 @@ from typing import Any, Iterable, Iterator
 
 from sitegen import jsoncodec
 from sitegen.model import CAPABILITIES, Model
+from sitegen.authors import author_names, sort_key
 from sitegen.charts import price_context
 from sitegen.columns import COLUMNS, DEFAULT_SORT, FIELDS, SHORT_CAPS, RowParts, table_rows
 from sitegen.columns import Entries
 from sitegen.formats import json_for_script
 from sitegen.paths import author_path
 from sitegen.render import Renderer, relative_root
+from sitegen.workload import mix_choices
 from sitegen.writer import Site
 
 INDEX_ROWS = 100  # rows the index serves as HTML; the script loads the rest from finder.json
@@ -37,9 +39,10 @@ def listing_pages(site: Site, r: Renderer, models: list[Model], entries: Entries
                   index_rows: int = INDEX_ROWS, list_rows: int = LIST_ROWS) -> None:
     """The index, the "all models" pages and the author pages; ``offered`` is what the
     providers' filters offer (``providers.filter_choices``)."""
+    names = author_names(models)
     pager = all_pages(site, r, models, entries.rows, index_rows, list_rows)
-    index_page(site, r, models, entries, index_rows, pager, offered)
-    author_pages(site, r, models, entries.rows)
+    index_page(site, r, models, entries, index_rows, pager, offered, names)
+    author_pages(site, r, models, entries.rows, names)
 
 
 def by_author(models: list[Model]) -> dict[str, list[Model]]:
@@ -54,20 +57,19 @@ def list_path(number: int) -> str:
 
 
 def index_page(site: Site, r: Renderer, models: list[Model], entries: Entries, limit: int,
-               pager: list[str], offered: dict[str, Any]) -> None:
+               pager: list[str], offered: dict[str, Any], names: dict[str, str]) -> None:
     shown = models[:limit]
-    if len(shown) < len(models):
-        site.add_parts(DATA_FILE, finder_data(models, entries.texts("finder")))
+    site.add_parts(DATA_FILE, finder_data(models, entries.texts("finder"), names))  # every row, with its rates
     site.add("index.html", r.page("index.html", "", {
         **TABLE,
-        **index_context(models),
+        **index_context(models, names),
         **offered,
         "uptime_steps": UPTIME_STEPS,
         "models": models,
         "shown": len(shown),
         "rows": table_rows(entries.rows, shown, "", words=True, pick=True),
         "pager": pager,
-        "data_src": DATA_FILE if len(shown) < len(models) else "",
+        "data_src": DATA_FILE,
         "stats": _stats(models),
         "title": "Compare every model on OpenRouter",
         "description": f"Prices, context lengths and capabilities of all {len(models)} models "
@@ -75,26 +77,26 @@ def index_page(site: Site, r: Renderer, models: list[Model], entries: Entries, l
     }))
 
 
-def finder_data(models: list[Model], rows: Iterable[str]) -> Iterator[str]:
+def finder_data(models: list[Model], rows: Iterable[str], names: dict[str, str]) -> Iterator[str]:
     """finder.json: every model's row (``columns.finder_row``, in catalog order), the
-    columns and fields they follow, each author's page and each capability's label."""
+    columns and fields they follow, each author's page and name and each capability's label."""
     authors = {m.author: author_path(m.author) for m in models}
-    head = {"authors": authors, "caps": SHORT_CAPS, "fields": list(FIELDS),
+    head = {"authors": authors, "author_names": {a: names[a] for a in authors}, "caps": SHORT_CAPS, "fields": list(FIELDS),
             "columns": [asdict(c) for c in COLUMNS], "rows": []}
     return jsoncodec.filled(json_for_script(head), "rows", rows)
 
 
-def index_context(models: list[Model]) -> dict[str, Any]:
+def index_context(models: list[Model], names: dict[str, str]) -> dict[str, Any]:
     """Template values for the index beyond the models themselves."""
     authors = Counter(m.author for m in models)
-    display = {m.author: m.author_display for m in reversed(models)}
     return {
         "input_modalities": _modalities(m.input_modalities for m in models),
         "output_modalities": _modalities(m.output_modalities for m in models),
-        "author_choices": sorted(((a, display[a], n) for a, n in authors.items()), key=lambda t: t[1].lower()),
+        "author_choices": sorted(((a, names[a], n) for a, n in authors.items()), key=lambda t: sort_key(t[1])),
         "context_steps": CONTEXT_STEPS,
         "capability_labels": {key: label for key, (label, _) in CAPABILITIES.items()},
         "chart": price_context(models),
+        "mixes": mix_choices(),
     }
 
 
@@ -142,11 +144,12 @@ def _stats(models: list[Model]) -> dict[str, int]:
     }
 
 
-def author_pages(site: Site, r: Renderer, models: list[Model], rows: dict[str, RowParts]) -> None:
+def author_pages(site: Site, r: Renderer, models: list[Model], rows: dict[str, RowParts],
+                 names: dict[str, str]) -> None:
     groups = by_author(models)
     for author, items in groups.items():
         path = author_path(author)
-        display = items[0].author_display
+        display = names[author]
         site.add(path, r.page("author.html", path, {
             **TABLE,
                 "author": author,
@@ -157,7 +160,7 @@ def author_pages(site: Site, r: Renderer, models: list[Model], rows: dict[str, R
             "description": f"All {len(items)} {display} models on OpenRouter with prices and context lengths.",
         }))
     site.add("authors/", r.page("authors.html", "authors/", {
-        "groups": list(groups.items()),
+        "groups": sorted(((names[a], a, items) for a, items in groups.items()), key=lambda g: sort_key(g[0])),
         "title": "Model authors",
         "description": f"The {len(groups)} organisations whose models are on OpenRouter.",
     }))

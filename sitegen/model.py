@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import Any
+from typing import Any, NamedTuple
 
 from sitegen import jsoncodec
 from sitegen.prices import Tier, is_varies
@@ -24,6 +24,20 @@ CAPABILITIES: dict[str, tuple[str, tuple[str, ...]]] = {
     "web": ("Web search", ("web_search_options",)),
     "logprobs": ("Log probs", ("logprobs", "top_logprobs")),
 }
+
+
+# Artificial Analysis' indices (0-100, higher is better): our key -> the API's key.
+SCORES = {"intelligence": "intelligence_index", "coding": "coding_index", "agentic": "agentic_index"}
+
+
+class ArenaResult(NamedTuple):
+    """A model's standing in one category of a Design Arena leaderboard."""
+
+    arena: str  # the leaderboard: "models" or "agents"
+    category: str  # as Design Arena names it: "website", "dataviz", ...
+    elo: float
+    win_rate: float | None  # percent
+    rank: int
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +69,9 @@ class Model:
     # The part of the id before the first '/', without the alias '~'.
     author: str = field(default="unknown", repr=False, compare=False)
     path: str = field(default="", repr=False, compare=False)  # of its page: ``paths.model_path(id)``
+    # Artificial Analysis' indices by ``SCORES`` key, and its Design Arena results.
+    scores: dict[str, float] = field(default_factory=dict, repr=False, compare=False)
+    arena: tuple[ArenaResult, ...] = field(default=(), repr=False, compare=False)
 
     @property
     def description(self) -> str:

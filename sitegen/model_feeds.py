@@ -17,6 +17,7 @@ from urllib.parse import quote, urlsplit
 from sitegen import feeds, formats
 from sitegen.config import SITE_NAME
 from sitegen.feedlist import FOLDER_FEED, stylesheet
+from sitegen.authors import author_names
 from sitegen.model import Model, sort_key
 from sitegen.markup import description_html
 from sitegen.paths import author_path
@@ -86,9 +87,10 @@ def new_model_feeds(site: Site, models: Sequence[Model], base_url: str, updated:
 def author_feeds(site: Site, groups: dict[str, list[Model]], base_url: str, updated: datetime, size: int) -> None:
     """``authors/<author>/feed.xml``: the newest models of each author (``groups``: author ->
     models)."""
+    names = author_names(m for items in groups.values() for m in items)
     for author, items in sorted(groups.items()):
         folder = author_path(author)
-        name = items[0].author_display
+        name = names[author]
         info = feeds.FeedInfo(f"New {name} models on OpenRouter", f"The newest {name} models, with price and context.",
                               base_url + folder, base_url + folder + FOLDER_FEED, updated, SITE_NAME)
         path = folder + FOLDER_FEED

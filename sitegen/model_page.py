@@ -1,6 +1,5 @@
-"""What a model page shows, worked out in Python: prices, token counts and dates as text,
-badges, the details list and the model's history. ``templates/model.html`` only places these
-values in its markup.
+"""What a model page shows, worked out in Python: prices, token counts and dates as text, badges,
+the details list and the model's history. ``templates/model.html`` only places them in its markup.
 
 A page is a function of its ``PageInput`` and the build's clock and base URL alone: the
 model, its variants, the model its alias points to, its logged history and who serves it.
@@ -15,7 +14,8 @@ from json.encoder import encode_basestring as json_string  # json.dumps of a str
 from typing import Any, Iterable, Mapping, Sequence
 from urllib.parse import quote
 
-from sitegen import badges, charts, formats, providers
+from sitegen import badges, benchmarks, charts, formats, providers
+from sitegen.authors import author_names
 from sitegen.feedlist import BADGE, CALENDAR, FOLDER_FEED
 from sitegen.formats import attribute as esc
 from sitegen.model import CAPABILITIES, Model
@@ -29,6 +29,7 @@ from sitegen.providers import provider_names, provider_path
 from sitegen.render import relative_root, safe
 
 RAW_JSON_LIMIT = 200_000  # characters of the raw JSON block
+OPENROUTER = "https://openrouter.ai/"  # a model's own page there is its id under it
 EXPIRY_WARNING = timedelta(days=30)  # an expiration date this close is warned about
 
 
@@ -54,17 +55,17 @@ class PageInput:
     left: str | None = None  # None while listed; else when it was removed ("" if not logged)
     served: Served | None = None  # its providers, when their endpoints were fetched
     successor: Model | None = None  # the listed model that carries on a retired one (``families``)
+    author_name: str = ""  # the author's name on every page (``authors.author_names``)
 
 
 def inputs(models: Sequence[Model], log: Iterable[Event] | None, left: dict[str, str] | None = None,
-           served: Mapping[str, Served] | None = None, successors: dict[str, Model] | None = None
-           ) -> list[PageInput]:
+           served: Mapping[str, Served] | None = None, successors: dict[str, Model] | None = None,
+           names: dict[str, str] | None = None) -> list[PageInput]:
     """The ``PageInput`` of each of ``models``, whose variants and alias targets are among
-    them; ``log`` is the change log (None without one), ``left`` when each retired model left,
-    ``served`` who serves each (``serving``) and ``successors`` the listed model that carries
-    each on."""
+    them, given the change ``log`` (None without one), when each retired model ``left``, who
+    is ``served`` (``serving``), their ``successors`` and the authors' ``names``."""
+    names, served = names or author_names(models), served or {}
     by_id = {m.id: m for m in models}
-    served = served or {}
     variants: dict[str, list[Model]] = defaultdict(list)
     logged: dict[str, list[Event]] = defaultdict(list)
     for m in models:
@@ -74,7 +75,7 @@ def inputs(models: Sequence[Model], log: Iterable[Event] | None, left: dict[str,
     return [PageInput(m, tuple(v for v in variants[m.base_id] if v.id != m.id),
                       by_id.get(m.alias_target) if m.alias_target else None,
                       None if log is None else tuple(logged[m.id]), None if left is None else left.get(m.id, ""),
-                      served.get(m.id), (successors or {}).get(m.id))
+                      served.get(m.id), (successors or {}).get(m.id), names.get(m.author, m.author))
             for m in models]
 
 
@@ -115,13 +116,14 @@ def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
     page = {
         "title": model.name,
         "description": meta_description(model),
-        "author_display": model.author_display,
+        "author_display": item.author_name or model.author_display,
         "author_link": author_path(model.author),
         "short_name": model.short_name,
         "name": model.name,
         "model_id": model.id,
         "compare_query": quote(model.id, safe="/"),  # as Jinja's urlencode filter writes it
         "feed": FOLDER_FEED,
+        "openrouter_url": OPENROUTER + quote(model.id, safe="/:~"),
         "free": model.is_free,
         "variant": model.variant,
         "is_alias": model.is_alias,
@@ -167,6 +169,7 @@ def values(item: PageInput, built_at: datetime) -> dict[str, Any]:
         "raw_json": safe(formats.text(model.raw_text[:RAW_JSON_LIMIT])),  # laid out by site.js
         "badge": badge(item),
         "badge_file": BADGE,
+        **benchmarks.page_values(model),
     }
     if item.events is not None:
         page.update(history_values(item, built_at))

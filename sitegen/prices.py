@@ -26,7 +26,7 @@ PRICE_KINDS: dict[str, tuple[str, str]] = {
     "image_output": ("Image output", TOKEN_UNIT),
     "audio_output": ("Audio output", TOKEN_UNIT),
     "request": ("Per request", "request"),
-    "image": ("Per input image", "image"),
+    "image": ("Input image", "image"),
     "web_search": ("Web search", "search"),
 }
 # The input and output price: the two every table shows and a change of which is a repricing.
@@ -67,3 +67,10 @@ def is_varies(price: Decimal | None) -> bool:
 def per_unit(key: str, price: Decimal) -> Decimal:
     """An API price (per token or per unit) in the unit people read: tokens per 1M."""
     return price * MILLION if PRICE_KINDS.get(key, ("", TOKEN_UNIT))[1] == TOKEN_UNIT else price
+
+
+def exact_prices(prices: dict[str, Decimal], keys: tuple[str, ...] | None = None) -> dict[str, str | None]:
+    """Prices (those of ``keys``, else all) as exact decimal strings in the unit people read,
+    ``None`` for a price that varies: what the browser's exact arithmetic starts from."""
+    return {key: None if is_varies(value) else f"{per_unit(key, value).normalize():f}"
+            for key, value in prices.items() if keys is None or key in keys}

@@ -15,7 +15,7 @@ from functools import lru_cache
 from typing import Any
 
 from sitegen import jsoncodec
-from sitegen.model import CAPABILITIES, Model
+from sitegen.model import CAPABILITIES, SCORES, ArenaResult, Model
 from sitegen.paths import model_path
 from sitegen.prices import Tier, parse_price
 from sitegen.strictjson import BadNumber, bad_number_path
@@ -27,6 +27,8 @@ MAX_LIST, MAX_TIERS = 200, 20
 # A larger count (of tokens, or unix seconds) is not real and skips the record: 3000-01-01
 # keeps dates far from datetime's year 9999 limit.
 MAX_COUNT = 32_503_680_000
+# Benchmark results outside these bounds are not real and are dropped (the model is kept).
+MAX_ELO, MAX_RANK = 10_000, 1_000_000
 
 
 def parse_model(record: Any) -> Model:
@@ -58,6 +60,7 @@ def parse_model(record: Any) -> Model:
     moderated = top.get("is_moderated")
     alias = record.get("alias_target")
     parameters = _str_list(record.get("supported_parameters"))
+    benchmarks = _object(record.get("benchmarks"))
     return Model(
         id=model_id,
         name=_opt_str(record.get("name"), MAX_NAME) or model_id,
@@ -85,6 +88,8 @@ def parse_model(record: Any) -> Model:
         capability_keys=_capabilities(parameters),
         author=sys.intern(model_id.lstrip("~").split("/", 1)[0] or "unknown"),
         path=model_path(model_id),
+        scores=_scores(_object(benchmarks.get("artificial_analysis"))),
+        arena=_arena(benchmarks.get("design_arena")),
     )
 
 
@@ -143,6 +148,33 @@ def _bounded(value: Any) -> dict[str, Any] | None:
     if not isinstance(value, dict):
         return None
     return {k: v[:MAX_LIST] if isinstance(v, list) else v for k, v in list(value.items())[:MAX_LIST]}
+
+
+def _number(value: Any, low: float, high: float) -> float | None:
+    """A finite number within [low, high], else None."""
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+        return None
+    return float(value) if low <= value <= high else None
+
+
+def _scores(indices: dict[str, Any]) -> dict[str, float]:
+    """Artificial Analysis' indices, by our key; those missing or not between 0 and 100 left out."""
+    found = {key: _number(indices.get(name), 0, 100) for key, name in SCORES.items()}
+    return {key: value for key, value in found.items() if value is not None}
+
+
+def _arena(value: Any) -> tuple[ArenaResult, ...]:
+    """Design Arena results, once per leaderboard and category; an entry without a usable
+    name, ELO or rank is left out."""
+    results: dict[tuple[str, str], ArenaResult] = {}
+    for item in value[:MAX_LIST] if isinstance(value, list) else ():
+        entry = _object(item)
+        arena, category = _opt_str(entry.get("arena"), 60), _opt_str(entry.get("category"), 60)
+        elo, rank = _number(entry.get("elo"), 1, MAX_ELO), _number(entry.get("rank"), 1, MAX_RANK)
+        if arena and category and elo is not None and rank is not None and rank == int(rank):
+            results.setdefault((arena, category), ArenaResult(
+                arena, category, elo, _number(entry.get("win_rate"), 0, 100), int(rank)))
+    return tuple(results.values())
 
 
 def _prices(raw: Any, where: str) -> dict[str, Decimal]:

@@ -16,6 +16,7 @@ from typing import Callable, Sequence
 from sitegen import (badges, change_pages, changes, columns, compare, exports, families, following, formats, ical,
                      listings, model_feeds, model_page, price_moves, provider_pages)
 from sitegen.columns import Entries, HeldEntries
+from sitegen.authors import author_names
 from sitegen.compare import compare_page
 from sitegen.config import STATIC, BuildSettings, build_clock
 from sitegen.endpoints import ModelEndpoints
@@ -63,8 +64,11 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     carried_on = families.successors(past.retired, models)  # the listed model that carries each retired one on
 
     static_files(site)
-    entries = model_pages(site, inputs(models, logged, served=served), r, contribute)  # a page per model
-    model_pages(site, inputs(past.retired, logged, left, served, carried_on), r, contribute)  # a page per retired model
+    names = author_names(models)
+    entries = model_pages(site, inputs(models, logged, served=served, names=names), r,
+                          contribute)  # a page per model
+    model_pages(site, inputs(past.retired, logged, left, served, carried_on, {**author_names(past.retired), **names}),
+                r, contribute)  # a page per retired model
     # Then what needs no model's entries (made meanwhile, when other processes make the pages).
     changes.retired_page(site, r, past, left, carried_on)  # retired/
     changes.retired_author_pages(site, r, past.retired, models, left)  # authors/*/ of authors no longer listed
@@ -122,7 +126,7 @@ def contribute(item: PageInput, r: Renderer) -> Contribution:
     m = item.model
     page = r.page("model.html", m.path, model_page.values(item, r.built_at))
     served = item.served.offers if item.served else None
-    cells = columns.cells(m, served)
+    cells = columns.cells(m, served, item.author_name)
     row = columns.row_parts(m, cells)
     return Contribution(
         path=m.path,
@@ -130,7 +134,7 @@ def contribute(item: PageInput, r: Renderer) -> Contribution:
         beside={name: make(item, r) for name, make in BESIDE.items() if name in model_page.beside(item)},
         row=row,
         texts={"finder": formats.json_for_script(columns.finder_row(m, cells, row.words)),
-               "compare": compare.entry(m, served), "csv": exports.csv_line(m, r.base_url)},
+               "compare": compare.entry(m, served, item.author_name), "csv": exports.csv_line(m, r.base_url)},
     )
 
 

@@ -256,6 +256,7 @@ def test_a_model_page_lays_out_its_raw_json_once_opened(page, site_url, trio):
     served = code.text_content()
     assert "\n" not in served and json.loads(served) == model.raw
     page.click("details.raw summary")
+    page.wait_for_function("() => document.querySelector('details.raw code').textContent.includes('\\n')")
     laid_out = code.text_content()
     assert laid_out == json.dumps(model.raw, ensure_ascii=False, indent=2)
     assert page.errors == []

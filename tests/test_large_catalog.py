@@ -110,19 +110,24 @@ def test_finder_data_matches_the_served_rows(large_site: Path, models):
     index = lxml.html.fromstring((large_site / "index.html").read_bytes())
     assert [c["key"] for c in data["columns"]] == [th.get("data-sort") for th in index.xpath(
         '//table[@id="models"]/thead/tr/th[@data-sort]')]
+    keys = [th.get("data-sort") for th in index.xpath('//table[@id="models"]/thead/tr/th')]
     for tr, row in zip(index.xpath('//table[@id="models"]/tbody/tr'), data["rows"]):
         f = dict(zip(data["fields"], row))
-        cells = tr.xpath('td[not(@class="pick")]')
+        cell = dict(zip(keys, tr))
         assert tr.xpath("th/a/@href")[0] == f["path"] == model_path(f["id"])
         assert tr.xpath("string(th/a)") == f["name"] and tr.get("data-k") == f["words"]
-        assert cells[0].xpath("a/@href") == [data["authors"][f["author"]]] and cells[0].text_content() == f["author"]
-        assert (cells[1].get("data-v"), cells[1].text_content()) == (str(f["context"]), f["context_text"])
-        assert (cells[2].get("data-v"), cells[2].text_content()) == (f["input"], f["input_text"])
-        assert (cells[3].get("data-v"), cells[3].text_content()) == (f["output"], f["output_text"])
-        assert (cells[4].get("data-v"), cells[5].get("data-v")) == (str(f["providers"]), f["cheapest"])
-        assert (cells[6].text_content(), cells[7].text_content(), cells[8].get("data-v")) == (
+        author = cell["author"]
+        assert author.xpath("a/@href") == [data["authors"][f["author"]]]
+        assert author.text_content() == data["author_names"][f["author"]]
+        assert (cell["context"].get("data-v"), cell["context"].text_content()) == (str(f["context"]), f["context_text"])
+        assert (cell["input"].get("data-v"), cell["input"].text_content()) == (f["input"], f["input_text"])
+        assert (cell["output"].get("data-v"), cell["output"].text_content()) == (f["output"], f["output_text"])
+        assert (cell["providers"].get("data-v"), cell["cheapest"].get("data-v")) == (str(f["providers"]), f["cheapest"])
+        assert (cell["reads"].text_content(), cell["writes"].text_content(), cell["caps"].get("data-v")) == (
             f["reads"], f["writes"], f["caps"])
-        assert cells[9].get("data-v") == str(f["added"])
+        assert cell["added"].get("data-v") == str(f["added"])
+        for key in ("intelligence", "coding", "agentic"):
+            assert (cell[key].get("data-v") or "", cell[key].text_content()) == (str(f[key]), f[key + "_text"])
 
 
 def test_a_thinned_chart_still_counts_every_model(models):
@@ -160,7 +165,8 @@ def test_finder_finds_a_model_the_index_does_not_serve(page, large_url, models):
     assert old.id in visible_ids(page)
     row = page.locator(f'#models tbody tr:has(code:text-is("{old.id}"))')
     assert row.locator("th a").get_attribute("href") == old.path
-    assert row.locator("td").all_inner_texts()[1] == old.author  # after the pick box
+    assert row.locator("td").all_inner_texts()[1] == page.inner_text(  # after the pick box: its author's name
+        f'select[name="author"] option[value="{old.author}"]').rsplit(" (", 1)[0]
     row.locator("td.pick input").check()
     assert page.locator("#compare-go").inner_text() == "Compare (1)"
     page.reload()

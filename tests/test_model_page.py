@@ -69,6 +69,7 @@ def test_a_model_page_is_made_from_its_page_input_alone(site: Path, tmp_path: Pa
 
     from sitegen import build, site as site_module
     from sitegen.families import successors
+    from sitegen.authors import author_names
     from sitegen.history import retirements
     from sitegen.model_page import inputs, serving
     from sitegen.provider_pages import settled
@@ -82,8 +83,10 @@ def test_a_model_page_is_made_from_its_page_input_alone(site: Path, tmp_path: Pa
     left = retirements(past.events, [m.id for m in models])
     served = serving(offered(build.parse_endpoints(ROOT / "data", files)), settled(past.providers))
     assert served
-    items = inputs(models, past.events, served=served)[::7] + inputs(past.retired, past.events, left, served,
-                                                                     successors(past.retired, models))[::7]
+    names = author_names(models)  # as the site names them: the current models' names lead
+    items = (inputs(models, past.events, served=served, names=names)[::7]
+             + inputs(past.retired, past.events, left, served, successors(past.retired, models),
+                      {**author_names(past.retired), **names})[::7])
     clock = site_module.SiteData(catalog, past).clock
     (tmp_path / "inputs.pickle").write_bytes(pickle.dumps((items, clock)))
     script = f"""

@@ -24,7 +24,7 @@ import lxml.html
 import pytest
 
 from conftest import SNAPSHOTS, run_cli
-from sitegen.paths import model_path
+from sitegen.paths import author_path, model_path
 from sitegen.listings import INDEX_ROWS
 from test_validity import broken_links
 
@@ -144,7 +144,7 @@ def test_every_model_has_a_page_with_its_exact_prices(build: Callable[[Path], Si
 @each_snapshot
 def test_per_unit_prices_are_not_multiplied(build: Callable[[Path], Site], snapshot: Path) -> None:
     site = build(snapshot)
-    labels = {"request": "Per request", "image": "Per input image", "web_search": "Web search"}
+    labels = {"request": "Per request", "image": "Input image", "web_search": "Web search"}
     checked = 0
     for record in site.records:
         for key, label in labels.items():
@@ -231,8 +231,10 @@ def test_index_rows_carry_author_context_modalities_and_capabilities(build: Call
     tools = 0
     for row, record in zip(rows, site.newest_first):
         cells = row.findall("td")
-        author = record["id"].lstrip("~").split("/")[0]
-        assert any(text(c) == author and c.find("a") is not None for c in cells), record["id"]
+        folder = author_path(record["id"].lstrip("~").split("/")[0])
+        author = text(site.tree(folder).find(".//h1")).rsplit(" ", 2)[0]  # the name its own page gives it
+        assert any(text(c) == author and c.find("a") is not None and c.find("a").get("href").endswith(folder)
+                   for c in cells), record["id"]
         if record.get("context_length"):
             assert any(c.get("data-v") == str(record["context_length"]) for c in cells), record["id"]
         # Input modalities, then output modalities, each in a cell of its own.

@@ -1,6 +1,5 @@
 // The compare page: compare/?models=a/b,c/d&in=…&out=…&cached=…&req=… laid out from
-// compare.json. Costs are computed exactly: prices are decimal strings, tokens whole
-// numbers, and every sum is a BigInt scaled by a power of ten, never a float.
+// compare.json. Costs are computed exactly, by cost.js.
 "use strict";
 (() => {
   const app = document.getElementById("app");
@@ -12,45 +11,7 @@
   const FIELDS = { in: "c-in", out: "c-out", cached: "c-cached", req: "c-req" };
   const DEFAULTS = { in: 1000000n, out: 200000n, cached: 0n, req: 100n };
 
-  // ---- exact decimals: [digits, scale] means digits / 10^scale
-  const dec = (text) => {
-    const m = /^(\d+)(?:\.(\d+))?$/.exec(text);
-    return m ? [BigInt(m[1] + (m[2] || "")), (m[2] || "").length] : null;
-  };
-  const up = (a, s) => a[0] * 10n ** BigInt(s - a[1]);
-  const add = (a, b) => {
-    const s = Math.max(a[1], b[1]);
-    return [up(a, s) + up(b, s), s];
-  };
-  const cmp = (a, b) => {
-    const s = Math.max(a[1], b[1]);
-    const [x, y] = [up(a, s), up(b, s)];
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
-  const times = (price, tokens, perMillion) => [dec(price)[0] * tokens, dec(price)[1] + (perMillion ? 6 : 0)];
-  function round(a, places) { // half up, like Decimal's ROUND_HALF_UP
-    if (a[1] <= places) return [up(a, places), places];
-    const d = 10n ** BigInt(a[1] - places);
-    return [a[0] / d + (2n * (a[0] % d) >= d ? 1n : 0n), places];
-  }
-  function plain(a) {
-    const text = a[0].toString().padStart(a[1] + 1, "0");
-    if (!a[1]) return text;
-    return text.slice(0, -a[1]) + "." + text.slice(-a[1]);
-  }
-  const exact = (a) => (a[1] ? plain(a).replace(/\.?0+$/, "") : plain(a));
-  function usd(a) { // the same rules as catalog.format_usd
-    if (a[0] === 0n) return "$0";
-    if (cmp(a, [1n, 0]) >= 0) {
-      const [whole, frac] = plain(round(a, 2)).split(".");
-      return "$" + whole.replace(/\B(?=(\d{3})+$)/g, ",") + "." + frac;
-    }
-    const exponent = a[0].toString().length - 1 - a[1];
-    let text = plain(round(a, 3 - exponent)).replace(/0+$/, "");
-    const frac = text.split(".")[1] || "";
-    if (frac.length < 2) text = text.split(".")[0] + "." + frac.padEnd(2, "0");
-    return "$" + text;
-  }
+  const { dec, cmp, exact, usd } = Cost; // cost.js
 
   // ---- usage numbers: 10000000, 10,000,000, 10M, 2.5k
   function count(text) {
@@ -65,27 +26,6 @@
   }
   const shown = (price) => (price === null ? "varies" : price === undefined ? "—" : dec(price)[0] === 0n ? "free" : usd(dec(price)));
   const grouped = (n) => n.toString().replace(/\B(?=(\d{3})+$)/g, ",");
-
-  function cost(model, u) {
-    let prices = model.prices;
-    let tier = null;
-    for (const t of model.tiers) {
-      if (u.in >= BigInt(t.min) * u.req) [prices, tier] = [{ ...model.prices, ...t.prices }, t];
-    }
-    const p = prices.prompt;
-    const c = prices.completion;
-    if (p === null || c === null) return { varies: true };
-    if (p === undefined || c === undefined) return { unknown: true };
-    const read = prices.input_cache_read ?? p;
-    const parts = [
-      ["input", times(p, u.in - u.cached, true)],
-      ["cached input", times(read, u.cached, true)],
-      ["output", times(c, u.out, true)],
-    ];
-    if (prices.request) parts.push(["requests", times(prices.request, u.req, false)]);
-    const total = parts.reduce((sum, [, v]) => add(sum, v), [0n, 0]);
-    return { total, parts, tier };
-  }
 
   // ---- state in the address
   function readState() {
@@ -145,7 +85,7 @@
   }
 
   function costRow(models, u) {
-    const results = models.map((m) => (u ? cost(m, u) : { unknown: true }));
+    const results = models.map((m) => (u ? Cost.of(m, u) : { unknown: true }));
     const totals = results.filter((r) => r.total).map((r) => r.total);
     const least = totals.reduce((a, b) => (a === null || cmp(b, a) < 0 ? b : a), null);
     const cells = results.map((r) => {
@@ -225,7 +165,8 @@
       const kind = kindOf(key);
       const texts = known.map((m) => shown(m.prices[key]));
       const numbers = known.map((m) => (typeof m.prices[key] === "string" ? dec(m.prices[key]) : null));
-      body.append(valueRow([kind.label, el("span", { class: "unit" }, ` per ${kind.unit}`)], texts, numbers, -1));
+      const per = /\bper\b/i.test(kind.label) ? "" : ` per ${kind.unit}`; // "Per request" says it already
+      body.append(valueRow([kind.label, el("span", { class: "unit" }, per)], texts, numbers, -1));
     }
     if (known.some((m) => m.tiers.length)) {
       const texts = known.map((m) => m.tiers.map((t) => `from ${grouped(BigInt(t.min))} prompt tokens: ` +
@@ -237,7 +178,7 @@
       if (row.group !== current) body.append(group((current = row.group), span));
       const texts = known.map((m) => m.facts[row.key] || "—");
       const better = data.higher_is_better.includes(row.key) ? 1 : 0;
-      const numbers = known.map((m) => (m.numbers[row.key] ? [BigInt(m.numbers[row.key]), 0] : null));
+      const numbers = known.map((m) => (row.key in m.numbers ? dec(String(m.numbers[row.key])) : null));
       const tr = valueRow([row.label], texts, numbers, better);
       if (row.key === "author") {
         known.forEach((m, i) => tr.cells[i + 1].replaceChildren(el("a", { href: root + m.author_path }, texts[i])));
@@ -294,6 +235,17 @@
     });
     $(id).addEventListener("change", () => { if (usage()) showUsage(); });
   }
+  // A workload of the index's (per request) fills the fields for the requests entered.
+  $("c-mix").addEventListener("change", () => {
+    const option = $("c-mix").selectedOptions[0];
+    const req = count($("c-req").value) || 1n;
+    if (!option.dataset.mix) return;
+    const [input, output, cached] = option.dataset.mix.split(",").map(BigInt);
+    [["c-in", input], ["c-out", output], ["c-cached", cached], ["c-req", null]].forEach(([id, n]) => {
+      $(id).value = grouped(n === null ? req : n * req);
+    });
+    $("c-in").dispatchEvent(new Event("input"));
+  });
   $("only-diff").addEventListener("change", onlyDiff);
   $("add-form").addEventListener("submit", (event) => {
     event.preventDefault();

@@ -1,8 +1,8 @@
-// The index's finder: search, filters, sorting and picking models to compare.
-// The page is complete without this script: it only picks and orders rows, and keeps the
-// whole view in the address (?q=…&cap=tools&sort=-input) so a link reproduces it. When the
-// index holds only the newest models (data-src on the table), the script loads every row
-// from that file on our own site and works over all of them.
+// The index's finder: search, filters, sorting, the cost of a workload and picking models
+// to compare. The page is complete without this script: it only picks and orders rows, and
+// keeps the whole view in the address (?q=…&cap=tools&mix=rag&sort=cost) so a link
+// reproduces it. It loads every row from finder.json (data-src on the table), on our own
+// site, and works over all of them; costs are worked out by cost.js.
 // Start-up changes nothing the page has drawn: the pick boxes, the "no match" note and the
 // "more" button are served (hidden until scripts run), and the catalog loads at once only
 // when the address asks for a view; otherwise when the browser is idle or on first use.
@@ -16,8 +16,16 @@
   const shown = document.getElementById("shown");
   const col = Object.fromEntries(heads.map((th, i) => [th.dataset.sort, i]));
   const LISTS = ["in", "out", "cap", "noq"];
-  const FIELDS = ["q", "in", "out", "cap", "maxin", "ctx", "author", "free", "novar", "multi", "upt", "noq", "sort"];
+  const FIELDS = ["q", "in", "out", "cap", "maxin", "ctx", "author", "free", "novar", "multi", "upt", "noq", "mix", "sort"];
   const DEFAULT_SORT = "-added";
+  const SCORES = ["intelligence", "coding", "agentic"];
+  // Sorted highest first unless reversed: the scores, and "value" (intelligence per dollar).
+  const HIGH_FIRST = new Set(["value", ...heads.filter((th) => "highFirst" in th.dataset).map((th) => th.dataset.sort)]);
+  // The mixes of tokens a request's cost is given for (sitegen/workload.py): the workload
+  // select's options, each with its INPUT,OUTPUT,CACHED tokens; the first is the default.
+  const mixSelect = form.elements.mix;
+  const mixes = Object.fromEntries([...mixSelect.options].filter((o) => o.dataset.mix).map((o) => [o.value, o.dataset.mix]));
+  const defaultMix = mixSelect.options[0].value;
 
   const num = (v) => (v === undefined || v === null || v === "" ? null : Number(v));
   const split = (text) => text.trim().split(/\s+/).filter(Boolean);
@@ -26,9 +34,16 @@
   function record(order, f, tr) {
     const input = num(f.input);
     const output = num(f.output);
+    const name = f.name.toLowerCase();
     return {
-      tr, order, id: f.id, name: f.name, href: f.href, author: f.author, facts: f,
-      text: `${f.name}${f.id} ${f.author} ${f.words}`.toLowerCase(),
+      tr, order, id: f.id, name: f.name, href: f.href, author: f.author, facts: f, rates: f.cost || null,
+      search: {
+        whole: [f.id.toLowerCase(), name, name.replace(/^[^:]*:\s*/, "")].map(squash),
+        slug: squash(f.id.split("/").pop()),
+        title: squash(name) + " " + squash(f.id),
+        author: squash(f.author + " " + (f.author_name || "")),
+        all: squash(`${f.name} ${f.id} ${f.author} ${f.author_name || ""} ${f.words}`),
+      },
       reads: new Set(split(f.reads)),
       writes: new Set(split(f.writes)),
       caps: new Set(split(f.caps)),
@@ -42,7 +57,7 @@
       exact: { context: f.context, input: f.input, output: f.output, cheapest: f.cheapest, added: f.added },
       key: {
         name: f.name.toLowerCase(),
-        author: f.author.toLowerCase(),
+        author: (f.author_name || f.author).toLowerCase(),
         context: num(f.context),
         input,
         output,
@@ -52,6 +67,9 @@
         writes: f.writes,
         caps: split(f.caps).length,
         added: num(f.added),
+        ...Object.fromEntries(SCORES.map((k) => [k, num(f[k])])),
+        cost: null, // of the mix shown: set by costs()
+        value: null,
       },
     };
   }
@@ -65,6 +83,7 @@
       name: link.textContent,
       href: link.getAttribute("href"),
       author: c[col.author].textContent.trim(),
+      author_name: c[col.author].textContent.trim(),
       words: tr.dataset.k || "",
       context: c[col.context].dataset.v,
       input: c[col.input].dataset.v,
@@ -77,29 +96,29 @@
       writes: c[col.writes].textContent,
       caps: c[col.caps].dataset.v || "",
       added: c[col.added].dataset.v,
+      ...Object.fromEntries(SCORES.map((k) => [k, c[col[k]].dataset.v])),
     };
   }
 
   // Every row of the catalog from finder.json (sitegen/listings.py: finder_data): rows of
   // values in the order of its "fields", for the columns it lists (sitegen/columns.py).
   let columns = [];
+  let capLabels = {};
   async function load(src) {
     const response = await fetch(src);
     if (!response.ok) throw new Error(`${src}: HTTP ${response.status}`);
     const data = await response.json();
     const base = src.slice(0, src.lastIndexOf("/") + 1);
-    const at = Object.fromEntries(data.fields.map((name, i) => [name, i]));
     columns = data.columns;
+    capLabels = data.caps;
     return data.rows.map((row) => {
-      const f = Object.fromEntries(data.fields.map((name) => [name, row[at[name]]]));
-      const cells = { authorHref: base + data.authors[f.author], labels: data.caps };
-      for (const c of columns) if (c.kind === "number" || c.kind === "price") cells[c.key] = f[c.key + "_text"];
-      return {
-        id: f.id, name: f.name, href: base + f.path, author: f.author, words: f.words, reads: f.reads,
-        writes: f.writes, caps: f.caps, context: f.context === "" ? "" : String(f.context), input: f.input,
-        output: f.output, cheapest: f.cheapest, providers: String(f.providers), quants: f.quants,
-        uptime: String(f.uptime), added: String(f.added), cells,
-      };
+      const f = Object.fromEntries(data.fields.map((name, i) => [name, row[i]]));
+      for (const c of columns) {
+        if (["number", "score", "providers"].includes(c.kind)) f[c.key] = f[c.key] === "" ? "" : String(f[c.key]);
+      }
+      f.uptime = f.uptime === "" ? "" : String(f.uptime);
+      return { ...f, href: base + f.path, added: String(f.added), authorHref: base + data.authors[f.author],
+        author_name: data.author_names[f.author] };
     });
   }
 
@@ -122,16 +141,18 @@
     },
     author(f) {
       const author = cell("td", null);
-      const link = cell("a", f.author);
-      link.href = f.cells.authorHref;
+      const link = cell("a", f.author_name || f.author);
+      link.href = f.authorHref;
       author.append(link);
       return author;
     },
-    number: (f, key) => cell("td", f.cells[key], "num", f[key]),
+    number: (f, key) => cell("td", f[key + "_text"], "num", f[key]),
+    score: (f, key) => cell("td", f[key + "_text"], "num", f[key]),
     price: (f, key) => {
-      const text = f.cells[key];
+      const text = f[key + "_text"];
       return cell("td", text, "num" + (text === "free" ? " free" : text === "varies" ? " varies" : ""), f[key]);
     },
+    cost: () => cell("td", null, "num cost"), // filled by showCost
     words: (f, key) => cell("td", f[key], "mods"),
     providers(f, key) {
       const count = cell("td", f[key] === "" ? "—" : f[key], "num", f[key]);
@@ -143,7 +164,7 @@
       const caps = cell("td", null, "", f[key]);
       split(f[key]).forEach((name, i) => {
         if (i) caps.append(" ");
-        caps.append(cell("span", f.cells.labels[name], "cap"));
+        caps.append(cell("span", capLabels[name], "cap"));
       });
       return caps;
     },
@@ -185,16 +206,20 @@
     return loading;
   }
 
-  // State <-> address.
+  // State <-> address. A value no control offers (a modality or capability that is gone) is
+  // dropped, so a stale link never filters by what the page cannot show.
+  const offered = (name) => new Set([...form.querySelectorAll(`input[name="${name}"]`)].map((el) => el.value));
+  const OFFERED = Object.fromEntries(LISTS.map((f) => [f, offered(f)]));
   function parse(search) {
     const params = new URLSearchParams(search);
     const state = {};
     for (const f of FIELDS) {
       state[f] = LISTS.includes(f)
-        ? params.getAll(f).flatMap((v) => v.split(",")).filter(Boolean)
+        ? params.getAll(f).flatMap((v) => v.split(",")).filter((v) => OFFERED[f].has(v))
         : (params.get(f) || "").trim();
     }
     if (!state.sort) state.sort = DEFAULT_SORT;
+    if (!mixOf(state.mix)) state.mix = defaultMix;
     return state;
   }
   function serialize(state) {
@@ -202,13 +227,25 @@
     for (const f of FIELDS) {
       const value = state[f];
       if (Array.isArray(value)) value.forEach((v) => params.append(f, v));
-      else if (value && !(f === "sort" && value === DEFAULT_SORT)) params.set(f, value);
+      else if (value && !(f === "sort" && value === DEFAULT_SORT) && !(f === "mix" && value === defaultMix)) {
+        params.set(f, value);
+      }
     }
     const text = params.toString();
     return text ? "?" + text : "";
   }
 
-  // State <-> form.
+  // The mix of a request: a preset's name or INPUT,OUTPUT[,CACHED] tokens; null if neither.
+  function mixOf(text) {
+    const m = /^(\d{1,9}),(\d{1,9})(?:,(\d{1,9}))?$/.exec(mixes[text] || text || "");
+    if (!m) return null;
+    const [input, output, cached] = [m[1], m[2], m[3] || "0"].map(BigInt);
+    return cached <= input ? { in: input, out: output, cached, req: 1n } : null;
+  }
+
+  // State <-> form. The mix is a preset's name in the select, or "custom" and three numbers.
+  const custom = document.getElementById("custom-mix");
+  const mixFields = ["mix_in", "mix_out", "mix_cached"].map((name) => form.elements[name]);
   function readForm(sort) {
     const data = new FormData(form);
     const state = { sort };
@@ -216,11 +253,12 @@
       if (f === "sort") continue;
       state[f] = LISTS.includes(f) ? data.getAll(f) : String(data.get(f) || "").trim();
     }
+    if (state.mix === "custom") state.mix = mixFields.map((el) => el.value.trim() || "0").join(",");
     return state;
   }
   function writeForm(state) {
     for (const el of form.elements) {
-      if (!el.name) continue;
+      if (!el.name || el.name.startsWith("mix")) continue;
       const value = state[el.name];
       if (el.type === "checkbox") el.checked = Array.isArray(value) ? value.includes(el.value) : value === el.value;
       else if (el.tagName === "SELECT") {
@@ -228,10 +266,36 @@
         el.value = value || "";
       } else if (el.name in state) el.value = value || "";
     }
+    const preset = state.mix in mixes;
+    mixSelect.value = preset ? state.mix : "custom";
+    if (!preset) fillMix(mixOf(state.mix));
+    custom.hidden = preset;
+  }
+  function fillMix(mix) {
+    [mix.in, mix.out, mix.cached].forEach((n, i) => { mixFields[i].value = String(n); });
+  }
+  mixSelect.addEventListener("input", () => { // before the form hears it
+    custom.hidden = mixSelect.value !== "custom";
+    if (!custom.hidden) fillMix(mixOf(current.mix) || mixOf(defaultMix));
+  });
+
+  // Search: every term must be found, and where it is found ranks the row: the whole id or
+  // name first, then the terms in a row in the name or id, then all of them there in any
+  // order, then with the author, then anywhere (the description's words too). Terms are matched without punctuation or spaces, so "gpt-4o
+  // mini" finds gpt-4o-mini and "sonnet 4.5" claude-sonnet-4.5.
+  function squash(text) {
+    return text.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "");
+  }
+  function relevance(row, whole, terms) {
+    const s = row.search;
+    if (!terms.length || s.whole.includes(whole) || s.slug === whole) return 0;
+    if (s.title.includes(whole)) return 1;
+    if (terms.every((t) => s.title.includes(t))) return 2;
+    if (terms.every((t) => s.title.includes(t) || s.author.includes(t))) return 3;
+    return terms.every((t) => s.all.includes(t)) ? 4 : -1;
   }
 
-  function matches(row, s, terms) {
-    if (!terms.every((t) => row.text.includes(t))) return false;
+  function matches(row, s) {
     if (!s.in.every((m) => row.reads.has(m))) return false;
     if (!s.out.every((m) => row.writes.has(m))) return false;
     if (!s.cap.every((k) => row.caps.has(k))) return false;
@@ -265,9 +329,38 @@
       const x = a.key[key];
       const y = b.key[key];
       if (x === null || y === null) return x === y ? a.order - b.order : x === null ? 1 : -1; // unknown last
-      const c = typeof x === "number" ? x - y || (key in a.exact ? exactCmp(a.exact[key], b.exact[key]) : 0) : x.localeCompare(y);
+      let c;
+      if (Array.isArray(x)) c = Cost.cmp(x, y); // an exact cost
+      else if (typeof x === "number") c = x === y ? 0 : x - y || (key in a.exact ? exactCmp(a.exact[key], b.exact[key]) : 0);
+      else c = x.localeCompare(y);
       return c === 0 ? a.order - b.order : c * dir;
     };
+  }
+
+  // The cost of a request of the mix shown, for every row (cost.js), and the value:
+  // intelligence index per dollar of it (a free model's is infinite).
+  let costsOf = null;
+  function costs(mixKey) {
+    if (costsOf && costsOf.mix === mixKey && costsOf.rows === rows) return;
+    const mix = mixOf(mixKey);
+    for (const row of rows) {
+      row.cost = row.rates ? Cost.of(row.rates, mix) : null;
+      const total = row.cost && row.cost.total;
+      row.key.cost = total || null;
+      const score = row.key.intelligence;
+      row.key.value = total && score !== null ? (total[0] === 0n ? Infinity : score / Number(Cost.exact(total))) : null;
+    }
+    costsOf = { mix: mixKey, rows };
+  }
+  function showCost(row, tr, mixKey) {
+    if (!row.cost || tr.dataset.mix === mixKey) return;
+    const r = row.cost;
+    const td = tr.cells[col.cost];
+    const free = r.total && r.total[0] === 0n;
+    td.className = "num cost" + (free ? " free" : r.varies ? " varies" : "");
+    td.textContent = r.varies ? "varies" : !r.total ? "—" : free ? "free" : Cost.usd(r.total);
+    if (r.total && !free) td.append(cell("small", `${Cost.usd([r.total[0] * 1000n, r.total[1]])} per 1K`));
+    tr.dataset.mix = mixKey;
   }
 
   // The chart's points, to dim the ones filtered out.
@@ -296,21 +389,27 @@
   function apply(state) {
     current = state;
     if (partial && limit === Infinity) limit = CHUNK;
-    const terms = state.q.toLowerCase().split(/\s+/).filter(Boolean);
+    const terms = state.q.split(/\s+/).map(squash).filter(Boolean);
+    const whole = squash(state.q);
     const found = [];
     for (const row of rows) {
-      const ok = matches(row, state, terms);
+      row.rank = relevance(row, whole, terms);
+      const ok = row.rank >= 0 && matches(row, state);
       points.get(row.href)?.classList.toggle("off", !ok);
       if (ok) found.push(row);
     }
+    costs(state.mix);
     let key = state.sort.replace(/^-/, "");
-    let desc = state.sort.startsWith("-");
-    if (col[key] === undefined) [key, desc] = [DEFAULT_SORT.slice(1), true];
-    found.sort(compare(key, desc ? -1 : 1));
+    let reversed = state.sort.startsWith("-");
+    if (col[key] === undefined && key !== "value") [key, reversed] = [DEFAULT_SORT.slice(1), true];
+    const desc = HIGH_FIRST.has(key) !== reversed;
+    const byKey = compare(key, desc ? -1 : 1);
+    found.sort((a, b) => a.rank - b.rank || byKey(a, b)); // searching, the best matches first
     const visible = found.slice(0, limit);
     if (visible.length !== tbody.rows.length || visible.some((r, i) => r.tr !== tbody.rows[i])) {
       tbody.replaceChildren(...visible.map(rowOf));
     }
+    for (const row of visible) showCost(row, row.tr, state.mix);
     for (const th of heads) {
       const order = th.dataset.sort === key ? (desc ? "descending" : "ascending") : null;
       if (th.getAttribute("aria-sort") === order) continue;
@@ -353,8 +452,7 @@
     if (!key || !button) continue;
     button.disabled = false;
     button.addEventListener("click", () => {
-      const active = th.getAttribute("aria-sort");
-      commit("sort", { ...readForm(), sort: active === "ascending" ? "-" + key : key });
+      commit("sort", { ...readForm(), sort: current && current.sort === key ? "-" + key : key });
     });
   }
 
@@ -370,7 +468,11 @@
     clearTimeout(timer);
     commit("change");
   });
-  form.addEventListener("reset", () => setTimeout(() => commit("change", { ...readForm(), sort: DEFAULT_SORT })));
+  form.addEventListener("reset", () => setTimeout(() => {
+    const state = parse("");
+    writeForm(state);
+    commit("change", state);
+  }));
   for (const link of document.querySelectorAll("#quick a")) {
     link.addEventListener("click", (event) => {
       event.preventDefault();

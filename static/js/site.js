@@ -62,11 +62,15 @@ for (const table of document.querySelectorAll("table.sortable")) {
   const heads = [...table.tHead.rows[0].cells];
   const order = new Map([...table.tBodies[0].rows].map((tr, i) => [tr, i]));
   heads.forEach((th, column) => {
-    const button = document.createElement("button");
-    button.className = "sort";
-    button.innerHTML = '<span class="sort-mark" aria-hidden="true"></span>';
-    button.prepend(...th.childNodes);
-    th.append(button);
+    let button = th.querySelector("button.sort"); // served disabled where the page is drawn scripted
+    if (!button) {
+      button = document.createElement("button");
+      button.className = "sort";
+      button.innerHTML = '<span class="sort-mark" aria-hidden="true"></span>';
+      button.prepend(...th.childNodes);
+      th.append(button);
+    }
+    button.disabled = false;
     const number = th.hasAttribute("data-num");
     const value = (tr) => {
       const text = (tr.cells[column].dataset.v ?? tr.cells[column].textContent).trim();
