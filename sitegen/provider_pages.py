@@ -12,6 +12,7 @@ from typing import Mapping, Sequence
 
 from sitegen import feeds, formats
 from sitegen.config import SITE_NAME
+from sitegen.feedlist import stylesheet
 from sitegen.describe import describe_provider
 from sitegen.endpoints import median
 from sitegen.formats import attribute as esc
@@ -105,7 +106,7 @@ def provider_pages(site: Site, r: Renderer, models: Sequence[Model], retired: Se
         site.add(p.path + "feed.xml", feeds.rss(feeds.FeedInfo(
             f"{p.name} on OpenRouter", f"Models {p.name} starts or stops serving, and its price changes.",
             r.base_url + p.path, r.base_url + p.path + "feed.xml", r.built_at, SITE_NAME),
-            [_item(p, e, known, r.base_url) for e in p.events[:size]]))
+            [_item(p, e, known, r.base_url) for e in p.events[:size]], stylesheet(p.path + "feed.xml")))
     site.add(INDEX, r.page("providers.html", INDEX, {
         "providers": [(p, *summary) for p, summary in zip(providers, summaries)],
         "uptime": any(e.uptime is not None for p in providers for _, e in p.served),

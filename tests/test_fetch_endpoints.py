@@ -314,7 +314,12 @@ def test_an_interrupted_fetch_leaves_data_as_it_was(data: Path) -> None:
             assert time.monotonic() < end and child.poll() is None, "the fetch never asked for the endpoints"
             time.sleep(0.02)
         child.send_signal(signal.SIGINT)
-        out, err = child.communicate(timeout=30)
+        try:
+            out, err = child.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.communicate()
+            raise AssertionError("the fetch did not stop within 60 s of Ctrl-C") from None
     assert child.returncode == 130, err
     assert err == "sitegen fetch: interrupted\n" and out == ""
     assert tree(data) == before
