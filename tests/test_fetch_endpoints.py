@@ -252,8 +252,11 @@ def test_a_catalog_not_modified_still_brings_the_endpoints_up_to_date(data: Path
 def run_fetch(url: str, data: Path, *extra: str) -> subprocess.Popen[str]:
     env = dict(os.environ, PYTHONPATH=str(ROOT))
     env.pop("OPENROUTER_API_KEY", None)
+    # Ctrl-C restored for the child: a test run started in the background ignores it, and a
+    # child would inherit that.
     return subprocess.Popen([sys.executable, "-m", "sitegen", "fetch", "--source", url, "--data", str(data), *extra],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
 
 
 def test_endpoints_the_deadline_leaves_unfetched_keep_theirs_and_the_catalog_is_stored(data: Path) -> None:
@@ -277,7 +280,8 @@ def test_endpoints_the_deadline_leaves_unfetched_keep_theirs_and_the_catalog_is_
     unanswered = int(counted.group(1)) if counted else 0
     failed = [line for line in lines if line.startswith("warning: did not fetch the endpoints of ") and " (kept" in line]
     assert len(failed) == len(lines) - bool(counted) and len(failed) + unanswered == len(RECORDS), err
-    assert server.most_active <= provider_fetch.CONCURRENCY
+    # The catalog's connection may still be open, idle, when the endpoints' requests start.
+    assert server.most_active <= provider_fetch.CONCURRENCY + 1
 
 
 def test_a_retry_after_beyond_the_deadline_stops_asking_at_once(data: Path) -> None:
