@@ -218,9 +218,14 @@ def _price_row(model: Model, key: str) -> str:
     its own), its unit, the base price and the price of each tier."""
     label, unit = PRICE_KINDS.get(key, (key, TOKEN_UNIT))
     code = "" if key in PRICE_KINDS else f" <code>{esc(key)}</code>"
-    cells = "".join(f'<td class="num">{esc(formats.price(key, prices.get(key)))}</td>'
-                    for prices in (model.prices, *(t.prices for t in model.tiers)))
-    return f'      <tr><th scope="row">{esc(label)}{code}</th><td>{esc(unit)}</td>{cells}</tr>\n'
+    if not model.tiers:
+        return (f'      <tr><th scope="row">{esc(label)}{code}</th><td>{esc(unit)}</td>'
+                f'<td class="num">{esc(formats.price(key, model.prices.get(key)))}</td></tr>\n')
+    # Tiered, each cell names its column: on a phone the rows stack into cards (site.css).
+    first, rest = _price_heads(model)
+    cells = "".join(f'<td class="num" data-label="{esc(head)}">{esc(formats.price(key, prices.get(key)))}</td>'
+                    for head, prices in zip((first, *rest), (model.prices, *(t.prices for t in model.tiers))))
+    return f'      <tr><th scope="row">{esc(label)}{code}</th><td data-label="Unit">{esc(unit)}</td>{cells}</tr>\n'
 
 
 def _modalities(names: Sequence[str]) -> str:
