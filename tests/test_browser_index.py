@@ -327,12 +327,15 @@ def layout_shifts(page) -> list[float]:
     })""")
 
 
-def test_loading_the_finder_moves_nothing(browser, site_url):
-    context = browser.new_context(viewport={"width": 412, "height": 823}, is_mobile=True, has_touch=True)
+@pytest.mark.parametrize("size", [{"viewport": {"width": 412, "height": 823}, "is_mobile": True, "has_touch": True},
+                                  {"viewport": {"width": 1350, "height": 940}}], ids=["phone", "desktop"])
+@pytest.mark.parametrize("query", ["", "?cap=tools"])
+def test_loading_the_finder_moves_nothing(browser, site_url, size, query):
+    context = browser.new_context(**size)
     try:
         tab = context.new_page()
-        tab.goto(site_url + "?cap=tools")
-        tab.wait_for_function("() => /^Showing /.test(document.getElementById('shown').textContent)")
+        tab.goto(site_url + query)
+        tab.wait_for_function("() => /^(All|Showing) /.test(document.getElementById('shown').textContent)")
         assert layout_shifts(tab) == []
     finally:
         context.close()
