@@ -5,7 +5,8 @@
 Builds the bundled data/ into a temporary folder (or takes ``--site``), serves it on
 127.0.0.1 the way GitHub Pages does (gzip for text files), and runs npm ``lighthouse@12.2.3``
 with Debian's Chromium (``CHROME_PATH=/usr/bin/chromium``) for performance, accessibility,
-best practices and SEO, on Lighthouse's default mobile profile with simulated throttling.
+best practices and SEO, on Lighthouse's mobile profile (its default) and its desktop preset,
+both with simulated throttling.
 Prints the scores (the median of ``--runs``) and what kept any of them below 1, and with
 ``--write`` writes them as a Markdown table. Install Lighthouse first:
 
@@ -80,9 +81,13 @@ def serve(folder: Path) -> tuple[str, http.server.ThreadingHTTPServer]:
     return f"http://127.0.0.1:{server.server_address[1]}/", server
 
 
-def audit(url: str, report: Path) -> dict:
+FORM_FACTORS = ("mobile", "desktop")
+
+
+def audit(url: str, report: Path, form_factor: str) -> dict:
+    preset = ["--preset=desktop"] if form_factor == "desktop" else []
     subprocess.run(
-        [str(LIGHTHOUSE), url, "--quiet", "--output=json", f"--output-path={report}",
+        [str(LIGHTHOUSE), url, *preset, "--quiet", "--output=json", f"--output-path={report}",
          "--only-categories=" + ",".join(CATEGORIES), f"--chrome-flags={CHROME_FLAGS}"],
         env=dict(os.environ, CHROME_PATH=CHROME), check=True, timeout=300,
     )
@@ -107,10 +112,12 @@ def shortfalls(result: dict) -> list[str]:
 
 
 def pages(site: Path) -> list[tuple[str, str]]:
+    """The index, the model page with the most price tiers (the longest pricing table) and a
+    comparison of it with the two newest models."""
     data = json.loads((site / "compare.json").read_text())
-    ids = [m["id"] for m in data["models"][:3]]
-    first = data["models"][0]["path"]
-    return [("index", ""), ("model page", first), ("compare (3 models)", "compare/?models=" + ",".join(ids))]
+    widest = max(data["models"], key=lambda m: len(m["tiers"]))
+    ids = [widest["id"], *[m["id"] for m in data["models"] if m is not widest][:2]]
+    return [("index", ""), ("model page", widest["path"]), ("compare (3 models)", "compare/?models=" + ",".join(ids))]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,19 +139,21 @@ def main(argv: list[str] | None = None) -> int:
         base, server = serve(site)
         rows = []
         try:
-            for name, path in pages(site):
-                runs = [audit(base + path, Path(scratch) / f"report-{len(rows)}-{i}.json") for i in range(args.runs)]
+            for form_factor, (page, path) in ((f, p) for f in FORM_FACTORS for p in pages(site)):
+                name = f"{page}, {form_factor}"
+                runs = [audit(base + path, Path(scratch) / f"report-{len(rows)}-{i}.json", form_factor)
+                        for i in range(args.runs)]
                 scores = {c: statistics.median(r["categories"][c]["score"] for r in runs) for c in CATEGORIES}
                 # What kept the median run below 1 (the runs differ mostly in performance).
                 median = sorted(runs, key=lambda r: r["categories"]["performance"]["score"])[len(runs) // 2]
                 missed = shortfalls(median)
                 each = [(r["categories"]["performance"]["score"], observed_paint(r)) for r in runs]
                 rows.append((name, path, scores, missed, each))
-                print(f"{name:<20} " + "  ".join(f"{c} {scores[c]:.2f}" for c in CATEGORIES), flush=True)
-                print(f"{'':<20} performance of each run (first paint seen at): "
+                print(f"{name:<28} " + "  ".join(f"{c} {scores[c]:.2f}" for c in CATEGORIES), flush=True)
+                print(f"{'':<28} performance of each run (first paint seen at): "
                       + ", ".join(f"{score:.2f} ({paint:.0f} ms)" for score, paint in each))
                 for line in missed:
-                    print(f"{'':<20} {line}")
+                    print(f"{'':<28} {line}")
         finally:
             server.shutdown()
             server.server_close()
@@ -159,7 +168,8 @@ def markdown(rows: list, runs: int) -> str:
         "# Lighthouse scores",
         "",
         f"Made by `python3 bench/lighthouse.py` on {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}: "
-        f"Lighthouse {version}, Debian Chromium, default mobile profile (simulated slow 4G, 4× CPU slowdown), "
+        f"Lighthouse {version}, Debian Chromium, its mobile profile (simulated slow 4G, 4× CPU slowdown) and its "
+        "desktop preset (simulated fast connection, no CPU slowdown), "
         f"median of {runs} run{'s' if runs != 1 else ''}, the bundled catalog served gzipped on 127.0.0.1 as "
         "GitHub Pages serves it. The machine's two cores were shared with other work, which weighs on "
         "the performance score's blocking time.",
