@@ -11,6 +11,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from sitegen import formats
 from sitegen.catalog import loads
 from sitegen.model import Model
 from sitegen.paths import author_path, model_path
@@ -73,6 +74,42 @@ def test_finder_data_holds_every_model_and_the_index_links_it(site: Path, index,
     assert table.get("data-src") == DATA_FILE and table.get("data-total") == str(len(models))
     # Sorting is the script's: served disabled, so the header is the same with or without it.
     assert len(index.xpath('//table[@id="models"]/thead//button[@class="sort"][@disabled]')) == len(COLUMNS) > 9
+
+
+@pytest.mark.data
+def test_finder_data_carries_what_the_new_columns_and_filters_need(site: Path, index, models):
+    data = json.loads((site / DATA_FILE).read_text())
+    rows = [dict(zip(FIELDS, row)) for row in data["rows"]]
+    assert len(set(data["params"])) == len(data["params"])
+    for row, params, m in zip(rows, data["model_params"], models, strict=True):
+        assert row["maxout"] == (m.max_completion_tokens or "")
+        cache = m.prices.get("input_cache_read")
+        assert (Decimal(row["cache"]) == cache * MILLION) if row["cache"] else (cache is None or cache < 0)
+        assert row["cache_text"] == formats.price("input_cache_read", cache)
+        assert (row["cutoff"], row["tokenizer"]) == (m.knowledge_cutoff or "", m.tokenizer or "")
+        assert {data["params"][i] for i in params} == set(m.supported_parameters) and params == sorted(set(params))
+    # Indexes into the parameters, the most common first, keep the rows short.
+    counts = [sum(i in params for params in data["model_params"]) for i in range(len(data["params"]))]
+    assert counts == sorted(counts, reverse=True)
+    # The filters offer every parameter and tokenizer the models have, with their counts.
+    offered = index.xpath('//select[@name="param"]/option[@value!=""]')
+    assert {o.get("value"): o.text for o in offered} == {
+        name: f"{name} ({n})" for name, n in zip(data["params"], counts)}
+    tokenizers = index.xpath('//select[@name="tok"]/option[@value!=""]/@value')
+    assert tokenizers == sorted({m.tokenizer for m in models if m.tokenizer})
+
+
+def test_columns_not_shown_by_default_are_served_hidden(index):
+    head = index.xpath('//table[@id="models"]/thead/tr/th[@data-sort]')
+    assert [th.get("data-sort") for th in head] == [c.key for c in COLUMNS]
+    chooser = index.xpath('//details[@class="columns"]//input[@name="cols"]')
+    assert [(box.get("value"), box.get("checked") is not None) for box in chooser] == [
+        (c.key, c.shown) for c in COLUMNS[1:]]
+    for row in index.xpath('//table[@id="models"]/tbody/tr')[:5]:
+        cells = row.xpath("th|td[not(@class='pick')]")
+        for c, th, td in zip(COLUMNS, head, cells, strict=True):
+            hidden = "off" in (th.get("class") or "").split()
+            assert hidden == ("off" in (td.get("class") or "").split()) == (not c.shown), c.key
 
 
 def test_search_words_skip_what_the_name_already_says(models):
