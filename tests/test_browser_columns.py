@@ -177,6 +177,9 @@ def test_the_column_chooser_writes_the_address_and_a_reload_restores_it(page, si
     assert_columns(page, chosen)
     assert page.is_checked('input[name="cols"][value="tokenizer"]')
     assert not page.is_checked('input[name="cols"][value="cost"]')
+    page.click("details.columns summary")
+    page.keyboard.press("Escape")  # closes it again
+    assert not page.is_visible('input[name="cols"][value="tokenizer"]')
     page.click('#filters button[type="reset"]')
     page.wait_for_function("() => location.search === ''")
     assert_columns(page, DEFAULT)

@@ -243,6 +243,7 @@
     }
     if (!state.sort) state.sort = DEFAULT_SORT;
     if (!mixOf(state.mix)) state.mix = defaultMix;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(state.after)) state.after = ""; // a date input shows nothing else
     state.cols = params.has("cols") ? COLS.filter((k) => state.cols.includes(k)) : DEFAULT_COLS;
     return state;
   }
@@ -347,7 +348,7 @@
     if (s.norouter && row.router) return false;
     if (s.param && !(row.params && row.params.has(s.param))) return false;
     if (s.tok && row.tokenizer !== s.tok) return false;
-    const after = /^\d{4}-\d{2}-\d{2}$/.test(s.after) ? Date.parse(s.after) / 1000 : NaN; // UTC midnight
+    const after = Date.parse(s.after) / 1000; // the day's start, UTC
     if (!Number.isNaN(after) && (row.created === null || row.created < after)) return false;
     const minout = parseFloat(s.minout);
     if (!Number.isNaN(minout) && (row.maxout === null || row.maxout < minout)) return false;
@@ -426,6 +427,14 @@
   for (const a of document.querySelectorAll(".chart-svg .points a")) points.set(a.getAttribute("href"), a);
 
   const none = document.getElementById("none");
+
+  // The column chooser closes with Escape, as a menu does.
+  const chooser = form.querySelector("details.columns");
+  chooser.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !chooser.open) return;
+    chooser.open = false;
+    chooser.querySelector("summary").focus();
+  });
 
   // On a phone the filters fold away behind a button.
   const toggle = document.getElementById("filters-toggle");
