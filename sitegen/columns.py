@@ -28,9 +28,10 @@ DEFAULT_SORT = "added"  # newest first
 class Column:
     key: str  # the header's data-sort, and the column's field in finder.json
     label: str
-    kind: str  # how its cells show: name, author, number, price, score, cost, words, caps, date or providers
+    kind: str  # how its cells show: name, author, number, price, score, cost, words, text, caps, date or providers
     unit: str = ""  # shown after the label
     high_first: bool = False  # sorted highest first unless reversed (scores); else lowest first
+    shown: bool = True  # shown unless the reader chooses otherwise (the index's cols=); else hidden (class "off")
 
     @property
     def numeric(self) -> bool:
@@ -46,8 +47,10 @@ COLUMNS = (
     Column("name", "Model", "name"),
     Column("author", "Author", "author"),
     Column("context", "Context", "number"),
+    Column("maxout", "Max output", "number", shown=False),  # tokens
     Column("input", "Input", "price", "/1M"),
     Column("output", "Output", "price", "/1M"),
+    Column("cache", "Cache read", "price", "/1M", shown=False),
     Column("cost", "Cost", "cost", "/request"),  # of a request of the chosen mix (``workload``)
     Column("providers", "Providers", "providers"),
     Column("cheapest", "Cheapest input", "price", "/1M"),  # among the providers
@@ -58,6 +61,8 @@ COLUMNS = (
     Column("writes", "Writes", "words"),
     Column("caps", "Capabilities", "caps"),
     Column("added", "Added", "date"),
+    Column("cutoff", "Knowledge cutoff", "text", shown=False),  # as the API writes it: 2025-03-31
+    Column("tokenizer", "Tokenizer", "text", shown=False),
 )
 # What the index's filters read besides the columns, carried by the providers cell (as
 # data-q and data-u): the quantizations of the model's endpoints and their best uptime.
@@ -71,7 +76,7 @@ FIELDS = ("id", "path", "words", *(name for c in COLUMNS for name in ((c.key, c.
 def cells(m: Model, offers: Sequence[Offer] | None = None, author_name: str = "") -> dict[str, tuple[Any, str]]:
     """Each column's value (for sorting) and text, and each of ``FILTERS``, for one model
     (``offers``: its providers', where fetched) whose author is called ``author_name``."""
-    prompt, completion = m.prices.get("prompt"), m.prices.get("completion")
+    prompt, completion, cache = (m.prices.get(key) for key in ("prompt", "completion", "input_cache_read"))
     low, count = cheapest_input(offers or ()), provider_count(offers or ())
     uptimes = [o.uptime for o in offers or () if o.uptime is not None]
     return {
@@ -82,14 +87,18 @@ def cells(m: Model, offers: Sequence[Offer] | None = None, author_name: str = ""
         "name": (m.name, m.name),
         "author": (m.author, author_name or m.author),
         "context": (m.context_length or "", formats.tokens(m.context_length)),
+        "maxout": (m.max_completion_tokens or "", formats.tokens(m.max_completion_tokens)),
         "input": (formats.price_number("prompt", prompt), formats.price("prompt", prompt)),
         "output": (formats.price_number("completion", completion), formats.price("completion", completion)),
+        "cache": (formats.price_number("input_cache_read", cache), formats.price("input_cache_read", cache)),
         "cost": (workload.rates(m), cost_text(m, workload.MIXES[workload.DEFAULT_MIX])),
         **{key: (m.scores.get(key, ""), formats.score(m.scores.get(key))) for key in SCORES},
         "reads": (" ".join(m.input_modalities), " ".join(m.input_modalities)),
         "writes": (" ".join(m.output_modalities), " ".join(m.output_modalities)),
         "caps": (" ".join(m.capabilities()), " ".join(m.capabilities())),
         "added": (m.created, formats.day(m.created)),
+        "cutoff": (m.knowledge_cutoff or "", m.knowledge_cutoff or formats.MISSING),
+        "tokenizer": (m.tokenizer or "", m.tokenizer or formats.MISSING),
     }
 
 
@@ -122,12 +131,13 @@ def row_parts(m: Model, values: dict[str, tuple[Any, str]]) -> RowParts:
     tail = []
     for column in COLUMNS:
         value, text = values[column.key]
+        off = "" if column.shown else " off"
         if column.kind == "name":
             head = f'{esc(m.path)}">{esc(text)}</a><code>{esc(m.id)}</code>'
         elif column.kind == "author":
             author = f'{esc(author_path(m.author))}">{esc(text)}'
         elif column.kind == "number" or column.kind == "score" and value != "":
-            tail.append(f'<td class="num" data-v="{value}">{text}</td>')
+            tail.append(f'<td class="num{off}" data-v="{value}">{text}</td>')
         elif column.kind == "score":  # none known
             tail.append(f'<td class="num">{text}</td>')
         elif column.kind == "cost":
@@ -135,7 +145,9 @@ def row_parts(m: Model, values: dict[str, tuple[Any, str]]) -> RowParts:
             tail.append(f'<td class="num cost{kind}">{text}</td>')  # finder.json has the rates
         elif column.kind == "price":
             kind = " free" if text == "free" else " varies" if text == "varies" else ""
-            tail.append(f'<td class="num{kind}" data-v="{value}">{esc(text)}</td>')
+            tail.append(f'<td class="num{kind}{off}" data-v="{value}">{esc(text)}</td>')
+        elif column.kind == "text":  # its text is its value, "—" when it has none
+            tail.append(f'<td class="off">{esc(text)}</td>' if off else f'<td>{esc(text)}</td>')
         elif column.kind == "words":
             tail.append(f'<td class="mods">{esc(text)}</td>')
         elif column.kind == "providers":

@@ -32,6 +32,8 @@ DATA_FILE = "finder.json"
 TABLE = {"columns": COLUMNS, "default_sort": DEFAULT_SORT}  # what the models tables' macro reads
 # Context thresholds offered by the "at least" filter (tokens).
 CONTEXT_STEPS = (8_000, 16_000, 32_000, 64_000, 128_000, 200_000, 256_000, 400_000, 1_000_000, 2_000_000)
+# Max output thresholds offered by the "min output" filter (tokens).
+OUTPUT_STEPS = (4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000)
 UPTIME_STEPS = (90, 95, 99, 99.9)  # percent, offered by the "min uptime" filter
 
 
@@ -79,10 +81,16 @@ def index_page(site: Site, r: Renderer, models: list[Model], entries: Entries, l
 
 def finder_data(models: list[Model], rows: Iterable[str], names: dict[str, str]) -> Iterator[str]:
     """finder.json: every model's row (``columns.finder_row``, in catalog order), the
-    columns and fields they follow, each author's page and name and each capability's label."""
+    columns and fields they follow, each author's page and name, each capability's label,
+    and the parameters the models support: their names, the most common first, and each
+    model's (in catalog order, as the rows) as indexes into them. (A row, made one model at
+    a time, cannot know the catalog's list.)"""
     authors = {m.author: author_path(m.author) for m in models}
+    params = [name for name, _ in parameter_counts(models)]
+    index = {name: i for i, name in enumerate(params)}
     head = {"authors": authors, "author_names": {a: names[a] for a in authors}, "caps": SHORT_CAPS, "fields": list(FIELDS),
-            "columns": [asdict(c) for c in COLUMNS], "rows": []}
+            "columns": [asdict(c) for c in COLUMNS], "params": params,
+            "model_params": [sorted(index[p] for p in set(m.supported_parameters)) for m in models], "rows": []}
     return jsoncodec.filled(json_for_script(head), "rows", rows)
 
 
@@ -94,10 +102,19 @@ def index_context(models: list[Model], names: dict[str, str]) -> dict[str, Any]:
         "output_modalities": _modalities(m.output_modalities for m in models),
         "author_choices": sorted(((a, names[a], n) for a, n in authors.items()), key=lambda t: sort_key(t[1])),
         "context_steps": CONTEXT_STEPS,
+        "output_steps": OUTPUT_STEPS,
+        "param_choices": sorted(parameter_counts(models)),
+        "tokenizer_choices": sorted(Counter(m.tokenizer for m in models if m.tokenizer).items()),
         "capability_labels": {key: label for key, (label, _) in CAPABILITIES.items()},
         "chart": price_context(models),
         "mixes": mix_choices(),
     }
+
+
+def parameter_counts(models: list[Model]) -> list[tuple[str, int]]:
+    """Each parameter the models support and how many do, the most common first."""
+    counts = Counter(p for m in models for p in set(m.supported_parameters))
+    return sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
 
 
 def _modalities(groups: Iterable[Iterable[str]]) -> list[str]:

@@ -11,6 +11,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
+from sitegen import formats
 from sitegen.catalog import loads
 from sitegen.model import Model
 from sitegen.paths import author_path, model_path
@@ -41,23 +42,23 @@ def test_the_newest_models_are_rows_with_exact_sort_values(index, models):
     for row, m in zip(rows, models):
         box = row.xpath('td[@class="pick"]/input')[0]  # shown when the finder's script runs
         assert (box.get("type"), box.get("value"), box.get("aria-label")) == ("checkbox", m.id, f"Compare {m.name}")
-        cells = row.xpath('td[not(@class="pick")]')
-        context, prompt, completion = (c.get("data-v") for c in cells[1:4])
+        cells = dict(zip((c.key for c in COLUMNS[1:]), row.xpath('td[not(@class="pick")]')))
+        context, prompt, completion = (cells[key].get("data-v") for key in ("context", "input", "output"))
         assert context == (str(m.context_length) if m.context_length else "")
         for value, price in ((prompt, m.prompt_price), (completion, m.completion_price)):
             assert (Decimal(value) == price * MILLION) if value else (price is None or price < 0)
-        assert cells[-1].get("data-v") == str(m.created)
-        assert set(cells[-2].get("data-v").split()) == set(m.capabilities())
+        assert cells["added"].get("data-v") == str(m.created)
+        assert set(cells["caps"].get("data-v").split()) == set(m.capabilities())
         assert row.get("data-k") == search_words(m)
-        assert cells[0].xpath("a/@href") == [author_path(m.author)]
+        assert cells["author"].xpath("a/@href") == [author_path(m.author)]
 
 
 def test_rows_stay_light(site: Path, models):
-    """Each row carries its cells (15 of them) and a few search words, never the whole
-    description."""
+    """Each row carries its cells (19 of them, 4 hidden unless chosen) and a few search
+    words, never the whole description."""
     html = (site / "index.html").read_text()
     body = html[html.index("<tbody>"): html.index("</tbody>")]
-    assert len(body) / body.count("<tr") < 1_100
+    assert len(body) / body.count("<tr") < 1_250  # 1,100 before the four columns shown on request
     assert all(len(search_words(m).split()) <= 12 for m in models)
 
 
@@ -73,6 +74,42 @@ def test_finder_data_holds_every_model_and_the_index_links_it(site: Path, index,
     assert table.get("data-src") == DATA_FILE and table.get("data-total") == str(len(models))
     # Sorting is the script's: served disabled, so the header is the same with or without it.
     assert len(index.xpath('//table[@id="models"]/thead//button[@class="sort"][@disabled]')) == len(COLUMNS) > 9
+
+
+@pytest.mark.data
+def test_finder_data_carries_what_the_new_columns_and_filters_need(site: Path, index, models):
+    data = json.loads((site / DATA_FILE).read_text())
+    rows = [dict(zip(FIELDS, row)) for row in data["rows"]]
+    assert len(set(data["params"])) == len(data["params"])
+    for row, params, m in zip(rows, data["model_params"], models, strict=True):
+        assert row["maxout"] == (m.max_completion_tokens or "")
+        cache = m.prices.get("input_cache_read")
+        assert (Decimal(row["cache"]) == cache * MILLION) if row["cache"] else (cache is None or cache < 0)
+        assert row["cache_text"] == formats.price("input_cache_read", cache)
+        assert (row["cutoff"], row["tokenizer"]) == (m.knowledge_cutoff or "", m.tokenizer or "")
+        assert {data["params"][i] for i in params} == set(m.supported_parameters) and params == sorted(set(params))
+    # Indexes into the parameters, the most common first, keep the rows short.
+    counts = [sum(i in params for params in data["model_params"]) for i in range(len(data["params"]))]
+    assert counts == sorted(counts, reverse=True)
+    # The filters offer every parameter and tokenizer the models have, with their counts.
+    offered = index.xpath('//select[@name="param"]/option[@value!=""]')
+    assert {o.get("value"): o.text for o in offered} == {
+        name: f"{name} ({n})" for name, n in zip(data["params"], counts)}
+    tokenizers = index.xpath('//select[@name="tok"]/option[@value!=""]/@value')
+    assert tokenizers == sorted({m.tokenizer for m in models if m.tokenizer})
+
+
+def test_columns_not_shown_by_default_are_served_hidden(index):
+    head = index.xpath('//table[@id="models"]/thead/tr/th[@data-sort]')
+    assert [th.get("data-sort") for th in head] == [c.key for c in COLUMNS]
+    chooser = index.xpath('//details[@class="columns"]//input[@name="cols"]')
+    assert [(box.get("value"), box.get("checked") is not None) for box in chooser] == [
+        (c.key, c.shown) for c in COLUMNS[1:]]
+    for row in index.xpath('//table[@id="models"]/tbody/tr')[:5]:
+        cells = row.xpath("th|td[not(@class='pick')]")
+        for c, th, td in zip(COLUMNS, head, cells, strict=True):
+            hidden = "off" in (th.get("class") or "").split()
+            assert hidden == ("off" in (td.get("class") or "").split()) == (not c.shown), c.key
 
 
 def test_search_words_skip_what_the_name_already_says(models):

@@ -15,8 +15,11 @@
   const heads = [...table.tHead.rows[0].cells];
   const shown = document.getElementById("shown");
   const col = Object.fromEntries(heads.map((th, i) => [th.dataset.sort, i]));
-  const LISTS = ["in", "out", "cap", "noq"];
-  const FIELDS = ["q", "in", "out", "cap", "maxin", "ctx", "author", "free", "novar", "multi", "upt", "noq", "mix", "sort"];
+  const LISTS = ["in", "out", "cap", "noq", "cols"];
+  const FIELDS = ["q", "in", "out", "cap", "param", "maxin", "maxoutprice", "ctx", "minout", "author", "tok", "after",
+    "free", "paid", "novar", "norouter", "multi", "upt", "noq", "mix", "sort", "cols"];
+  const FILTERS = ["param", "maxin", "maxoutprice", "ctx", "minout", "author", "tok", "after", "free", "paid", "novar",
+    "norouter", "multi", "upt"]; // besides the lists: each counts once in "Filters (N)"
   const DEFAULT_SORT = "-added";
   const SCORES = ["intelligence", "coding", "agentic"];
   // Sorted highest first unless reversed: the scores, and "value" (intelligence per dollar).
@@ -48,25 +51,36 @@
       writes: new Set(split(f.writes)),
       caps: new Set(split(f.caps)),
       context: num(f.context),
+      maxout: num(f.maxout),
       input,
+      output,
       free: input === 0 && output === 0,
+      router: f.input_text === "varies" || f.output_text === "varies", // a price set per request
+      params: f.params ? new Set(f.params) : null, // unknown until the catalog loads
+      tokenizer: f.tokenizer,
+      created: num(f.added),
       variant: /:[^/]*$/.test(f.id),
       providers: num(f.providers),
       quants: split(f.quants),
       uptime: num(f.uptime),
-      exact: { context: f.context, input: f.input, output: f.output, cheapest: f.cheapest, added: f.added },
+      exact: { context: f.context, maxout: f.maxout, input: f.input, output: f.output, cache: f.cache, cheapest: f.cheapest,
+        added: f.added },
       key: {
         name: f.name.toLowerCase(),
         author: (f.author_name || f.author).toLowerCase(),
         context: num(f.context),
+        maxout: num(f.maxout),
         input,
         output,
+        cache: num(f.cache),
         providers: num(f.providers),
         cheapest: num(f.cheapest),
         reads: f.reads,
         writes: f.writes,
         caps: split(f.caps).length,
         added: num(f.added),
+        cutoff: f.cutoff || null,
+        tokenizer: f.tokenizer ? f.tokenizer.toLowerCase() : null,
         ...Object.fromEntries(SCORES.map((k) => [k, num(f[k])])),
         cost: null, // of the mix shown: set by costs()
         value: null,
@@ -77,6 +91,7 @@
   // Facts read back from a served row.
   function fromRow(tr) {
     const c = tr.cells;
+    const text = (key) => (c[col[key]].textContent === "—" ? "" : c[col[key]].textContent);
     const link = c[col.name].querySelector("a");
     return {
       id: c[col.name].querySelector("code").textContent,
@@ -86,8 +101,14 @@
       author_name: c[col.author].textContent.trim(),
       words: tr.dataset.k || "",
       context: c[col.context].dataset.v,
+      maxout: c[col.maxout].dataset.v,
       input: c[col.input].dataset.v,
+      input_text: c[col.input].textContent,
       output: c[col.output].dataset.v,
+      output_text: c[col.output].textContent,
+      cache: c[col.cache].dataset.v,
+      cutoff: text("cutoff"),
+      tokenizer: text("tokenizer"),
       providers: c[col.providers].dataset.v,
       quants: c[col.providers].dataset.q || "",
       uptime: c[col.providers].dataset.u,
@@ -111,8 +132,9 @@
     const base = src.slice(0, src.lastIndexOf("/") + 1);
     columns = data.columns;
     capLabels = data.caps;
-    return data.rows.map((row) => {
+    return data.rows.map((row, n) => {
       const f = Object.fromEntries(data.fields.map((name, i) => [name, row[i]]));
+      f.params = data.model_params[n].map((i) => data.params[i]);
       for (const c of columns) {
         if (["number", "score", "providers"].includes(c.kind)) f[c.key] = f[c.key] === "" ? "" : String(f[c.key]);
       }
@@ -154,6 +176,7 @@
     },
     cost: () => cell("td", null, "num cost"), // filled by showCost
     words: (f, key) => cell("td", f[key], "mods"),
+    text: (f, key) => cell("td", f[key] || "—"),
     providers(f, key) {
       const count = cell("td", f[key] === "" ? "—" : f[key], "num", f[key]);
       if (f.quants) count.dataset.q = f.quants;
@@ -220,19 +243,40 @@
     }
     if (!state.sort) state.sort = DEFAULT_SORT;
     if (!mixOf(state.mix)) state.mix = defaultMix;
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(state.after)) state.after = ""; // a date input shows nothing else
+    state.cols = params.has("cols") ? COLS.filter((k) => state.cols.includes(k)) : DEFAULT_COLS;
     return state;
   }
   function serialize(state) {
     const params = new URLSearchParams();
     for (const f of FIELDS) {
       const value = state[f];
+      if (f === "cols") continue; // last, its keys joined by commas
       if (Array.isArray(value)) value.forEach((v) => params.append(f, v));
       else if (value && !(f === "sort" && value === DEFAULT_SORT) && !(f === "mix" && value === defaultMix)) {
         params.set(f, value);
       }
     }
-    const text = params.toString();
+    let text = params.toString();
+    if (state.cols.join() !== DEFAULT_COLS.join()) text += (text ? "&" : "") + "cols=" + state.cols.join(",");
     return text ? "?" + text : "";
+  }
+
+  // The columns shown: the name always, and those the reader chose (cols=, in the order of
+  // the table), served as the default ones. The others' cells stay in every row, undrawn: a
+  // constructed stylesheet (which the site's CSP allows, unlike style attributes) draws or
+  // hides a column where the choice differs from the default.
+  const COLS = [...form.querySelectorAll('input[name="cols"]')].map((el) => el.value);
+  const DEFAULT_COLS = COLS.filter((key) => !heads[col[key]].classList.contains("off"));
+  const columnSheet = new CSSStyleSheet();
+  document.adoptedStyleSheets = [...document.adoptedStyleSheets, columnSheet];
+  let columnsShown = DEFAULT_COLS.join();
+  function showColumns(keys) {
+    if (keys.join() === columnsShown) return;
+    columnsShown = keys.join();
+    columnSheet.replaceSync(COLS.filter((key) => keys.includes(key) !== DEFAULT_COLS.includes(key))
+      .map((key) => `#models tr > :nth-child(${col[key] + 1}) { display: ${keys.includes(key) ? "table-cell" : "none"}; }`)
+      .join("\n"));
   }
 
   // The mix of a request: a preset's name or INPUT,OUTPUT[,CACHED] tokens; null if neither.
@@ -300,18 +344,33 @@
     if (!s.out.every((m) => row.writes.has(m))) return false;
     if (!s.cap.every((k) => row.caps.has(k))) return false;
     if (s.free && !row.free) return false;
+    if (s.paid && row.free) return false;
+    if (s.norouter && row.router) return false;
+    if (s.param && !(row.params && row.params.has(s.param))) return false;
+    if (s.tok && row.tokenizer !== s.tok) return false;
+    const after = Date.parse(s.after) / 1000; // the day's start, UTC
+    if (!Number.isNaN(after) && (row.created === null || row.created < after)) return false;
+    const minout = parseFloat(s.minout);
+    if (!Number.isNaN(minout) && (row.maxout === null || row.maxout < minout)) return false;
     if (s.novar && row.variant) return false;
     if (s.multi && !(row.providers > 1)) return false;
     if (s.noq.length && !row.quants.some((q) => !s.noq.includes(q))) return false;
     const upt = parseFloat(s.upt);
     if (!Number.isNaN(upt) && (row.uptime === null || row.uptime < upt)) return false;
     if (s.author && row.author !== s.author) return false;
-    const maxin = parseFloat(s.maxin);
-    if (!Number.isNaN(maxin) && (row.input === null || row.input > maxin)) return false;
-    if (row.input === maxin && /^\d+(\.\d+)?$/.test(s.maxin) && exactCmp(row.exact.input, s.maxin) > 0) return false;
+    if (!atMost(row.input, row.exact.input, s.maxin) || !atMost(row.output, row.exact.output, s.maxoutprice)) return false;
     const ctx = parseFloat(s.ctx);
     if (!Number.isNaN(ctx) && (row.context === null || row.context < ctx)) return false;
     return true;
+  }
+
+  // Whether a price (its number and exact decimal string) is at most a limit typed as text;
+  // with no limit, any price is.
+  function atMost(price, exact, limit) {
+    const most = parseFloat(limit);
+    if (Number.isNaN(most)) return true;
+    if (price === null || price > most) return false;
+    return !(price === most && /^\d+(\.\d+)?$/.test(limit) && exactCmp(exact, limit) > 0);
   }
 
   // Exact order of two non-negative decimal strings, for values a float cannot tell apart.
@@ -369,6 +428,14 @@
 
   const none = document.getElementById("none");
 
+  // The column chooser closes with Escape, as a menu does.
+  const chooser = form.querySelector("details.columns");
+  chooser.addEventListener("keydown", (event) => {
+    if (event.key !== "Escape" || !chooser.open) return;
+    chooser.open = false;
+    chooser.querySelector("summary").focus();
+  });
+
   // On a phone the filters fold away behind a button.
   const toggle = document.getElementById("filters-toggle");
   toggle.addEventListener("click", () => {
@@ -388,6 +455,7 @@
   let current = null;
   function apply(state) {
     current = state;
+    showColumns(state.cols);
     if (partial && limit === Infinity) limit = CHUNK;
     const terms = state.q.split(/\s+/).map(squash).filter(Boolean);
     const whole = squash(state.q);
@@ -417,7 +485,7 @@
       else th.removeAttribute("aria-sort");
     }
     const active = state.in.length + state.out.length + state.cap.length + state.noq.length +
-      ["maxin", "ctx", "author", "free", "novar", "multi", "upt"].filter((f) => state[f]).length;
+      FILTERS.filter((f) => state[f]).length;
     const label = active ? `Filters (${active})` : "Filters";
     if (toggle.textContent !== label) toggle.textContent = label;
     const count = found.length;
@@ -550,6 +618,7 @@
   document.getElementById("quick")?.removeAttribute("hidden");
   const initial = parse(location.search);
   writeForm(initial);
+  showColumns(initial.cols);
   // The served rows are the default view: the catalog can wait for an idle moment or the
   // first use of the finder; a view in the address needs it now.
   if (serialize(initial)) show(initial);
