@@ -415,5 +415,6 @@ def test_script_and_styles_stay_small(site: Path):
     # first screen, 883 more: 77,661; a tiered price table stacked on phones and the
     # comparison's sticky model names, 429 more: 78,090; the column chooser and the filters by
     # price paid, router, parameter, tokenizer, date added and max output, 4,836 more: 82,926;
-    # the table's headings kept on one line, 155 more: 83,081.
-    assert total < 83_200, f"CSS and JS of the site weigh {total} bytes"
+    # the table's headings kept on one line, 155 more: 83,081; a view in the address shown
+    # once applied, 543 more: 83,624.
+    assert total < 83_700, f"CSS and JS of the site weigh {total} bytes"

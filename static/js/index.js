@@ -495,6 +495,7 @@
     more.hidden = visible.length >= count;
     if (!more.hidden) more.textContent = `Show ${Math.min(CHUNK, count - visible.length)} more`;
     none.hidden = count > 0;
+    document.documentElement.classList.remove("view"); // has-js.js: the table shows from now
   }
   // Views wait for the whole catalog (at once when it is loaded already).
   const show = (state) => loadAll().then(() => apply(state));
@@ -624,6 +625,7 @@
   if (serialize(initial)) show(initial);
   else {
     current = initial;
+    document.documentElement.classList.remove("view");
     form.addEventListener("focusin", loadAll, { once: true });
     (window.requestIdleCallback || setTimeout)(() => show(current));
   }
