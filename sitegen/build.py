@@ -12,13 +12,15 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sitegen import endpoints, history, provider_data, store
+from sitegen import history, provider_data, store
 from sitegen._engine import cache, outdir, pool, staging
 from sitegen._engine.jsonload import load as load_catalog
 from sitegen.catalog import parse_records
 from sitegen.config import BuildSettings, clock_setting
 from sitegen.errors import CatalogError, HistoryError
 from sitegen.history import SiteHistory
+from sitegen.offers import Offers
+from sitegen.providers import offered
 from sitegen.site import SiteData, build_site
 
 
@@ -64,11 +66,11 @@ def parse_history(data_dir: Path | None, files: store.DataFiles) -> SiteHistory:
     return SiteHistory(events, parse_records(records).models if records else [], providers)
 
 
-def parse_endpoints(data_dir: Path | None, files: store.DataFiles) -> dict[str, endpoints.ModelEndpoints]:
-    """Each model's endpoints as last fetched (none without a data folder or before the first
-    fetch of endpoints)."""
+def parse_endpoints(data_dir: Path | None, files: store.DataFiles) -> dict[str, Offers]:
+    """Each model's endpoints as last fetched, as the pages show them (none without a data
+    folder or before the first fetch of endpoints)."""
     try:
-        return provider_data.load(files.endpoints)
+        return offered(provider_data.stored_entries(files.endpoints))
     except (ValueError, TypeError) as exc:
         raise HistoryError(f"{data_dir / store.ENDPOINTS if data_dir else store.ENDPOINTS} cannot be read: "
                            f"{str(exc)[:200]}") from None

@@ -41,11 +41,6 @@ def stored_entries(content: bytes | None) -> dict[str, dict[str, Any]]:
     return models
 
 
-def load(content: bytes | None) -> dict[str, ModelEndpoints]:
-    """What a build knows of every model's endpoints, by model id."""
-    return parsed(stored_entries(content))
-
-
 def parsed(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, ModelEndpoints]:
     return {model_id: ModelEndpoints(entry["fetched_at"], keyed(entry["endpoints"]))
             for model_id, entry in entries.items()}

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from decimal import Decimal
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from sitegen import formats
-from sitegen.endpoints import Endpoint, ModelEndpoints
+from sitegen.endpoints import (MAX_COUNT, MAX_LATENCY, MAX_THROUGHPUT, UNKNOWN_QUANTIZATION, Endpoint, keyed, parse,
+                               plain, share)
+from sitegen.prices import parse_price
 from sitegen.formats import attribute as esc
 from sitegen.offers import SHOWN, UNSTATED, Offer, Offers, cheapest_input, provider_count, variant_of
 from sitegen.paths import encode_path
@@ -27,10 +30,90 @@ def provider_path(slug: str) -> str:
     return f"providers/{encode_path(slug)}/"
 
 
-def offered(endpoints: Mapping[str, ModelEndpoints]) -> dict[str, Offers]:
-    """Each model's offers, by id, from its endpoints."""
-    return {model_id: Offers(entry.fetched_at, display_order(offer(e) for e in entry.endpoints))
-            for model_id, entry in endpoints.items()}
+def offered(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, Offers]:
+    """Each model's offers, by id, from its entry of ``endpoints.json``
+    (``provider_data.stored_entries``); ValueError naming the model and the endpoint where
+    a record is not one ``endpoints.parse`` takes."""
+    made = {}
+    for model_id, entry in entries.items():
+        records = entry["endpoints"]
+        try:
+            if len({str(r.get("tag")) if type(r) is dict else n for n, r in enumerate(records)}) == len(records):
+                listed = [stored_offer(r) for r in records]
+            else:  # a tag listed twice: keyed by its terms
+                listed = [offer(e) for e in keyed(records)]
+        except ValueError:
+            raise ValueError(_fault(model_id, records)) from None
+        made[model_id] = Offers(entry["fetched_at"], display_order(listed))
+    return made
+
+
+def stored_offer(record: Any) -> Offer:
+    """``offer(parse(record))`` of a record a fetch stored, which ``parse`` took then: checked
+    again only for what an offer holds; ``parse`` reads any record that is not plainly such
+    (and says what is wrong with it)."""
+    try:
+        made = _plain_offer(record)
+    except (LookupError, TypeError, AttributeError, ValueError):
+        made = None
+    return made or offer(parse(record))
+
+
+def _plain_offer(r: dict[str, Any]) -> Offer | None:
+    name, quantization, pricing = r["provider_name"], r.get("quantization"), r["pricing"]
+    counts = [r.get(key) for key in ("context_length", "max_completion_tokens", "max_prompt_tokens")]
+    if type(pricing) is not dict or not plain(r["tag"], name, quantization) or not all(
+            c is None or type(c) is int and 0 <= c <= MAX_COUNT for c in counts):
+        return None
+    tiers = []
+    overrides = pricing.get("overrides")
+    for tier in overrides if type(overrides) is list else ():
+        start = tier.get("min_prompt_tokens")
+        if start is not None:
+            if type(start) is not int or not 0 <= start <= MAX_COUNT:
+                return None
+            tiers.append((start, tuple(_price(tier.get(key)) for key in SHOWN)))
+    latency, p90 = _figures(r.get("latency_last_30m"), MAX_LATENCY)
+    return Offer(r["tag"], name.strip(), None if quantization == UNKNOWN_QUANTIZATION else quantization, counts[0],
+                 counts[1], tuple(_price(pricing.get(key)) for key in SHOWN),
+                 tuple(sorted((t for t in tiers if t[1] != (None,) * len(SHOWN)), key=lambda t: t[0])),
+                 share(r.get("uptime_last_30m")), latency, p90, _figures(r.get("throughput_last_30m"), MAX_THROUGHPUT)[0])
+
+
+@lru_cache(maxsize=4096, typed=True)  # endpoints repeat a few prices many times
+def _price(value: Any) -> Decimal | None:
+    """A price as ``endpoints.parse`` reads it; ValueError for one it refuses."""
+    price = parse_price(value, "")
+    if price is not None and price < 0:
+        raise ValueError("negative")
+    return price
+
+
+def _figures(value: Any, ceiling: float) -> tuple[float | None, float | None]:
+    """The median and the 90th percentile as ``endpoints.parse`` reads them."""
+    if type(value) is not dict:
+        return None, None
+    p50: Any = value.get("p50")
+    p90: Any = value.get("p90")
+    if type(p50) not in (int, float) or not 0 <= p50 <= ceiling:
+        return None, None
+    return float(p50), float(p90) if type(p90) in (int, float) and 0 <= p90 <= ceiling else None
+
+
+def _fault(model_id: str, records: Sequence[Any]) -> str:
+    """What is wrong with the first of the ``records`` of ``model_id`` that ``parse`` refuses."""
+    for n, record in enumerate(records):
+        try:
+            parse(record)
+        except ValueError as exc:
+            tag = record.get("tag") if isinstance(record, dict) else None
+            name = _printable(tag) if isinstance(tag, str) else f"endpoint {n}"
+            return f"the endpoint {name!r} of {_printable(model_id)!r}: {exc}"
+    return f"the endpoints of {_printable(model_id)!r} are not what a fetch stores"
+
+
+def _printable(text: str) -> str:
+    return "".join(c if c.isprintable() else "?" for c in text[:100])
 
 
 def provider_names(offers: Iterable[Offer]) -> dict[str, str]:
