@@ -73,14 +73,18 @@ def report(pairs: list[tuple[Timing, Timing]]) -> None:
 
 
 def x100_folder(work: Path) -> Path:
-    """A data folder of the x100 catalog and 3 endpoints a model, with no change log."""
+    """A data folder of the x100 catalog and 3 endpoints a model, with no change log (made once
+    per work folder)."""
     folder = work / "x100"
+    if (folder / "endpoints.json").exists():
+        return folder
     reset(folder)
     folder.mkdir(parents=True)
     payload = synth.repeat(real_catalog(), 100)
     stored = json.loads(REAL_ENDPOINTS.read_bytes())["models"]
     (folder / "models.json").write_bytes(synth.dumps(payload))
-    (folder / "endpoints.json").write_bytes(synth.dumps(synth.endpoints_for(payload, stored, 3)))
+    stored_form = json.dumps(synth.endpoints_for(payload, stored, 3), ensure_ascii=False, indent=1) + "\n"
+    (folder / "endpoints.json").write_bytes(stored_form.encode("utf-8"))  # as a fetch writes it
     return folder
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from functools import lru_cache
+from sys import intern
 from decimal import Decimal
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -30,12 +31,12 @@ def provider_path(slug: str) -> str:
     return f"providers/{encode_path(slug)}/"
 
 
-def offered(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, Offers]:
-    """Each model's offers, by id, from its entry of ``endpoints.json``
-    (``provider_data.stored_entries``); ValueError naming the model and the endpoint where
-    a record is not one ``endpoints.parse`` takes."""
+def offered(entries: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, Offers]:
+    """Each model's offers, by id, from its entry of ``endpoints.json`` (``provider_data.checked``,
+    each dropped once read); ValueError naming the model and the endpoint where a record is
+    not one ``endpoints.parse`` takes."""
     made = {}
-    for model_id, entry in entries.items():
+    for model_id, entry in entries:
         records = entry["endpoints"]
         try:
             if len({str(r.get("tag")) if type(r) is dict else n for n, r in enumerate(records)}) == len(records):
@@ -74,7 +75,8 @@ def _plain_offer(r: dict[str, Any]) -> Offer | None:
                 return None
             tiers.append((start, tuple(_price(tier.get(key)) for key in SHOWN)))
     latency, p90 = _figures(r.get("latency_last_30m"), MAX_LATENCY)
-    return Offer(r["tag"], name.strip(), None if quantization == UNKNOWN_QUANTIZATION else quantization, counts[0],
+    return Offer(intern(r["tag"]), intern(name.strip()),
+                 None if quantization in (None, UNKNOWN_QUANTIZATION) else intern(quantization), counts[0],
                  counts[1], tuple(_price(pricing.get(key)) for key in SHOWN),
                  tuple(sorted((t for t in tiers if t[1] != (None,) * len(SHOWN)), key=lambda t: t[0])),
                  share(r.get("uptime_last_30m")), latency, p90, _figures(r.get("throughput_last_30m"), MAX_THROUGHPUT)[0])
