@@ -196,11 +196,9 @@ class Layout:
     def cells(self, o: Offer) -> str:
         p90 = f"<small>p90 {formats.latency(o.latency_p90)}</small>" if o.latency_p90 is not None else ""
         uptime = "" if o.uptime is None else o.uptime
-        return (f'<td data-label="Quantization">{esc(o.quantization or formats.MISSING)}</td>'
-                f'<td class="num" data-label="Context" data-v="{o.context or ""}">{formats.tokens(o.context)}</td>'
-                f'<td class="num" data-label="Max output" data-v="{o.max_output or ""}">'
-                f'{formats.tokens(o.max_output)}</td>'
-                + "".join(_price_cell(o, i) for i in range(3 if self.cache else 2))
+        return (_limit_cells(o.quantization, o.context, o.max_output)
+                + "".join(_price_cell(o, i) if o.tiers else _plain_price_cell(i, o.prices[i])
+                          for i in range(3 if self.cache else 2))
                 + f'<td class="num" data-label="Latency" data-v="{"" if o.latency is None else o.latency}">'
                 f'{formats.latency(o.latency)}{p90}</td><td class="num" data-label="Throughput" '
                 f'data-v="{"" if o.throughput is None else o.throughput}">{formats.throughput(o.throughput)}</td>'
@@ -218,6 +216,23 @@ class Layout:
         if not self.uptime:
             notes.append("Uptime: the API sent none for these endpoints.")
         return notes
+
+
+# Offers repeat a few limits and prices many times: their cells are made once each.
+
+
+@lru_cache(maxsize=4096)
+def _limit_cells(quantization: str | None, context: int | None, max_output: int | None) -> str:
+    return (f'<td data-label="Quantization">{esc(quantization or formats.MISSING)}</td>'
+            f'<td class="num" data-label="Context" data-v="{context or ""}">{formats.tokens(context)}</td>'
+            f'<td class="num" data-label="Max output" data-v="{max_output or ""}">{formats.tokens(max_output)}</td>')
+
+
+@lru_cache(maxsize=4096)
+def _plain_price_cell(i: int, price: Decimal | None) -> str:
+    key = SHOWN[i]
+    return (f'<td class="num" data-label="{LABELS[key]}" data-v="{formats.price_number(key, price)}">'
+            f'{formats.price(key, price)}</td>')
 
 
 def _price_cell(o: Offer, i: int) -> str:
@@ -241,7 +256,8 @@ def section(offers: Sequence[Offer], fetched_at: str, root: str) -> dict[str, ob
     low = cheapest_input(offers)
     rows = []
     for o in offers:
-        variant = f' <span class="tag">{esc(variant_of(o.key))}</span>' if variant_of(o.key) else ""
+        variant = variant_of(o.key)
+        variant = f' <span class="tag">{esc(variant)}</span>' if variant else ""
         marks = (' <strong class="badge badge-free">Cheapest</strong>' if o.key in cheap else "") + (
             ' <strong class="badge badge-cap">Fastest</strong>' if o.key in quick else "")
         rows.append(f'      <tr data-key="{esc(o.key)}"><th scope="row"><a href="{root}{esc(provider_path(o.provider))}">'
