@@ -123,7 +123,7 @@ def accept(model_id: str, body: Any) -> tuple[list[dict[str, Any]], list[str]]:
             parse(record)
         except ValueError as exc:
             who = record.get("tag") if isinstance(record, dict) else None
-            name = _printable(who) if isinstance(who, str) else f"endpoint {i}"
+            name = printable(who) if isinstance(who, str) else f"endpoint {i}"
             warnings.append(f"skipped the endpoint {name!r} of {model_id}: {exc}")
         else:
             records.append(record)
@@ -172,8 +172,8 @@ def parse(record: Any, key: str | None = None) -> Endpoint:
         if isinstance(parameters, list) else (),
         status=status if type(status) is int else None,
         uptime=share(record.get("uptime_last_30m")),
-        latency=_stats(record.get("latency_last_30m"), MAX_LATENCY),
-        throughput=_stats(record.get("throughput_last_30m"), MAX_THROUGHPUT),
+        latency=stats(record.get("latency_last_30m"), MAX_LATENCY),
+        throughput=stats(record.get("throughput_last_30m"), MAX_THROUGHPUT),
         implicit_caching=caching if isinstance(caching, bool) else None,
     )
 
@@ -216,7 +216,7 @@ def share(value: Any) -> float | None:
     return float(value)
 
 
-def _stats(value: Any, ceiling: float) -> Stats | None:
+def stats(value: Any, ceiling: float) -> Stats | None:
     if not isinstance(value, dict):
         return None
     figures: dict[str, float | None] = {}
@@ -234,7 +234,7 @@ def _json_kind(value: Any) -> str:
     return "a number" if isinstance(value, (int, float)) else "a number JSON cannot carry"
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in text[:MAX_NAME])
 
 

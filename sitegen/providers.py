@@ -17,7 +17,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from sitegen import formats
 from sitegen.endpoints import (MAX_COUNT, MAX_LATENCY, MAX_THROUGHPUT, UNKNOWN_QUANTIZATION, Endpoint, keyed, parse,
-                               plain, share)
+                               plain, printable, share, stats)
 from sitegen.prices import parse_price
 from sitegen.formats import attribute as esc
 from sitegen.offers import SHOWN, UNSTATED, Offer, Offers, cheapest_input, provider_count, variant_of
@@ -32,9 +32,8 @@ def provider_path(slug: str) -> str:
 
 
 def offered(entries: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, Offers]:
-    """Each model's offers, by id, from its entry of ``endpoints.json`` (``provider_data.checked``,
-    each dropped once read); ValueError naming the model and the endpoint where a record is
-    not one ``endpoints.parse`` takes."""
+    """Each model's offers, by id, from its entry of ``endpoints.json`` (``provider_data.checked``);
+    ValueError naming the model and the endpoint where ``endpoints.parse`` refuses a record."""
     made = {}
     for model_id, entry in entries:
         records = entry["endpoints"]
@@ -50,9 +49,8 @@ def offered(entries: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, Offer
 
 
 def stored_offer(record: Any) -> Offer:
-    """``offer(parse(record))`` of a record a fetch stored, which ``parse`` took then: checked
-    again only for what an offer holds; ``parse`` reads any record that is not plainly such
-    (and says what is wrong with it)."""
+    """``offer(parse(record))`` of a record a fetch stored (``parse`` took it then), checked again
+    only for what an offer holds; any record not plainly such is read by ``parse``."""
     try:
         made = _plain_offer(record)
     except (LookupError, TypeError, AttributeError, ValueError):
@@ -74,12 +72,14 @@ def _plain_offer(r: dict[str, Any]) -> Offer | None:
             if type(start) is not int or not 0 <= start <= MAX_COUNT:
                 return None
             tiers.append((start, tuple(_price(tier.get(key)) for key in SHOWN)))
-    latency, p90 = _figures(r.get("latency_last_30m"), MAX_LATENCY)
+    latency, throughput = stats(r.get("latency_last_30m"), MAX_LATENCY), stats(r.get("throughput_last_30m"),
+                                                                               MAX_THROUGHPUT)
     return Offer(intern(r["tag"]), intern(name.strip()),
                  None if quantization in (None, UNKNOWN_QUANTIZATION) else intern(quantization), counts[0],
                  counts[1], tuple(_price(pricing.get(key)) for key in SHOWN),
                  tuple(sorted((t for t in tiers if t[1] != (None,) * len(SHOWN)), key=lambda t: t[0])),
-                 share(r.get("uptime_last_30m")), latency, p90, _figures(r.get("throughput_last_30m"), MAX_THROUGHPUT)[0])
+                 share(r.get("uptime_last_30m")), latency.p50 if latency else None,
+                 latency.p90 if latency else None, throughput.p50 if throughput else None)
 
 
 @lru_cache(maxsize=4096, typed=True)  # endpoints repeat a few prices many times
@@ -91,17 +91,6 @@ def _price(value: Any) -> Decimal | None:
     return price
 
 
-def _figures(value: Any, ceiling: float) -> tuple[float | None, float | None]:
-    """The median and the 90th percentile as ``endpoints.parse`` reads them."""
-    if type(value) is not dict:
-        return None, None
-    p50: Any = value.get("p50")
-    p90: Any = value.get("p90")
-    if type(p50) not in (int, float) or not 0 <= p50 <= ceiling:
-        return None, None
-    return float(p50), float(p90) if type(p90) in (int, float) and 0 <= p90 <= ceiling else None
-
-
 def _fault(model_id: str, records: Sequence[Any]) -> str:
     """What is wrong with the first of the ``records`` of ``model_id`` that ``parse`` refuses."""
     for n, record in enumerate(records):
@@ -109,13 +98,9 @@ def _fault(model_id: str, records: Sequence[Any]) -> str:
             parse(record)
         except ValueError as exc:
             tag = record.get("tag") if isinstance(record, dict) else None
-            name = _printable(tag) if isinstance(tag, str) else f"endpoint {n}"
-            return f"the endpoint {name!r} of {_printable(model_id)!r}: {exc}"
-    return f"the endpoints of {_printable(model_id)!r} are not what a fetch stores"
-
-
-def _printable(text: str) -> str:
-    return "".join(c if c.isprintable() else "?" for c in text[:100])
+            name = printable(tag) if isinstance(tag, str) else f"endpoint {n}"
+            return f"the endpoint {name!r} of {printable(model_id)!r}: {exc}"
+    return f"the endpoints of {printable(model_id)!r} are not what a fetch stores"
 
 
 def provider_names(offers: Iterable[Offer]) -> dict[str, str]:

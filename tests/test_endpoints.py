@@ -273,3 +273,25 @@ def test_a_hand_edited_endpoints_file_is_refused_in_one_line_naming_the_model_en
         assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
         assert f"endpoints.json cannot be read: the endpoint {tags[1]!r} of 'deepseek/deepseek-v3.2': {why}" \
             in result.stderr
+
+
+@pytest.mark.parametrize("layout", ["stored", "compact", "a cut inside a string", "other keys", "refused"])
+def test_endpoints_json_read_a_run_at_a_time_gives_what_it_gives_whole(monkeypatch, layout: str) -> None:
+    from conftest import ROOT
+    from sitegen._engine import jsonload
+
+    monkeypatch.setattr(jsonload, "RUN_BYTES", 20_000)
+    value = json.loads((ROOT / "data" / "endpoints.json").read_bytes())
+    if layout == "a cut inside a string":  # a name holding what a gap between entries looks like
+        first = next(iter(value["models"].values()))
+        first["endpoints"][0]["model_name"] = '}, "x/y": {"fetched_at' * 2000
+    if layout == "refused":
+        value["models"][sorted(value["models"])[300]]["endpoints"] = 5
+    text = json.dumps({**value, "extra": 1} if layout == "other keys" else value, indent=None if layout == "compact"
+                      else 1).encode()
+    if layout == "refused":
+        with pytest.raises(ValueError, match="'models' map of"):
+            dict(provider_data.checked(jsonload.entries(text, provider_data.stored_entries)))
+        return
+    assert dict(provider_data.checked(jsonload.entries(text, provider_data.stored_entries))) == \
+        provider_data.stored_entries(text)
