@@ -1,16 +1,19 @@
 """What the providers' endpoints add to a build: its time at 400 models, its memory at 40,000.
 
-    python3 bench/providers.py [--pairs 20] [--memory-runs 0] [--data data] [--work /dev/shm/sitegen-providers]
+    python3 bench/providers.py [--pairs 20] [--memory-runs 0] [--settle 120] [--data data]
+                               [--work /dev/shm/sitegen-providers]
 
 Time: cold builds (``--no-cache``) of the data folder as it is and of a copy without
 ``endpoints.json`` (a build then knows of no endpoint: no Providers section, no provider
 pages), alternating, each a whole process timed alone by ``measure.timed`` once the machine
-has been nearly idle for a second. Prints the medians of wall and CPU time (user + system of
-every process of the build) and the ratio of the medians, with the median of the pairs' ratios.
+has been nearly idle for a second (or ``--settle`` seconds have passed). Prints the medians
+of wall and CPU time (user + system of every process of the build) and the ratio of the
+medians, with the median of the pairs' ratios.
 
 Memory (``--memory-runs N``): N untimed cold builds of the x100 catalog (40,000 models,
-``synth.repeat``) with 3 endpoints a model (``synth.endpoints_for``), each sampled for the
-summed PSS of all its processes (``measure.peak_memory``); prints the highest.
+``synth.repeat``) with 3 endpoints a model (``synth.endpoints_for``) and as many without
+them, alternating, each sampled for the summed PSS of all its processes
+(``measure.peak_memory``); prints the highest of each.
 """
 
 from __future__ import annotations
@@ -44,7 +47,7 @@ def folders(data: Path, work: Path) -> tuple[Path, Path]:
     return with_, without
 
 
-def time_pairs(with_: Path, without: Path, out: Path, pairs: int) -> list[tuple[Timing, Timing]]:
+def time_pairs(with_: Path, without: Path, out: Path, pairs: int, wait: float) -> list[tuple[Timing, Timing]]:
     """``pairs`` of cold builds, with then without endpoints; the first of each order is untimed."""
     for data in (with_, without):
         reset(out)
@@ -54,7 +57,7 @@ def time_pairs(with_: Path, without: Path, out: Path, pairs: int) -> list[tuple[
         runs = {}
         for data in ((with_, without) if n % 2 == 0 else (without, with_)):
             reset(out)
-            settle()
+            settle(wait)
             runs[data] = timed(command(data, out), cwd=ROOT, env=ENV)
         found.append((runs[with_], runs[without]))
         w, wo = found[-1]
@@ -92,6 +95,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pairs", type=int, default=20, help="cold build pairs at 400 models (default: 20)")
     parser.add_argument("--memory-runs", type=int, default=0, help="untimed x100 builds sampling memory (default: 0)")
+    parser.add_argument("--settle", type=float, default=120, help="at most this many seconds waited before a run "
+                        "for a nearly idle second (default: 120)")
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="the data folder to time (default: data/)")
     parser.add_argument("--work", type=Path, default=Path("/dev/shm/sitegen-providers"), help="scratch, on tmpfs")
     args = parser.parse_args()
@@ -99,15 +104,22 @@ def main() -> int:
     out = args.work / "site"
     if args.pairs:
         with_, without = folders(args.data, args.work)
-        report(time_pairs(with_, without, out, args.pairs))
+        report(time_pairs(with_, without, out, args.pairs, args.settle))
     if args.memory_runs:
         data = x100_folder(args.work)
-        peaks = []
+        bare = args.work / "x100-without"
+        reset(bare)
+        bare.mkdir()
+        shutil.copyfile(data / "models.json", bare / "models.json")
+        peaks: dict[Path, list[int]] = {data: [], bare: []}
         for _ in range(args.memory_runs):
-            reset(out)
-            peaks.append(peak_memory(command(data, out), cwd=ROOT, env=ENV))
-            print(f"x100, 3 endpoints a model: peak {peaks[-1] / 1024:,.0f} MiB (PSS, all processes)", flush=True)
-        print(f"x100, 3 endpoints a model: highest peak {max(peaks) / 1024:,.0f} MiB of {len(peaks)} runs")
+            for folder, kib in peaks.items():
+                reset(out)
+                kib.append(peak_memory(command(folder, out), cwd=ROOT, env=ENV))
+                print(f"{folder.name}: peak {kib[-1] / 1024:,.0f} MiB (PSS, all processes)", flush=True)
+        for folder, kib in peaks.items():
+            print(f"x100 {'with 3 endpoints a model' if folder == data else 'without endpoints'}: highest peak "
+                  f"{max(kib) / 1024:,.0f} MiB of {len(kib)} runs")
     reset(out)
     return 0
 
