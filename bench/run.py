@@ -390,6 +390,7 @@ def markdown(results: dict[str, Result], started: str, loads: tuple[str, str], h
     for target, measured, met in targets(results):
         lines.append(f"| {target} | {measured} | {'yes' if met else 'no'} |")
     return "\n".join(lines + included("DECISIONS.md", "Decisions") + included("TIMING.md", "How the timing changed")
+                     + included("PROVIDERS.md", "Providers: build cost and memory")
                      + included("LIGHTHOUSE.md", "Lighthouse")) + "\n"
 
 

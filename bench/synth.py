@@ -300,6 +300,52 @@ def _suffix(record: dict[str, Any], tag: str) -> None:
         target["name"] = f"{target['name'].rstrip()} {tag}"
 
 
+def endpoints_for(payload: dict[str, Any], stored: dict[str, Any], per_model: int = 3) -> dict[str, Any]:
+    """The value of an ``endpoints.json`` giving each model of ``payload`` (a ``repeat`` of the
+    real catalog) ``per_model`` endpoints: those ``stored`` (the real file's ``models``) has for
+    the model it copies, a copy k starting k places further along; where it has fewer, more
+    made from the first of them (or from the first stored endpoint of any model) under the
+    tags and names of other real providers, its prices those of the model where they are
+    prices, each made the same way every time."""
+    pool = [e for entry in stored.values() for e in entry["endpoints"]]
+    names = {e["tag"]: e["provider_name"] for e in pool}
+    tags = sorted(names)
+    models: dict[str, Any] = {}
+    for number, record in enumerate(payload["data"]):
+        base, copy = (record["id"], 0) if record["id"] in stored else _unsuffixed(record["id"])
+        real = stored.get(base, {}).get("endpoints", [])
+        chosen = [real[(copy + i) % len(real)] for i in range(min(per_model, len(real)))]
+        used = {e["tag"] for e in chosen}
+        template = real[0] if real else pool[0]
+        start = number * 7
+        while len(chosen) < per_model:
+            tag = tags[start % len(tags)]
+            start += 1
+            if tag in used:
+                continue
+            used.add(tag)
+            made = json.loads(json.dumps(template))
+            made.update(tag=tag, provider_name=names[tag], name=f"{names[tag]} | {record['id']}",
+                        model_id=record["id"], model_name=record["name"])
+            pricing = record.get("pricing") or {}
+            made["pricing"] = {k: v for k, v in pricing.items()
+                               if k in ("prompt", "completion", "input_cache_read") and not str(v).startswith("-")} \
+                or made["pricing"]
+            chosen.append(made)
+        models[record["id"]] = {"fetched_at": "2026-08-08T00:00:00Z",
+                                "endpoints": sorted(chosen, key=lambda e: e["tag"])}
+    return {"version": 1, "models": {i: models[i] for i in sorted(models)}}
+
+
+def _unsuffixed(model_id: str) -> tuple[str, int]:
+    """The real id a ``repeat`` copy's id was made from, and the copy's number (0: the real one)."""
+    base, colon, variant = model_id.partition(":")
+    head, dash, tag = base.rpartition("-r")
+    if dash and tag.isdigit():
+        return f"{head}{colon}{variant}", int(tag)
+    return model_id, 0
+
+
 def full_markdown(payload: dict[str, Any]) -> dict[str, Any]:
     """A copy of ``payload`` where every description is Markdown using what Python-Markdown
     works hardest on: several paragraphs, a bulleted list, bold, italics, inline code and links."""

@@ -12,13 +12,15 @@ import time
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from sitegen import endpoints, history, provider_data, store
+from sitegen import history, provider_data, store
 from sitegen._engine import cache, outdir, pool, staging
-from sitegen._engine.jsonload import load as load_catalog
+from sitegen._engine.jsonload import entries as load_entries, load as load_catalog
 from sitegen.catalog import parse_records
 from sitegen.config import BuildSettings, clock_setting
 from sitegen.errors import CatalogError, HistoryError
 from sitegen.history import SiteHistory
+from sitegen.offers import Offers
+from sitegen.providers import offered
 from sitegen.site import SiteData, build_site
 
 
@@ -64,11 +66,12 @@ def parse_history(data_dir: Path | None, files: store.DataFiles) -> SiteHistory:
     return SiteHistory(events, parse_records(records).models if records else [], providers)
 
 
-def parse_endpoints(data_dir: Path | None, files: store.DataFiles) -> dict[str, endpoints.ModelEndpoints]:
-    """Each model's endpoints as last fetched (none without a data folder or before the first
-    fetch of endpoints)."""
+def parse_endpoints(data_dir: Path | None, files: store.DataFiles) -> dict[str, Offers]:
+    """Each model's endpoints as last fetched, as the pages show them (none without a data
+    folder or before the first fetch of endpoints)."""
     try:
-        return provider_data.load(files.endpoints)
+        return offered(provider_data.checked(load_entries(files.endpoints, provider_data.stored_entries))
+                       if files.endpoints is not None else ())
     except (ValueError, TypeError) as exc:
         raise HistoryError(f"{data_dir / store.ENDPOINTS if data_dir else store.ENDPOINTS} cannot be read: "
                            f"{str(exc)[:200]}") from None
@@ -102,6 +105,7 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
         catalog = load_catalog(text, str(catalog_path), workers.executor.submit if workers else None)
         del text  # tens of megabytes at tens of thousands of models: not kept while rendering
         past, served = parse_history(data_dir, data), parse_endpoints(data_dir, data)
+        data = replace(data, endpoints=None)  # 140 MB at 40,000 models: not kept while rendering
         count = pool.worker_count(len(catalog.models), jobs)
         if workers is not None and (not count or len(catalog.models) < pool.LARGE):
             workers.close()

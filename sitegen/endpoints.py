@@ -123,7 +123,7 @@ def accept(model_id: str, body: Any) -> tuple[list[dict[str, Any]], list[str]]:
             parse(record)
         except ValueError as exc:
             who = record.get("tag") if isinstance(record, dict) else None
-            name = _printable(who) if isinstance(who, str) else f"endpoint {i}"
+            name = printable(who) if isinstance(who, str) else f"endpoint {i}"
             warnings.append(f"skipped the endpoint {name!r} of {model_id}: {exc}")
         else:
             records.append(record)
@@ -171,9 +171,9 @@ def parse(record: Any, key: str | None = None) -> Endpoint:
         supported_parameters=tuple(sorted({p for p in parameters if isinstance(p, str)}))
         if isinstance(parameters, list) else (),
         status=status if type(status) is int else None,
-        uptime=_share(record.get("uptime_last_30m")),
-        latency=_stats(record.get("latency_last_30m"), MAX_LATENCY),
-        throughput=_stats(record.get("throughput_last_30m"), MAX_THROUGHPUT),
+        uptime=share(record.get("uptime_last_30m")),
+        latency=stats(record.get("latency_last_30m"), MAX_LATENCY),
+        throughput=stats(record.get("throughput_last_30m"), MAX_THROUGHPUT),
         implicit_caching=caching if isinstance(caching, bool) else None,
     )
 
@@ -202,7 +202,13 @@ def _count(record: dict[str, Any], key: str, where: str = "") -> int | None:
     return int(value)
 
 
-def _share(value: Any) -> float | None:
+def plain(tag: Any, name: Any, quantization: Any) -> bool:
+    """Whether a record's tag, provider name and quantization are what ``parse`` takes."""
+    return (type(tag) is str and type(name) is str and bool(_TAG.fullmatch(tag) and _NAME.fullmatch(name.strip()))
+            and (quantization is None or type(quantization) is str and bool(_QUANTIZATION.fullmatch(quantization))))
+
+
+def share(value: Any) -> float | None:
     """A percentage as sent; None for anything that cannot be one (the API's own figures
     sometimes exceed 100 where a request was counted twice)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
@@ -210,7 +216,7 @@ def _share(value: Any) -> float | None:
     return float(value)
 
 
-def _stats(value: Any, ceiling: float) -> Stats | None:
+def stats(value: Any, ceiling: float) -> Stats | None:
     if not isinstance(value, dict):
         return None
     figures: dict[str, float | None] = {}
@@ -228,7 +234,7 @@ def _json_kind(value: Any) -> str:
     return "a number" if isinstance(value, (int, float)) else "a number JSON cannot carry"
 
 
-def _printable(text: str) -> str:
+def printable(text: str) -> str:
     return "".join(c if c.isprintable() else "?" for c in text[:MAX_NAME])
 
 

@@ -14,12 +14,13 @@ last fetched: a model whose request failed keeps its last list and time.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Iterable, Iterator, Mapping
 
 from sitegen import jsoncodec
 from sitegen.endpoints import ModelEndpoints, accept, keyed, refusal
 
 STORE_VERSION = 1
+SHAPE = "it is not an object with a 'models' map of {fetched_at, endpoints}"
 
 
 def stored(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
@@ -34,16 +35,18 @@ def stored_entries(content: bytes | None) -> dict[str, dict[str, Any]]:
         return {}
     value = jsoncodec.loads(content)
     models = value.get("models") if isinstance(value, dict) else None
-    if not isinstance(models, dict) or not all(
-            isinstance(e, dict) and isinstance(e.get("fetched_at"), str) and isinstance(e.get("endpoints"), list)
-            for e in models.values()):
-        raise ValueError("it is not an object with a 'models' map of {fetched_at, endpoints}")
-    return models
+    if not isinstance(models, dict):
+        raise ValueError(SHAPE)
+    return dict(checked(models.items()))
 
 
-def load(content: bytes | None) -> dict[str, ModelEndpoints]:
-    """What a build knows of every model's endpoints, by model id."""
-    return parsed(stored_entries(content))
+def checked(entries: Iterable[tuple[str, Any]]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``entries`` of the models map, each checked to be ``{fetched_at, endpoints}``."""
+    for model_id, entry in entries:
+        if not (isinstance(entry, dict) and isinstance(entry.get("fetched_at"), str)
+                and isinstance(entry.get("endpoints"), list)):
+            raise ValueError(SHAPE)
+        yield model_id, entry
 
 
 def parsed(entries: Mapping[str, Mapping[str, Any]]) -> dict[str, ModelEndpoints]:

@@ -92,13 +92,14 @@ def provider_pages(site: Site, r: Renderer, models: Sequence[Model], retired: Se
         root = relative_root(p.path)
         layout = Layout.of(e for _, e in p.served)
         rows = "".join(_row(m, e, layout, root) for m, e in p.served)
+        said = [change_text(e) for e in p.events[:size]]  # on its page and in its feed
         site.add(p.path, r.page("provider.html", p.path, {
             "provider": p,
             "facts": facts,
             "heads": layout.heads(),
             "rows": rows,
             "notes": layout.notes([e for _, e in p.served]),
-            "changes": "".join(_change(e, known, root) for e in p.events[:size]),
+            "changes": "".join(_change(e, text, known, root) for e, text in zip(p.events, said)),
             "title": f"{p.name}: models and prices",
             "description": f"The {len(p.served)} endpoints {p.name} serves on OpenRouter, with prices per 1M "
             "tokens, quantization, context, latency and throughput.",
@@ -106,7 +107,7 @@ def provider_pages(site: Site, r: Renderer, models: Sequence[Model], retired: Se
         site.add(p.path + "feed.xml", feeds.rss(feeds.FeedInfo(
             f"{p.name} on OpenRouter", f"Models {p.name} starts or stops serving, and its price changes.",
             r.base_url + p.path, r.base_url + p.path + "feed.xml", r.built_at, SITE_NAME),
-            [_item(p, e, known, r.base_url) for e in p.events[:size]], stylesheet(p.path + "feed.xml")))
+            [_item(p, e, text, known, r.base_url) for e, text in zip(p.events, said)], stylesheet(p.path + "feed.xml")))
     site.add(INDEX, r.page("providers.html", INDEX, {
         "providers": [(p, *summary) for p, summary in zip(providers, summaries)],
         "uptime": any(e.uptime is not None for p in providers for _, e in p.served),
@@ -119,7 +120,8 @@ def provider_pages(site: Site, r: Renderer, models: Sequence[Model], retired: Se
 
 
 def _row(m: Model, o: Offer, layout: Layout, root: str) -> str:
-    variant = f' <span class="tag">{esc(variant_of(o.key))}</span>' if variant_of(o.key) else ""
+    variant = variant_of(o.key)
+    variant = f' <span class="tag">{esc(variant)}</span>' if variant else ""
     return (f'      <tr><th scope="row" data-v="{esc(m.name.lower())}"><a href="{root}{esc(m.path)}#providers">'
             f'{esc(m.name)}</a>{variant}<code>{esc(m.id)}</code></th>{layout.cells(o)}</tr>\n')
 
@@ -128,14 +130,14 @@ def _model_name(model_id: str, known: Mapping[str, Model]) -> str:
     return known[model_id].name if model_id in known else model_id
 
 
-def _change(event: Event, known: Mapping[str, Model], root: str) -> str:
+def _change(event: Event, said: str, known: Mapping[str, Model], root: str) -> str:
     name = esc(_model_name(event.id, known))
     link = f'<a href="{root}{esc(known[event.id].path)}#providers">{name}</a>' if event.id in known else name
     return (f'    <li><time datetime="{esc(event.day)}">{esc(event.day)}</time> {link}: '
-            f'{esc(change_text(event))}</li>\n')
+            f'{esc(said)}</li>\n')
 
 
-def _item(p: Provider, event: Event, known: Mapping[str, Model], base_url: str) -> feeds.FeedItem:
+def _item(p: Provider, event: Event, said: str, known: Mapping[str, Model], base_url: str) -> feeds.FeedItem:
     """A provider's logged change as a feed item."""
     model = _model_name(event.id, known)
     what = {"provider_added": "now serves", "provider_removed": "stops serving"}.get(event.kind, "changed")
@@ -145,6 +147,6 @@ def _item(p: Provider, event: Event, known: Mapping[str, Model], base_url: str) 
         title=f"{p.name} {what} {model}",
         link=link,
         published=parse_time(event.at),
-        html=f"<p>{esc(model)} (<code>{esc(event.id)}</code>): {esc(change_text(event))}</p>",
+        html=f"<p>{esc(model)} (<code>{esc(event.id)}</code>): {esc(said)}</p>",
         categories=(p.slug,),
     )

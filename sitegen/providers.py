@@ -10,11 +10,15 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
+from sys import intern
 from decimal import Decimal
-from typing import Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from sitegen import formats
-from sitegen.endpoints import Endpoint, ModelEndpoints
+from sitegen.endpoints import (MAX_COUNT, MAX_LATENCY, MAX_THROUGHPUT, UNKNOWN_QUANTIZATION, Endpoint, keyed, parse,
+                               plain, printable, share, stats)
+from sitegen.prices import parse_price
 from sitegen.formats import attribute as esc
 from sitegen.offers import SHOWN, UNSTATED, Offer, Offers, cheapest_input, provider_count, variant_of
 from sitegen.paths import encode_path
@@ -27,10 +31,76 @@ def provider_path(slug: str) -> str:
     return f"providers/{encode_path(slug)}/"
 
 
-def offered(endpoints: Mapping[str, ModelEndpoints]) -> dict[str, Offers]:
-    """Each model's offers, by id, from its endpoints."""
-    return {model_id: Offers(entry.fetched_at, display_order(offer(e) for e in entry.endpoints))
-            for model_id, entry in endpoints.items()}
+def offered(entries: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, Offers]:
+    """Each model's offers, by id, from its entry of ``endpoints.json`` (``provider_data.checked``);
+    ValueError naming the model and the endpoint where ``endpoints.parse`` refuses a record."""
+    made = {}
+    for model_id, entry in entries:
+        records = entry["endpoints"]
+        try:
+            if len({str(r.get("tag")) if type(r) is dict else n for n, r in enumerate(records)}) == len(records):
+                listed = [stored_offer(r) for r in records]
+            else:  # a tag listed twice: keyed by its terms
+                listed = [offer(e) for e in keyed(records)]
+        except ValueError:
+            raise ValueError(_fault(model_id, records)) from None
+        made[model_id] = Offers(entry["fetched_at"], display_order(listed))
+    return made
+
+
+def stored_offer(record: Any) -> Offer:
+    """``offer(parse(record))`` of a record a fetch stored (``parse`` took it then), checked again
+    only for what an offer holds; any record not plainly such is read by ``parse``."""
+    try:
+        made = _plain_offer(record)
+    except (LookupError, TypeError, AttributeError, ValueError):
+        made = None
+    return made or offer(parse(record))
+
+
+def _plain_offer(r: dict[str, Any]) -> Offer | None:
+    name, quantization, pricing = r["provider_name"], r.get("quantization"), r["pricing"]
+    counts = [r.get(key) for key in ("context_length", "max_completion_tokens", "max_prompt_tokens")]
+    if type(pricing) is not dict or not plain(r["tag"], name, quantization) or not all(
+            c is None or type(c) is int and 0 <= c <= MAX_COUNT for c in counts):
+        return None
+    tiers = []
+    overrides = pricing.get("overrides")
+    for tier in overrides if type(overrides) is list else ():
+        start = tier.get("min_prompt_tokens")
+        if start is not None:
+            if type(start) is not int or not 0 <= start <= MAX_COUNT:
+                return None
+            tiers.append((start, tuple(_price(tier.get(key)) for key in SHOWN)))
+    latency, throughput = stats(r.get("latency_last_30m"), MAX_LATENCY), stats(r.get("throughput_last_30m"),
+                                                                               MAX_THROUGHPUT)
+    return Offer(intern(r["tag"]), intern(name.strip()),
+                 None if quantization in (None, UNKNOWN_QUANTIZATION) else intern(quantization), counts[0],
+                 counts[1], tuple(_price(pricing.get(key)) for key in SHOWN),
+                 tuple(sorted((t for t in tiers if t[1] != (None,) * len(SHOWN)), key=lambda t: t[0])),
+                 share(r.get("uptime_last_30m")), latency.p50 if latency else None,
+                 latency.p90 if latency else None, throughput.p50 if throughput else None)
+
+
+@lru_cache(maxsize=4096, typed=True)  # endpoints repeat a few prices many times
+def _price(value: Any) -> Decimal | None:
+    """A price as ``endpoints.parse`` reads it; ValueError for one it refuses."""
+    price = parse_price(value, "")
+    if price is not None and price < 0:
+        raise ValueError("negative")
+    return price
+
+
+def _fault(model_id: str, records: Sequence[Any]) -> str:
+    """What is wrong with the first of the ``records`` of ``model_id`` that ``parse`` refuses."""
+    for n, record in enumerate(records):
+        try:
+            parse(record)
+        except ValueError as exc:
+            tag = record.get("tag") if isinstance(record, dict) else None
+            name = printable(tag) if isinstance(tag, str) else f"endpoint {n}"
+            return f"the endpoint {name!r} of {printable(model_id)!r}: {exc}"
+    return f"the endpoints of {printable(model_id)!r} are not what a fetch stores"
 
 
 def provider_names(offers: Iterable[Offer]) -> dict[str, str]:
@@ -111,11 +181,9 @@ class Layout:
     def cells(self, o: Offer) -> str:
         p90 = f"<small>p90 {formats.latency(o.latency_p90)}</small>" if o.latency_p90 is not None else ""
         uptime = "" if o.uptime is None else o.uptime
-        return (f'<td data-label="Quantization">{esc(o.quantization or formats.MISSING)}</td>'
-                f'<td class="num" data-label="Context" data-v="{o.context or ""}">{formats.tokens(o.context)}</td>'
-                f'<td class="num" data-label="Max output" data-v="{o.max_output or ""}">'
-                f'{formats.tokens(o.max_output)}</td>'
-                + "".join(_price_cell(o, i) for i in range(3 if self.cache else 2))
+        return (_limit_cells(o.quantization, o.context, o.max_output)
+                + "".join(_price_cell(o, i) if o.tiers else _plain_price_cell(i, o.prices[i])
+                          for i in range(3 if self.cache else 2))
                 + f'<td class="num" data-label="Latency" data-v="{"" if o.latency is None else o.latency}">'
                 f'{formats.latency(o.latency)}{p90}</td><td class="num" data-label="Throughput" '
                 f'data-v="{"" if o.throughput is None else o.throughput}">{formats.throughput(o.throughput)}</td>'
@@ -133,6 +201,23 @@ class Layout:
         if not self.uptime:
             notes.append("Uptime: the API sent none for these endpoints.")
         return notes
+
+
+# Offers repeat a few limits and prices many times: their cells are made once each.
+
+
+@lru_cache(maxsize=4096)
+def _limit_cells(quantization: str | None, context: int | None, max_output: int | None) -> str:
+    return (f'<td data-label="Quantization">{esc(quantization or formats.MISSING)}</td>'
+            f'<td class="num" data-label="Context" data-v="{context or ""}">{formats.tokens(context)}</td>'
+            f'<td class="num" data-label="Max output" data-v="{max_output or ""}">{formats.tokens(max_output)}</td>')
+
+
+@lru_cache(maxsize=4096)
+def _plain_price_cell(i: int, price: Decimal | None) -> str:
+    key = SHOWN[i]
+    return (f'<td class="num" data-label="{LABELS[key]}" data-v="{formats.price_number(key, price)}">'
+            f'{formats.price(key, price)}</td>')
 
 
 def _price_cell(o: Offer, i: int) -> str:
@@ -156,7 +241,8 @@ def section(offers: Sequence[Offer], fetched_at: str, root: str) -> dict[str, ob
     low = cheapest_input(offers)
     rows = []
     for o in offers:
-        variant = f' <span class="tag">{esc(variant_of(o.key))}</span>' if variant_of(o.key) else ""
+        variant = variant_of(o.key)
+        variant = f' <span class="tag">{esc(variant)}</span>' if variant else ""
         marks = (' <strong class="badge badge-free">Cheapest</strong>' if o.key in cheap else "") + (
             ' <strong class="badge badge-cap">Fastest</strong>' if o.key in quick else "")
         rows.append(f'      <tr data-key="{esc(o.key)}"><th scope="row"><a href="{root}{esc(provider_path(o.provider))}">'

@@ -19,13 +19,13 @@ from sitegen.columns import Entries, HeldEntries
 from sitegen.authors import author_names
 from sitegen.compare import compare_page
 from sitegen.config import STATIC, BuildSettings, build_clock
-from sitegen.endpoints import ModelEndpoints
 from sitegen.feedlist import BADGE, CALENDAR, FOLDER_FEED
 from sitegen.history import SiteHistory, retirements
 from sitegen.model import Catalog, sort_key
 from sitegen.model_page import PageInput, inputs, serving
 from sitegen.provider_pages import settled
-from sitegen.providers import filter_choices, offered
+from sitegen.offers import Offers
+from sitegen.providers import filter_choices
 from sitegen.render import Renderer
 from sitegen.writer import Site
 
@@ -42,7 +42,7 @@ class SiteData:
 
     catalog: Catalog
     past: SiteHistory
-    endpoints: dict[str, ModelEndpoints] = field(default_factory=dict)  # by model id
+    offers: dict[str, Offers] = field(default_factory=dict)  # by model id (``providers.offered``)
 
     @property
     def clock(self) -> datetime:
@@ -59,7 +59,7 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     r = Renderer(base_url, clock)
     logged = past.events if past.logged else None
     left = retirements(past.events, [m.id for m in models])
-    offers, provider_changes = offered(data.endpoints), settled(past.providers)
+    offers, provider_changes = data.offers, settled(past.providers)
     served = serving(offers, provider_changes)
     carried_on = families.successors(past.retired, models)  # the listed model that carries each retired one on
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import copy
 import json
+import re
+import shutil
 from decimal import Decimal
 from typing import Any
 
@@ -217,3 +219,79 @@ def test_when_one_of_a_tag_listed_twice_is_repriced_the_numbered_key_follows_the
     old = {"a/b": stored(priced("novita", "0.000001"), priced("novita", "0.000002"))}
     new = {"a/b": stored(priced("novita", "0.000003"), priced("novita", "0.000001"))}
     assert events(old, new) == [("provider_changed", "a/b", "novita#2", {"pricing.prompt": ["0.000002", "0.000003"]})]
+
+
+# --- a build's read of the stored records ------------------------------------------------------
+
+ODD_RECORDS = [  # what a hand-edited endpoints.json may hold: each is read as parse reads it, or refused
+    {}, {"pricing": {"prompt": "0.1", "overrides": ["x"]}}, {"pricing": {"prompt": "-1"}},
+    {"pricing": {"prompt": "0.1", "overrides": [{"min_prompt_tokens": 5, "prompt": "abc"}]}},
+    {"pricing": {"prompt": "0.1", "overrides": [{"min_prompt_tokens": 9, "prompt": "0.2"}, {"prompt": "0.3"},
+                                                 {"min_prompt_tokens": 5, "web_search": "0.01"},
+                                                 {"min_prompt_tokens": 3, "completion": "0.4"}]}},
+    {"pricing": {"prompt": 1, "completion": 0.5, "input_cache_read": ""}}, {"pricing": {"prompt": True}},
+    {"context_length": 1e5}, {"context_length": True}, {"context_length": '"><b>'}, {"max_prompt_tokens": -1},
+    {"quantization": "unknown"}, {"quantization": "<b>"}, {"quantization": None}, {"provider_name": " Padded "},
+    {"provider_name": "<script>"}, {"provider_name": 5}, {"tag": "../x"}, {"tag": ["a"]},
+    {"uptime_last_30m": 120}, {"uptime_last_30m": True},
+    {"latency_last_30m": {"p50": -1, "p90": 5}}, {"latency_last_30m": {"p50": 5, "p90": "6"}},
+    {"latency_last_30m": {"p90": 5}}, {"latency_last_30m": [1]}, {"throughput_last_30m": {"p50": 1e9}},
+]
+
+
+@pytest.mark.parametrize("fields", ODD_RECORDS + [None])
+def test_a_build_reads_a_stored_record_as_parse_reads_it(fields: dict[str, Any] | None) -> None:
+    from sitegen.providers import offer, stored_offer
+
+    records = [r for body in REAL.values() for r in body["data"]["endpoints"]] if fields is None else [
+        "a string", *(record(**fields) if "pricing" not in fields else
+                      {**record(), **fields, "pricing": fields["pricing"]} for _ in [0])]
+    for r in records:
+        try:
+            expected = offer(parse(r))
+        except ValueError as exc:
+            with pytest.raises(ValueError, match=re.escape(str(exc))):
+                stored_offer(r)
+        else:
+            assert stored_offer(r) == expected
+
+
+def test_a_hand_edited_endpoints_file_is_refused_in_one_line_naming_the_model_endpoint_and_field(tmp_path) -> None:
+    from conftest import ROOT, run_cli
+
+    data = tmp_path / "data"
+    shutil.copytree(ROOT / "data", data)
+    stored = json.loads((data / "endpoints.json").read_bytes())
+    tags = [e["tag"] for e in stored["models"]["deepseek/deepseek-v3.2"]["endpoints"]]
+    for edit, why in [({"context_length": '"><b>x</b>'}, "context_length is not a whole number"),
+                      ({"provider_name": "<script>alert(1)</script>"}, "its provider_name is not a plain name")]:
+        changed = copy.deepcopy(stored)
+        changed["models"]["deepseek/deepseek-v3.2"]["endpoints"][1].update(edit)
+        (data / "endpoints.json").write_text(json.dumps(changed))
+        result = run_cli("build", "--data", str(data), "--out", str(tmp_path / "site"), "--no-cache")
+        assert result.returncode != 0 and not (tmp_path / "site" / "index.html").exists()
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+        assert f"endpoints.json cannot be read: the endpoint {tags[1]!r} of 'deepseek/deepseek-v3.2': {why}" \
+            in result.stderr
+
+
+@pytest.mark.parametrize("layout", ["stored", "compact", "a cut inside a string", "other keys", "refused"])
+def test_endpoints_json_read_a_run_at_a_time_gives_what_it_gives_whole(monkeypatch, layout: str) -> None:
+    from conftest import ROOT
+    from sitegen._engine import jsonload
+
+    monkeypatch.setattr(jsonload, "RUN_BYTES", 20_000)
+    value = json.loads((ROOT / "data" / "endpoints.json").read_bytes())
+    if layout == "a cut inside a string":  # a name holding what a gap between entries looks like
+        first = next(iter(value["models"].values()))
+        first["endpoints"][0]["model_name"] = '}, "x/y": {"fetched_at' * 2000
+    if layout == "refused":
+        value["models"][sorted(value["models"])[300]]["endpoints"] = 5
+    text = json.dumps({**value, "extra": 1} if layout == "other keys" else value, indent=None if layout == "compact"
+                      else 1).encode()
+    if layout == "refused":
+        with pytest.raises(ValueError, match="'models' map of"):
+            dict(provider_data.checked(jsonload.entries(text, provider_data.stored_entries)))
+        return
+    assert dict(provider_data.checked(jsonload.entries(text, provider_data.stored_entries))) == \
+        provider_data.stored_entries(text)

@@ -81,7 +81,7 @@ def test_a_model_page_is_made_from_its_page_input_alone(site: Path, tmp_path: Pa
     catalog, past = load(files.snapshot or b""), build.parse_history(ROOT / "data", files)
     models = catalog.models
     left = retirements(past.events, [m.id for m in models])
-    served = serving(offered(build.parse_endpoints(ROOT / "data", files)), settled(past.providers))
+    served = serving(build.parse_endpoints(ROOT / "data", files), settled(past.providers))
     assert served
     names = author_names(models)  # as the site names them: the current models' names lead
     items = (inputs(models, past.events, served=served, names=names)[::7]

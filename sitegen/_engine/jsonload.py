@@ -166,3 +166,37 @@ def _decoded(runs: Iterable[bytes]) -> Iterator[Any]:
         for n, record in enumerate(records):
             records[n] = None
             yield record
+
+
+# ---------------------------------------------------------------------------------------
+# endpoints.json: ``{"version": 1, "models": {id: {"fetched_at", "endpoints"}, ...}}`` as a
+# fetch writes it; at 40,000 models it is 140 MB, whose decoded records would take gigabytes.
+
+_MODELS = re.compile(rb'[ \t\n\r]*\{[ \t\n\r]*"version"[ \t\n\r]*:[ \t\n\r]*1[ \t\n\r]*,[ \t\n\r]*"models"[ \t\n\r]*:'
+                     rb'[ \t\n\r]*\{[ \t\n\r]*')
+_MODELS_END = re.compile(rb"[ \t\n\r]*\}[ \t\n\r]*\}[ \t\n\r]*\Z")
+_ENTRY_GAP = re.compile(rb'\}[ \t\n\r]*,[ \t\n\r]*(?="(?:[^"\\]|\\.){1,400}"[ \t\n\r]*:[ \t\n\r]*\{[ \t\n\r]*"fetched_at")')
+
+
+def entries(text: bytes, whole: Callable[[bytes], dict[str, Any]]) -> Iterator[tuple[str, Any]]:
+    """The entries of the models map of ``text``, decoded a few megabytes at a time, as
+    ``whole(text)`` (which decodes and checks the whole text) gives them. A text laid out
+    otherwise, or a cut that falls inside a string (the run does not decode), goes to
+    ``whole``, which reports what is wrong, if anything, and gives every entry again (a
+    reader keeps the last it is given of an id, as JSON does)."""
+    start = _MODELS.match(text)
+    end = _MODELS_END.search(text, max(0, len(text) - 64))
+    if start is not None and end is not None and end.start() > start.end() and not _long_integers(text):
+        begin = start.end()
+        try:
+            while begin < end.start():
+                found = _ENTRY_GAP.search(text, begin + RUN_BYTES, end.start()) if begin + RUN_BYTES < end.start() else None
+                stop = found.start() + 1 if found else end.start()
+                run: dict[str, Any] = jsoncodec.loads(b"{" + text[begin:stop] + b"}")
+                begin = found.end() if found else stop
+                yield from run.items()
+                del run
+            return
+        except jsoncodec.DecodeError:
+            pass
+    yield from whole(text).items()
