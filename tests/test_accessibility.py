@@ -12,7 +12,7 @@ from sitegen.catalog import loads
 from sitegen.model import Model
 from tests.conftest import ROOT
 from tests.test_browser_compare import open_compare
-from tests.test_browser_index import open_index
+from tests.test_browser_index import axe_violations, open_index
 
 SIZES = {
     "desktop": {"viewport": {"width": 1280, "height": 900}},
@@ -35,14 +35,6 @@ def tiered(models) -> Model:
 def trio(models, tiered) -> list[Model]:
     scored = [m for m in models if m.scores and m is not tiered]
     return [tiered, *scored[:2]]
-
-
-def axe_violations(page) -> list[str]:
-    from axe_playwright_python.sync_playwright import Axe
-
-    results = Axe().run(page)
-    return [f"{v['id']} ({v.get('impact')}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
-            for v in results.response["violations"]]
 
 
 @pytest.fixture(params=list(SIZES))

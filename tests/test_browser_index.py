@@ -372,24 +372,13 @@ def test_without_javascript_every_model_is_reachable(browser, site, site_url, mo
         context.close()
 
 
-def serious_violations(page) -> list[str]:
+def axe_violations(page) -> list[str]:
+    """What axe finds on the page, of any impact."""
     from axe_playwright_python.sync_playwright import Axe
 
     results = Axe().run(page)
-    return [
-        f"{v['id']}: {v['help']} ({len(v['nodes'])} nodes)"
-        for v in results.response["violations"]
-        if v.get("impact") in ("serious", "critical")
-    ]
-
-
-def test_axe_finds_nothing_serious_on_the_index_and_a_model_page(page, site_url, models):
-    # A narrow view keeps the run short; hidden rows are the same markup as visible ones.
-    open_index(page, site_url, "?q=claude&cap=tools")
-    page.locator("#models tbody tr:not([hidden]) td.pick input >> nth=0").check()
-    assert serious_violations(page) == []
-    page.goto(site_url + models[0].path)
-    assert serious_violations(page) == []
+    return [f"{v['id']} ({v.get('impact')}): {v['help']} at {[n['target'] for n in v['nodes'][:3]]}"
+            for v in results.response["violations"]]
 
 
 @pytest.mark.parametrize("path", ["", "?cap=tools&sort=-context", "authors/", "MODEL"])

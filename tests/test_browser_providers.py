@@ -14,7 +14,7 @@ import pytest
 from sitegen.catalog import loads
 from sitegen.model import Model
 from tests.conftest import HOSTILE_NAME, ROOT, served
-from tests.test_browser_index import check_filter, open_index, serious_violations
+from tests.test_browser_index import axe_violations, check_filter, open_index
 
 MODEL = "z-ai/glm-5.2"  # the model with the most providers
 VIEWPORTS = {"desktop": (1280, 900), "phone": (390, 844)}
@@ -116,7 +116,7 @@ def test_sorting_the_providers_by_model_count(page, site_url, endpoints):
     page.locator("thead th", has_text="Models").locator("button").click()
     slugs = page.eval_on_selector_all("table.endpoints tbody th code", "els => els.map(e => e.textContent)")
     assert [len(counts[s]) for s in slugs] == sorted((len(v) for v in counts.values()), reverse=True)
-    assert serious_violations(page) == []
+    assert axe_violations(page) == []
 
 
 def test_the_index_filters_by_providers(page, site_url, models, endpoints):
