@@ -201,31 +201,26 @@ def _price_keys(model: Model) -> list[str]:
     return [k for k in PRICE_KINDS if k in present] + sorted(present.difference(PRICE_KINDS))
 
 
-def _price_heads(model: Model) -> tuple[str, list[str]]:
+def _price_heads(model: Model) -> list[str]:
     """Headings of the price columns: the base price, then one per tier."""
     if not model.tiers:
-        return "Price", []
+        return ["Price"]
     first = f"Up to {formats.count(model.tiers[0].min_prompt_tokens)} prompt tokens"
-    return first, [f"From {formats.count(t.min_prompt_tokens)} prompt tokens" for t in model.tiers]
-
-
-# The repeated parts of a page are put together here rather than in the template, where
-# each value would be escaped on its own: a page has tens of prices and parameters.
+    return [first, *(f"From {formats.count(t.min_prompt_tokens)} prompt tokens" for t in model.tiers)]
 
 
 def _price_row(model: Model, key: str) -> str:
     """A row of the pricing table: the price kind (with the API's key when it has no label of
-    its own), its unit, the base price and the price of each tier."""
+    its own), its unit, the base price and each tier's, each cell naming its column when tiered
+    (a phone stacks the rows into cards). Made here rather than in the template, where each of
+    a page's tens of prices and parameters would be escaped on its own."""
     label, unit = PRICE_KINDS.get(key, (key, TOKEN_UNIT))
     code = "" if key in PRICE_KINDS else f" <code>{esc(key)}</code>"
-    if not model.tiers:
-        return (f'      <tr><th scope="row">{esc(label)}{code}</th><td>{esc(unit)}</td>'
-                f'<td class="num">{esc(formats.price(key, model.prices.get(key)))}</td></tr>\n')
-    # Tiered, each cell names its column: on a phone the rows stack into cards (site.css).
-    first, rest = _price_heads(model)
-    cells = "".join(f'<td class="num" data-label="{esc(head)}">{esc(formats.price(key, prices.get(key)))}</td>'
-                    for head, prices in zip((first, *rest), (model.prices, *(t.prices for t in model.tiers))))
-    return f'      <tr><th scope="row">{esc(label)}{code}</th><td data-label="Unit">{esc(unit)}</td>{cells}</tr>\n'
+    named = [f' data-label="{esc(head)}"' for head in _price_heads(model)] if model.tiers else [""]
+    cells = "".join(f'<td class="num"{name}>{esc(formats.price(key, prices.get(key)))}</td>'
+                    for name, prices in zip(named, (model.prices, *(t.prices for t in model.tiers))))
+    unit_name = ' data-label="Unit"' if model.tiers else ""
+    return f'      <tr><th scope="row">{esc(label)}{code}</th><td{unit_name}>{esc(unit)}</td>{cells}</tr>\n'
 
 
 def _modalities(names: Sequence[str]) -> str:
