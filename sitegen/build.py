@@ -102,7 +102,7 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
     large = len(text) // 1500 >= pool.LARGE
     workers = pool.Workers(count) if count and large else None  # started from a fork server now
     try:
-        catalog = load_catalog(text, str(catalog_path), workers.executor.submit if workers else None)
+        catalog = load_catalog(text, str(catalog_path), workers.elsewhere if workers else None)
         del text  # tens of megabytes at tens of thousands of models: not kept while rendering
         past, served = parse_history(data_dir, data), parse_endpoints(data_dir, data)
         data = replace(data, endpoints=None)  # 140 MB at 40,000 models: not kept while rendering
