@@ -154,6 +154,9 @@ def test_the_default_columns_show_with_and_without_javascript(browser, site_url)
             page = context.new_page()
             page.goto(site_url)
             if scripts:
+                page.wait_for_selector("#filters:not([hidden])")
+                assert_columns(page, DEFAULT)  # as served, and once the catalog is loaded
+                page.keyboard.press("Shift")
                 page.wait_for_function("() => /^All /.test(document.getElementById('shown').textContent)")
             assert_columns(page, DEFAULT)
         finally:

@@ -68,7 +68,7 @@ def test_the_table_is_drawn_from_the_start_for_find_in_page_and_screen_readers(b
     try:
         tab = context.new_page()
         tab.goto(site_url)
-        tab.wait_for_function("() => /^All /.test(document.getElementById('shown').textContent)")
+        tab.wait_for_selector("#filters:not([hidden])")  # the script has run
         last = "document.querySelector('#models tbody tr:last-child')"
         assert tab.evaluate(f"{last}.checkVisibility({{contentVisibilityAuto: true}})") is True
         assert tab.evaluate("[...document.querySelectorAll('#models, #models *')].every("

@@ -150,6 +150,7 @@ def visible_ids(page) -> list[str]:
 def wait_for_the_catalog(page) -> None:
     """Wait until the finder has loaded the whole catalog and shows its view."""
     page.wait_for_selector("#filters:not([hidden])")
+    page.keyboard.press("Shift")  # without a view in the address, the catalog loads on first use
     page.wait_for_function("() => /^(All|Showing) /.test(document.getElementById('shown').textContent)")
 
 

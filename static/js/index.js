@@ -5,7 +5,7 @@
 // site, and works over all of them; costs are worked out by cost.js.
 // Start-up changes nothing the page has drawn: the pick boxes, the "no match" note and the
 // "more" button are served (hidden until scripts run), and the catalog loads at once only
-// when the address asks for a view; otherwise when the browser is idle or on first use.
+// when the address asks for a view; otherwise on first use, or as the table's end comes near.
 "use strict";
 (() => {
   const table = document.getElementById("models");
@@ -620,13 +620,22 @@
   const initial = parse(location.search);
   writeForm(initial);
   showColumns(initial.cols);
-  // The served rows are the default view: the catalog can wait for an idle moment or the
-  // first use of the finder; a view in the address needs it now.
+  // The served rows are the default view: the catalog waits for the reader to use the page
+  // or to near the table's end (where "Show more" is then offered); a view in the address
+  // needs it now. Loading it while the page is read costs a phone a noticeable pause.
   if (serialize(initial)) show(initial);
   else {
     current = initial;
     document.documentElement.classList.remove("view");
-    form.addEventListener("focusin", loadAll, { once: true });
-    (window.requestIdleCallback || setTimeout)(() => show(current));
+    const WAKE = ["keydown", "pointerdown", "focusin"];
+    const near = window.IntersectionObserver &&
+      new IntersectionObserver((seen) => seen.some((e) => e.isIntersecting) && wake(), { rootMargin: "400px" });
+    const wake = () => {
+      near?.disconnect();
+      WAKE.forEach((type) => removeEventListener(type, wake, true));
+      if (!partial) show(current);
+    };
+    WAKE.forEach((type) => addEventListener(type, wake, { capture: true, passive: true }));
+    if (near && served.length) near.observe(served[served.length - 1]);
   }
 })();
