@@ -18,8 +18,7 @@
   const LISTS = ["in", "out", "cap", "noq", "cols"];
   const FIELDS = ["q", "in", "out", "cap", "param", "maxin", "maxoutprice", "ctx", "minout", "author", "tok", "after",
     "free", "paid", "novar", "norouter", "multi", "upt", "noq", "mix", "sort", "cols"];
-  const FILTERS = ["param", "maxin", "maxoutprice", "ctx", "minout", "author", "tok", "after", "free", "paid", "novar",
-    "norouter", "multi", "upt"]; // besides the lists: each counts once in "Filters (N)"
+  const FILTERS = FIELDS.filter((f) => !["q", "mix", "sort", "cols"].includes(f)); // counted in "Filters (N)"
   const DEFAULT_SORT = "-added";
   const SCORES = ["intelligence", "coding", "agentic"];
   // Sorted highest first unless reversed: the scores, and "value" (intelligence per dollar).
@@ -484,8 +483,7 @@
       if (order) th.setAttribute("aria-sort", order);
       else th.removeAttribute("aria-sort");
     }
-    const active = state.in.length + state.out.length + state.cap.length + state.noq.length +
-      FILTERS.filter((f) => state[f]).length;
+    const active = FILTERS.reduce((n, f) => n + (Array.isArray(state[f]) ? state[f].length : state[f] ? 1 : 0), 0);
     const label = active ? `Filters (${active})` : "Filters";
     if (toggle.textContent !== label) toggle.textContent = label;
     const count = found.length;
