@@ -102,10 +102,12 @@ def build(catalog_path: Path, out: Path, settings: BuildSettings, data_dir: Path
     large = len(text) // 1500 >= pool.LARGE
     workers = pool.Workers(count) if count and large else None  # started from a fork server now
     try:
-        catalog = load_catalog(text, str(catalog_path), workers.elsewhere if workers else None)
-        del text  # tens of megabytes at tens of thousands of models: not kept while rendering
+        # The endpoints first, so that their text (140 MB at 40,000 models) is let go before
+        # the catalog's records are parsed.
         past, served = parse_history(data_dir, data), parse_endpoints(data_dir, data)
-        data = replace(data, endpoints=None)  # 140 MB at 40,000 models: not kept while rendering
+        data = replace(data, endpoints=None)
+        catalog = load_catalog(text, str(catalog_path))
+        del text  # tens of megabytes at tens of thousands of models: not kept while rendering
         count = pool.worker_count(len(catalog.models), jobs)
         if workers is not None and (not count or len(catalog.models) < pool.LARGE):
             workers.close()

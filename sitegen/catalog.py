@@ -12,8 +12,7 @@ from __future__ import annotations
 
 import json
 import re
-from itertools import chain
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable
 
 from sitegen.errors import CatalogError
 from sitegen.model import Catalog, Model, sort_key
@@ -47,7 +46,7 @@ def decode(text: str | bytes, source: str = "catalog") -> Any:
 
 def parse_payload(payload: Any, source: str = "catalog", clean: bool = True) -> Catalog:
     """A decoded response as a Catalog, leaving ``payload`` as it was; a CatalogError naming
-    ``source`` when the response as a whole is unusable. ``clean``: see ``parse_each``."""
+    ``source`` when the response as a whole is unusable. ``clean``: see ``parse_records``."""
     try:
         return parse_records(_records(payload), clean)
     except CatalogError as exc:
@@ -79,37 +78,26 @@ def _records(payload: Any) -> list[Any]:
 
 
 def parse_records(records: Iterable[Any], clean: bool = True) -> Catalog:
-    return collect([list(parse_each(records, clean))])
-
-
-def parse_each(records: Iterable[Any], clean: bool = True, start: int = 0) -> Iterator[Model | str]:
-    """Each record as a Model, or as the warning saying why it cannot be one (a record
-    without an id is named by its place, counted from ``start``). ``clean`` replaces lone
-    surrogates (which no page or feed can carry) first, in a copy; leave it off only for
-    records a reader that refuses them decoded."""
-    for place, record in enumerate(records, start):
-        try:
-            yield parse_model(_without_lone_surrogates(record) if clean else record)
-        except (RecursionError, ValueError, TypeError) as exc:
-            has_id = isinstance(record, dict) and isinstance(record.get("id"), str)
-            label = f"{record['id'][:80]!r}" if has_id else f"#{place}"
-            yield f"skipped model {label}: {'it is nested too deeply' if isinstance(exc, RecursionError) else exc}"
-
-
-def collect(parts: Iterable[list[Model | str]]) -> Catalog:
-    """The catalog of ``parse_each``'s results: a duplicate id keeps its first record, and
-    the warnings are kept in the records' order."""
+    """The catalog of ``records``: each made a Model, or a warning saying why it cannot be one
+    (a record without an id is named by its place); a duplicate id keeps its first record.
+    ``clean`` replaces lone surrogates (which no page or feed can carry) first, in a copy;
+    leave it off only for records a reader that refuses them decoded."""
     models: list[Model] = []
     warnings: list[str] = []
     seen: set[str] = set()
-    for entry in chain.from_iterable(parts):
-        if isinstance(entry, str):
-            warnings.append(entry)
-        elif entry.id in seen:
-            warnings.append(f"skipped model {entry.id[:80]!r}: duplicate id, the first record is kept")
+    for place, record in enumerate(records):
+        try:
+            model = parse_model(_without_lone_surrogates(record) if clean else record)
+        except (RecursionError, ValueError, TypeError) as exc:
+            has_id = isinstance(record, dict) and isinstance(record.get("id"), str)
+            label = f"{record['id'][:80]!r}" if has_id else f"#{place}"
+            warnings.append(f"skipped model {label}: {'it is nested too deeply' if isinstance(exc, RecursionError) else exc}")
+            continue
+        if model.id in seen:
+            warnings.append(f"skipped model {model.id[:80]!r}: duplicate id, the first record is kept")
         else:
-            seen.add(entry.id)
-            models.append(entry)
+            seen.add(model.id)
+            models.append(model)
     if not models:
         raise CatalogError("the catalog holds no usable model: " + (warnings[0] if warnings else "empty"))
     models.sort(key=sort_key)

@@ -111,35 +111,3 @@ def test_lone_surrogates_are_replaced_either_way() -> None:
     assert model.name == "x\ufffdy"
 
 
-def elsewhere(function, *args):
-    """Runs ``function(*args)`` as another process would, here, for the test."""
-    from concurrent.futures import Future
-
-    done: Future = Future()
-    done.set_result(function(*args))
-    return done
-
-
-def test_runs_parsed_elsewhere_join_the_rest_as_one_parse(monkeypatch: pytest.MonkeyPatch) -> None:
-    records = json.loads((FIXTURES / "openrouter-models-2026-08-08.json").read_bytes())["data"]
-    records[300] = {"id": 5, "name": "no id"}  # named by its place, in the part parsed elsewhere
-    records[350] = dict(records[0])  # a duplicate of a record parsed here
-    text = json.dumps({"data": records}, indent=1).encode()
-    monkeypatch.setattr(jsonload, "RUN_BYTES", 20_000)
-    got = jsonload.load(text, "x", elsewhere)
-    assert same(got, catalog.loads(text))
-    assert "skipped model #300: record has no string id" in got.warnings
-
-
-def test_a_failure_elsewhere_parses_those_runs_here(monkeypatch: pytest.MonkeyPatch) -> None:
-    text = (FIXTURES / "openrouter-models-2026-08-08.json").read_bytes()
-    monkeypatch.setattr(jsonload, "RUN_BYTES", 20_000)
-
-    def failing(function, *args):
-        from concurrent.futures import Future
-
-        broken: Future = Future()
-        broken.set_exception(RuntimeError("the worker died"))
-        return broken
-
-    assert same(jsonload.load(text, "x", failing), catalog.loads(text))

@@ -10,27 +10,21 @@ This path is taken only where it gives exactly the ``Catalog`` ``catalog.loads``
 (tests hold the two equal): the data list first in the object, any keys after it; no integer
 too long for 64 bits (orjson reads those as floats); a text orjson reads at all (it refuses
 lone surrogates, NaN, Infinity and deep nesting). Anything else, a fault included, goes to
-``catalog.loads``, which reads and reports it. With another process at hand (``elsewhere``),
-it parses the last runs (``ELSEWHERE`` of the text) meanwhile and sends its models back.
+``catalog.loads``, which reads and reports it.
 """
 
 from __future__ import annotations
 
 import gc
 import re
-from concurrent.futures import Future
 from typing import Any, Callable, Iterable, Iterator
 
 from sitegen import jsoncodec
-from sitegen.catalog import collect, loads, parse_each
+from sitegen.catalog import loads, parse_records
 from sitegen.errors import CatalogError
 from sitegen.model import Catalog, Model
 
 RUN_BYTES = 1 << 22
-ELSEWHERE = 0.4  # of the text parsed in another process: it also sends its models back
-# Runs ``function(*args)`` in another process.
-Elsewhere = Callable[..., "Future[Any]"]
-_PLACED = re.compile(r"skipped model #\d")  # a warning naming a record by its place
 LOOK_BACK = 1 << 16  # bytes from the end where the data list may end, before other keys
 # Digits to "0", what may come before a number (":", ",", "[", "-", whitespace) to " ",
 # anything else to "x": " " and 19 digits may be an integer orjson would not read exactly
@@ -42,7 +36,7 @@ _FIRST_KEY = re.compile(rb'\{[ \t\n\r]*("(?:[^"\\]|\\.){1,200}")[ \t\n\r]*:')
 _PLAIN_END = re.compile(rb"[ \t\n\r]*\][ \t\n\r]*\}[ \t\n\r]*\Z")
 
 
-def load(text: bytes, source: str = "catalog", elsewhere: Elsewhere | None = None) -> Catalog:
+def load(text: bytes, source: str = "catalog") -> Catalog:
     """The catalog of ``text``, as ``catalog.loads`` gives it.
 
     Parsing makes hundreds of thousands of objects and no reference cycle: the cycle
@@ -52,55 +46,21 @@ def load(text: bytes, source: str = "catalog", elsewhere: Elsewhere | None = Non
     enabled = gc.isenabled()
     gc.disable()
     try:
-        return _load(text, source, elsewhere)
+        return _load(text, source)
     finally:
         if enabled:
             gc.enable()
         gc.freeze()
 
 
-def _load(text: bytes, source: str, elsewhere: Elsewhere | None) -> Catalog:
+def _load(text: bytes, source: str) -> Catalog:
     runs = _runs(text) if not _long_integers(text) else None
     if runs is not None:
-        theirs = [text[start:end] for start, end in _last(runs, ELSEWHERE * len(text))] if elsewhere else []
-        del runs[len(runs) - len(theirs):]
-        pending = elsewhere(parse_runs, theirs) if elsewhere and theirs else None
         try:
-            mine = list(parse_each(_decoded(text[start:end] for start, end in runs), clean=False))
-            if pending is not None:
-                try:
-                    part = pending.result()
-                except Exception:  # the other process failed: its runs are parsed here
-                    part = None
-                if part is None or any(isinstance(e, str) and _PLACED.match(e) for e in part):
-                    part = parse_runs(theirs, start=len(mine))  # to name its records by their places
-                if part is None:
-                    return loads(text, source)
-                mine += part
-            return collect([mine])
+            return parse_records(_decoded(text[start:end] for start, end in runs), clean=False)
         except (jsoncodec.DecodeError, CatalogError):
             pass
     return loads(text, source)
-
-
-def parse_runs(runs: list[bytes], start: int = 0) -> list[Model | str] | None:
-    """``parse_each`` of the records of consecutive runs; None if one does not decode."""
-    try:
-        return list(parse_each(_decoded(runs), clean=False, start=start))
-    except jsoncodec.DecodeError:
-        return None
-
-
-def _last(runs: list[tuple[int, int]], size: float) -> list[tuple[int, int]]:
-    """The last of ``runs`` (never the first), together no longer than ``size`` bytes."""
-    count, total = 0, 0
-    for start, end in reversed(runs[1:]):
-        total += end - start
-        if total > size:
-            break
-        count += 1
-    return runs[len(runs) - count:]
-
 
 
 def _long_integers(text: bytes) -> bool:

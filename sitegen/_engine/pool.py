@@ -23,7 +23,7 @@ import os
 import signal
 from concurrent.futures import Future
 from datetime import datetime
-from typing import Any, Callable, Iterator, Protocol, Sequence, TypeVar
+from typing import Callable, Iterator, Protocol, Sequence
 
 from sitegen import columns
 from sitegen._engine.staging import StagedFiles, Staging, digest
@@ -35,7 +35,6 @@ from sitegen.writer import Site
 # From SMALL models on, other processes render pages beside the build's own, one a core; from
 # LARGE on, they are started from a fork server (bench/DECISIONS.md has the figures).
 SMALL, LARGE = 100, 1000
-Result = TypeVar("Result")
 
 
 class Contribution(Protocol):
@@ -102,17 +101,6 @@ class Workers:
         self.executor = ProcessPoolExecutor(count, mp_context=self.context, initializer=_quiet)
         self.executor.submit(int)  # starts the processes now, not at the first share
         self.handed: list[SharedEntries] = []
-
-    def elsewhere(self, function: Callable[..., Result], *args: Any) -> Future[Result]:
-        """``function(*args)`` run in a process of its own that ends once it has answered, not
-        by a worker: what a worker parses of the catalog would stay in its memory (freed, but
-        not given back) for the whole build."""
-        from concurrent.futures import ProcessPoolExecutor
-
-        once = ProcessPoolExecutor(1, mp_context=self.context, initializer=_quiet)
-        task = once.submit(function, *args)
-        once.shutdown(wait=False)  # the process ends when the task is done
-        return task
 
     def finish(self) -> None:
         """Wait until every page handed out is written."""
