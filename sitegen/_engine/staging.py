@@ -66,7 +66,7 @@ class Staging:
     def write(self, rel: str, content: bytes) -> None:
         """Put ``content`` at ``rel``, linked from the old site when it holds the same bytes."""
         target = self._folder_for(rel)
-        if self._previous is not None and self._same(self._previous + rel, content):
+        if self._previous is not None and self._same(self._previous + rel, len(content), (content,)):
             try:
                 os.link(self._previous + rel, target, follow_symlinks=False)
                 return
@@ -90,7 +90,8 @@ class Staging:
             for part in parts:
                 hashed.update(part)
                 handle.write(part)
-        if self._previous is not None and self._same(self._previous + rel, Path(target).read_bytes()):
+            size = handle.tell()
+        if self._previous is not None and self._same(self._previous + rel, size, _pieces(target)):
             os.link(self._previous + rel, target + ".same", follow_symlinks=False)
             os.replace(target + ".same", target)
         return hashed.hexdigest()[:32]
@@ -105,16 +106,18 @@ class Staging:
             self._made.add(folder)
         return self._root + rel
 
-    def _same(self, old: str, content: bytes) -> bool:
-        """Whether ``old`` is a plain file holding ``content``, with the mode a new file gets."""
+    def _same(self, old: str, size: int, content: Iterable[bytes]) -> bool:
+        """Whether ``old`` is a plain file of ``size`` bytes holding the concatenated
+        ``content``, with the mode a new file gets."""
         try:
             fd = os.open(old, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)  # no hang on a FIFO
         except OSError:
             return False
         with open(fd, "rb") as handle:
             info = os.fstat(fd)
-            return (stat.S_ISREG(info.st_mode) and info.st_size == len(content)
-                    and stat.S_IMODE(info.st_mode) == self.mode and handle.read() == content)
+            if not (stat.S_ISREG(info.st_mode) and info.st_size == size and stat.S_IMODE(info.st_mode) == self.mode):
+                return False
+            return all(handle.read(len(piece)) == piece for piece in content)
 
     def publish(self) -> None:
         """Make the staged folder the site, in one step, and remove the old one."""
@@ -131,6 +134,13 @@ class Staging:
             os.close(self._lock)
             self._lock = None
         remove(str(self.root))
+
+
+def _pieces(path: str, size: int = 1 << 20) -> Iterator[bytes]:
+    """The bytes of the file ``path``, a megabyte at a time."""
+    with open(path, "rb") as handle:
+        while piece := handle.read(size):
+            yield piece
 
 
 class StagedFiles(SiteFiles):
