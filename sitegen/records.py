@@ -169,12 +169,18 @@ def _arena(value: Any) -> tuple[ArenaResult, ...]:
     results: dict[tuple[str, str], ArenaResult] = {}
     for item in value[:MAX_LIST] if isinstance(value, list) else ():
         entry = _object(item)
-        arena, category = _opt_str(entry.get("arena"), 60), _opt_str(entry.get("category"), 60)
+        arena, category = _name(entry.get("arena")), _name(entry.get("category"))
         elo, rank = _number(entry.get("elo"), 1, MAX_ELO), _number(entry.get("rank"), 1, MAX_RANK)
         if arena and category and elo is not None and rank is not None and rank == int(rank):
             results.setdefault((arena, category), ArenaResult(
                 arena, category, elo, _number(entry.get("win_rate"), 0, 100), int(rank)))
     return tuple(results.values())
+
+
+def _name(value: Any) -> str | None:
+    """A leaderboard's or category's name: a few names recur in every record, held once each."""
+    text = _opt_str(value, 60)
+    return sys.intern(text) if text else None
 
 
 def _prices(raw: Any, where: str) -> dict[str, Decimal]:
