@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Any, Iterator, NamedTuple, Protocol, Sequence
+from typing import Any, Iterator, Mapping, NamedTuple, Protocol, Sequence
 
 from sitegen import formats, workload
 from sitegen.offers import UNSTATED, Offer, cheapest_input, provider_count
@@ -171,7 +171,7 @@ def finder_row(m: Model, values: dict[str, tuple[Any, str]], words: str) -> list
     return row + [values[key][0] for key in FILTERS]
 
 
-def table_rows(rows: dict[str, RowParts], models: list[Model], root: str, show_author: bool = True,
+def table_rows(rows: Mapping[str, RowParts], models: list[Model], root: str, show_author: bool = True,
                words: bool = False, pick: bool = False) -> str:
     """Table rows of ``models`` for a page ``root`` away from the site's root. With ``words``,
     each carries its search words; with ``pick``, each starts with a box to pick the model
@@ -231,7 +231,7 @@ class Entries(Protocol):
     """The entries of the catalog's models, in catalog order."""
 
     @property
-    def rows(self) -> dict[str, RowParts]:
+    def rows(self) -> Mapping[str, RowParts]:
         """Model id -> its table row."""
         ...
 

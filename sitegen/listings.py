@@ -12,7 +12,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from dataclasses import asdict
-from typing import Any, Iterable, Iterator
+from typing import Any, Iterable, Iterator, Mapping
 
 from sitegen import jsoncodec
 from sitegen.model import CAPABILITIES, Model
@@ -125,7 +125,7 @@ def _modalities(groups: Iterable[Iterable[str]]) -> list[str]:
     return [name for name, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
 
 
-def all_pages(site: Site, r: Renderer, models: list[Model], rows: dict[str, RowParts], index_rows: int,
+def all_pages(site: Site, r: Renderer, models: list[Model], rows: Mapping[str, RowParts], index_rows: int,
               list_rows: int) -> list[str]:
     """Every model in pages of ``list_rows``, newest first, when the index cannot hold them
     all; returns the pages' paths (none when it can)."""
@@ -161,7 +161,7 @@ def _stats(models: list[Model]) -> dict[str, int]:
     }
 
 
-def author_pages(site: Site, r: Renderer, models: list[Model], rows: dict[str, RowParts],
+def author_pages(site: Site, r: Renderer, models: list[Model], rows: Mapping[str, RowParts],
                  names: dict[str, str]) -> None:
     groups = by_author(models)
     for author, items in groups.items():

@@ -56,7 +56,7 @@ def test_shares_rendered_by_the_workers_or_the_build_give_the_pages_and_entries_
                 assert 1 < len(entries.pending) <= 2 * pool.SHARES_PER_WORKER
             texts[jobs] = {kind: "".join(entries.texts(kind)) if kind == "csv" else ",".join(entries.texts(kind))
                            for kind in KINDS}
-            rows[jobs] = entries.rows
+            rows[jobs] = dict(entries.rows)  # read before the scratch folder goes
         finally:
             if workers:
                 workers.close()

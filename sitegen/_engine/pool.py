@@ -21,9 +21,10 @@ from __future__ import annotations
 
 import os
 import signal
+import struct
 from concurrent.futures import Future
 from datetime import datetime
-from typing import Callable, Iterator, Protocol, Sequence
+from typing import Callable, Iterator, Mapping, Protocol, Sequence
 
 from sitegen import columns
 from sitegen._engine.staging import StagedFiles, Staging, digest
@@ -53,11 +54,13 @@ class Contribution(Protocol):
 
 
 Contribute = Callable[[PageInput, Renderer], Contribution]
-# What the build records of each model a share made: its id, the path and digest of its page
-# and of each file beside it, its table row.
-Made = tuple[str, list[tuple[str, str]], columns.RowParts]
+# What the build records of each model a share made: the path and digest of its page and of
+# each file beside it, and where its table row lies in the share's rows file (``_WHERE``).
+Made = tuple[list[tuple[str, str]], bytes]
+# A row's place: its share, its first byte and the length in UTF-8 of each of its four parts.
+_WHERE = struct.Struct("<6I")
 # Smaller shares even out the load (the last ones end sooner) and the memory a worker holds.
-SHARES_PER_WORKER = 16
+SHARES_PER_WORKER = 32
 
 
 def cores() -> int:
@@ -103,12 +106,16 @@ class Workers:
         self.handed: list[SharedEntries] = []
 
     def finish(self) -> None:
-        """Wait until every page handed out is written."""
+        """Wait until every page handed out is written, and let the workers go: nothing
+        more is handed out once the entries are needed."""
         for entries in self.handed:
-            entries.wait()
+            entries.collect()
+        self.executor.shutdown(wait=True)
 
     def close(self) -> None:
         self.executor.shutdown(wait=True, cancel_futures=True)
+        for entries in self.handed:
+            entries.close()
 
     def model_pages(self, site: Site, items: Sequence[PageInput], r: Renderer, make: Contribute) -> SharedEntries:
         """The pages of ``items``, rendered in shares by the workers and this process."""
@@ -119,7 +126,7 @@ class Workers:
                 site.claim(item.model.path + name)
         size = max(1, -(-len(items) // (self.count * SHARES_PER_WORKER)))
         shares = [items[start:start + size] for start in range(0, len(items), size)]
-        entries = SharedEntries(site, len(self.handed), len(shares), r, make)
+        entries = SharedEntries(self, site, len(self.handed), len(shares), r, make)
         for number, share in enumerate(shares):
             task = self.executor.submit(_share, make, site.staging, entries.folder, number, share, r.base_url,
                                         r.built_at)
@@ -129,39 +136,78 @@ class Workers:
 
 
 class SharedEntries:
-    """``columns.Entries`` of shares rendered elsewhere, complete once ``wait`` returns:
-    the rows as sent back, the other entries read from the scratch folder."""
+    """``columns.Entries`` of shares rendered elsewhere, complete once ``wait`` returns: the
+    rows and the other entries read from the scratch folder, so that tens of thousands of
+    rows are not held by the build."""
 
-    def __init__(self, site: StagedFiles, batch: int, shares: int, r: Renderer, make: Contribute) -> None:
-        self.site, self.shares, self.renderer, self.make = site, shares, r, make
+    def __init__(self, workers: Workers, site: StagedFiles, batch: int, shares: int, r: Renderer,
+                 make: Contribute) -> None:
+        self.workers, self.site, self.shares, self.renderer, self.make = workers, site, shares, r, make
         self.folder = os.path.join(site.staging.scratch(), str(batch))
         os.mkdir(self.folder)
         self.pending: list[tuple[int, Sequence[PageInput], Future[list[Made]]]] = []
-        self._rows: dict[str, columns.RowParts] = {}
+        self._rows = SpooledRows(self.folder)
 
     @property
-    def rows(self) -> dict[str, columns.RowParts]:
+    def rows(self) -> Mapping[str, columns.RowParts]:
         self.wait()
         return self._rows
 
     def wait(self) -> None:
-        """Render here the shares no worker has started, then collect every share's rows."""
+        self.workers.finish()
+
+    def collect(self) -> None:
+        """Render here the shares no worker has started, then record what every share made."""
         pending, self.pending = self.pending, []
         for number, share, task in reversed(pending):
             if task.cancel():
                 task = Future()
                 task.set_result(_render(self.make, self.site.staging, self.folder, number, share, self.renderer))
             pending[number] = (number, share, task)
-        for _, _, task in pending:
-            for model_id, files, row in task.result():
-                self._rows[model_id] = row
+        for _, share, task in pending:
+            for item, (files, where) in zip(share, task.result()):
+                self._rows.where[item.model.id] = where
                 self.site.written.update(files)
+
+    def close(self) -> None:
+        self._rows.close()
 
     def texts(self, kind: str) -> Iterator[str]:
         self.wait()
         for number in range(self.shares):
             with open(_file(self.folder, number, kind), encoding="utf-8") as handle:
                 yield handle.read()
+
+
+class SpooledRows(Mapping[str, columns.RowParts]):
+    """The table rows of a batch by model id, each read from its share's rows file when asked for."""
+
+    def __init__(self, folder: str) -> None:
+        self.folder = folder
+        self.where: dict[str, bytes] = {}  # model id -> ``_WHERE``
+        self.files: dict[int, int] = {}  # share -> its rows file, open
+
+    def __getitem__(self, model_id: str) -> columns.RowParts:
+        number, start, *sizes = _WHERE.unpack(self.where[model_id])
+        if number not in self.files:
+            self.files[number] = os.open(_file(self.folder, number, "rows"), os.O_RDONLY)
+        data = os.pread(self.files[number], sum(sizes), start)
+        parts, at = [], 0
+        for size in sizes:
+            parts.append(data[at:at + size].decode("utf-8"))
+            at += size
+        return columns.RowParts(*parts)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.where)
+
+    def __len__(self) -> int:
+        return len(self.where)
+
+    def close(self) -> None:
+        for handle in self.files.values():
+            os.close(handle)
+        self.files.clear()
 
 
 def _file(folder: str, number: int, kind: str) -> str:
@@ -179,19 +225,23 @@ def _render(make: Contribute, stage: Staging, folder: str, number: int, share: S
     """Write the pages of ``share`` into the staging folder and its entries into the scratch
     folder; return what the build records of each model."""
     texts: dict[str, list[str]] = {kind: [] for kind in KINDS}
-    rows = []
-    for item in share:
-        if _stopping:
-            raise KeyboardInterrupt
-        made = make(item, r)
-        files = {made.path + "index.html": made.page.encode("utf-8")}
-        files.update((made.path + name, made.beside[name]) for name in beside(item))  # as claimed
-        for path, data in files.items():
-            stage.write(path, data)
-        rows.append((item.model.id, [(path, digest(data)) for path, data in files.items()], made.row))
-        for kind in KINDS:
-            texts[kind].append(made.texts[kind])
-    for kind, parts in texts.items():
+    made_here: list[Made] = []
+    with open(_file(folder, number, "rows"), "wb") as rows:
+        for item in share:
+            if _stopping:
+                raise KeyboardInterrupt
+            made = make(item, r)
+            files = {made.path + "index.html": made.page.encode("utf-8")}
+            files.update((made.path + name, made.beside[name]) for name in beside(item))  # as claimed
+            for path, data in files.items():
+                stage.write(path, data)
+            parts = [part.encode("utf-8") for part in made.row]
+            made_here.append(([(path, digest(data)) for path, data in files.items()],
+                              _WHERE.pack(number, rows.tell(), *map(len, parts))))
+            rows.write(b"".join(parts))
+            for kind in KINDS:
+                texts[kind].append(made.texts[kind])
+    for kind, entries in texts.items():
         with open(_file(folder, number, kind), "w", encoding="utf-8") as handle:
-            handle.write(("" if kind == "csv" else ",").join(parts))
-    return rows
+            handle.write(("" if kind == "csv" else ",").join(entries))
+    return made_here
