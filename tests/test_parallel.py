@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from conftest import build_site, run_cli
 
 
@@ -57,6 +59,9 @@ def test_shares_rendered_by_the_workers_or_the_build_give_the_pages_and_entries_
             texts[jobs] = {kind: "".join(entries.texts(kind)) if kind == "csv" else ",".join(entries.texts(kind))
                            for kind in KINDS}
             rows[jobs] = dict(entries.rows)  # read before the scratch folder goes
+            if workers:  # let go once the entries are needed: no share can be handed out any more
+                with pytest.raises(RuntimeError):
+                    workers.executor.submit(int)
         finally:
             if workers:
                 workers.close()
