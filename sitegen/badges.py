@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+from functools import cached_property
 
 from sitegen import feeds, formats
 from sitegen.model import Model
@@ -51,7 +52,7 @@ class Badge:
     title: str  # the whole of it in words, for those who cannot see it
     fill: str
 
-    @property
+    @cached_property  # read by the page several times, and by the SVG
     def widths(self) -> tuple[int, int]:
         """The width of the name's box and of the facts' box, in whole pixels."""
         return (round(text_width(self.name)) + 2 * PAD, round(text_width(self.facts)) + 2 * PAD)

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from sitegen import jsoncodec
@@ -78,12 +79,7 @@ class Model:
         """The description (Markdown), cut at ``MAX_DESCRIPTION`` characters. Read from the
         record's text each time: at tens of thousands of models, a second copy of every
         description would be a fifth of the memory the models take."""
-        try:
-            record = jsoncodec.loads(self.raw_text)
-        except jsoncodec.DecodeError:  # nested deeper than orjson reads
-            record = json.loads(self.raw_text)
-        value = record.get("description")
-        return value[:MAX_DESCRIPTION] if isinstance(value, str) else ""
+        return _description(self.raw_text)
 
     @property
     def raw(self) -> dict[str, Any]:
@@ -162,6 +158,16 @@ class Catalog:
 
     def by_id(self) -> dict[str, Model]:
         return {m.id: m for m in self.models}
+
+
+@lru_cache(maxsize=8)  # a page, its feed and its entries read the same model's, one after another
+def _description(raw_text: str) -> str:
+    try:
+        record = jsoncodec.loads(raw_text)
+    except jsoncodec.DecodeError:  # nested deeper than orjson reads
+        record = json.loads(raw_text)
+    value = record.get("description")
+    return value[:MAX_DESCRIPTION] if isinstance(value, str) else ""
 
 
 def sort_key(model: Model) -> tuple[int, str]:
