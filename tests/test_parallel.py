@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -72,3 +73,37 @@ def test_shares_rendered_by_the_workers_or_the_build_give_the_pages_and_entries_
     assert staged[2] == staged[1]
     assert texts[2] == texts[1]
     assert rows[2] == rows[1] and list(rows[1]) == [m.id for m in models]
+
+
+def test_rows_read_in_any_order_with_few_files_open(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A table asks for rows in its own order (an author's models lie in every share); with
+    fewer rows files open at once than there are shares, each row is still its model's."""
+    from conftest import LATEST
+    from sitegen._engine import pool
+    from sitegen._engine.staging import StagedFiles, Staging
+    from sitegen.catalog import loads
+    from sitegen.config import build_clock
+    from sitegen.model_page import inputs
+    from sitegen.render import Renderer
+    from sitegen.site import contribute, one_by_one
+
+    monkeypatch.setattr(pool, "OPEN_FILES", 2)
+    models = loads(LATEST.read_bytes()).models
+    items = inputs(models, None)
+    renderer = Renderer("https://example.org/", build_clock(0))
+    staging = Staging(tmp_path / "out")
+    workers = pool.Workers(2)
+    try:
+        entries = workers.model_pages(StagedFiles(staging), items, renderer, contribute)
+        shuffled = sorted(models, key=lambda m: (m.author, m.id[::-1]))
+        rows = entries.rows  # every share made, the workers let go
+        before = len(os.listdir("/proc/self/fd"))
+        spooled = [rows[m.id] for m in shuffled]
+        assert entries.shares > 2 and len(os.listdir("/proc/self/fd")) <= before + 2
+    finally:
+        workers.close()
+        staging.discard()
+    alone = Staging(tmp_path / "alone")
+    held = one_by_one(StagedFiles(alone), items, renderer, contribute).rows
+    alone.discard()
+    assert spooled == [held[m.id] for m in shuffled]

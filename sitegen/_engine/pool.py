@@ -59,6 +59,7 @@ Contribute = Callable[[PageInput, Renderer], Contribution]
 Made = tuple[list[tuple[str, str]], bytes]
 # A row's place: its share, its first byte and the length in UTF-8 of each of its four parts.
 _WHERE = struct.Struct("<6I")
+OPEN_FILES = 64  # rows files a batch keeps open, well within any limit on open files
 # Smaller shares even out the load (the last ones end sooner) and the memory a worker holds.
 SHARES_PER_WORKER = 32
 
@@ -185,11 +186,13 @@ class SpooledRows(Mapping[str, columns.RowParts]):
     def __init__(self, folder: str) -> None:
         self.folder = folder
         self.where: dict[str, bytes] = {}  # model id -> ``_WHERE``
-        self.files: dict[int, int] = {}  # share -> its rows file, open
+        self.files: dict[int, int] = {}  # share -> its rows file, open (at most ``OPEN_FILES``)
 
     def __getitem__(self, model_id: str) -> columns.RowParts:
         number, start, *sizes = _WHERE.unpack(self.where[model_id])
         if number not in self.files:
+            if len(self.files) >= OPEN_FILES:  # many cores make many shares: the oldest is closed
+                os.close(self.files.pop(next(iter(self.files))))
             self.files[number] = os.open(_file(self.folder, number, "rows"), os.O_RDONLY)
         data = os.pread(self.files[number], sum(sizes), start)
         parts, at = [], 0
