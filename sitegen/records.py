@@ -177,8 +177,7 @@ def _arena(value: Any) -> tuple[ArenaResult, ...]:
     return tuple(results.values())
 
 
-def _name(value: Any) -> str | None:
-    """A leaderboard's or category's name: a few names recur in every record, held once each."""
+def _name(value: Any) -> str | None:  # of a leaderboard or category: a few recur in every record, held once
     text = _opt_str(value, 60)
     return sys.intern(text) if text else None
 
