@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterable, Iterator
 from sitegen import jsoncodec
 from sitegen.catalog import loads, parse_records
 from sitegen.errors import CatalogError
-from sitegen.model import Catalog, Model
+from sitegen.model import Catalog
 
 RUN_BYTES = 1 << 22
 LOOK_BACK = 1 << 16  # bytes from the end where the data list may end, before other keys

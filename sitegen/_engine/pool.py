@@ -7,8 +7,9 @@ build's scratch folder, and sends back only the digests of its files and where e
 lies, so neither the pages nor the entries of tens of thousands of models are ever held by
 one process. Meanwhile the build renders the rest of the site; when it needs the entries,
 it renders itself every share no worker has started yet (cancelling it in the pool), so
-neither core idles while the other works through the queue, and then lets the workers go. Each page is made by the same code from the same ``PageInput``, so the
-output is byte for byte that of a build in one process.
+neither core idles while the other works through the queue, and then lets the workers go.
+Each page is made by the same code from the same ``PageInput``, so the output is byte for
+byte that of a build in one process.
 
 A large catalog's workers are forked from a server process that has only imported sitegen,
 started before the catalog is parsed: a process forked from the build would inherit the
