@@ -4,6 +4,7 @@ is always byte for byte a cold build's, whatever state the cache is in."""
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -65,13 +66,48 @@ def test_a_changed_price_rewrites_only_the_files_it_changes(cached, tmp_path: Pa
     assert len(changed) < len(after) // 10, sorted(changed)
 
 
-def test_an_output_file_edited_since_the_last_build_is_rendered_again(cached, cold) -> None:
-    out, cache = cached
-    page = out / "models" / "anthropic" / "claude-opus-5_batch" / "index.html"
-    page.write_text("defaced", encoding="utf-8")
+PAGE = "models/anthropic/claude-opus-5_batch/index.html"
+
+
+def deface(out: Path) -> None:
+    (out / PAGE).write_text("defaced", encoding="utf-8")
+
+
+def add_a_stray_file(out: Path) -> None:
     (out / "stray.txt").write_text("not ours", encoding="utf-8")
+
+
+def add_an_empty_folder(out: Path) -> None:
+    (out / "models" / "stray").mkdir()
+
+
+def remove_a_page(out: Path) -> None:
+    (out / PAGE).unlink()
+
+
+def link_a_page_to_its_copy(out: Path) -> None:
+    copy = out.parent / "copy.html"
+    (out / PAGE).rename(copy)
+    (out / PAGE).symlink_to(copy)
+
+
+def change_a_page_mode(out: Path) -> None:
+    (out / PAGE).chmod(0o600)
+
+
+def put_a_pipe_in_place_of_a_page(out: Path) -> None:
+    (out / PAGE).unlink()
+    os.mkfifo(out / PAGE)
+
+
+@pytest.mark.parametrize("alter", [deface, add_a_stray_file, add_an_empty_folder, remove_a_page,
+                                   link_a_page_to_its_copy, change_a_page_mode, put_a_pipe_in_place_of_a_page])
+def test_an_output_folder_altered_since_the_last_build_is_built_again(cached, cold, alter) -> None:
+    out, cache = cached
+    alter(out)
     assert "nothing changed" not in build(LATEST, out, "--cache", str(cache))
     assert contents(snapshot(out)) == cold
+    assert "nothing changed" in build(LATEST, out, "--cache", str(cache))
 
 
 def corrupt_truncated(path: Path) -> None:
