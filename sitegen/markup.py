@@ -46,12 +46,9 @@ _MARKDOWN_SIGNS = re.compile(r"[\\`*_\[\]!]")
 # variants (next to each other in the catalog) share one: a small cache renders each once.
 @lru_cache(maxsize=512)
 def description_html(text: str) -> str:
-    """Render a Markdown description to sanitized HTML.
-
-    Raw HTML in the source is escaped first, so literal text such as ``<think>`` shows as
-    text; Markdown then adds structure, and nh3 keeps only a small allow-list of tags with
-    http(s)/mailto links.
-    """
+    """Render a Markdown description to sanitized HTML: raw HTML in the source is escaped
+    first, so literal text such as ``<think>`` shows as text; Markdown then adds structure,
+    and nh3 keeps only a small allow-list of tags with http(s)/mailto links."""
     if not text.strip():
         return ""
     text = text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate cannot be written out
@@ -94,6 +91,7 @@ _INLINE = re.compile(
     r"|(?<!`)`(?P<code>[^\s`](?:[^`\n]*[^\s`])?)`(?!`)"
 )
 _BLOCKS, _ITEM = re.compile(r"\n{2,}"), re.compile(r"(?:[-*+]|(?P<number>[0-9]+\.)) (?=\S)")
+_SNAKE = re.compile(r"_(?<=[A-Za-z0-9]_)(?=[A-Za-z0-9])")  # as in snake_case: no emphasis starts there
 
 
 def simple_html(text: str) -> str | None:
@@ -122,7 +120,7 @@ def simple_html(text: str) -> str | None:
 def _inline(text: str) -> str | None:
     """``text`` (lines of one paragraph or item) in HTML, or None if it holds Markdown beyond
     ``_INLINE`` or a line that does not start as ``simple_html`` requires."""
-    if _MARKDOWN_SIGNS.search(_INLINE.sub("", text)) or any(
+    if _MARKDOWN_SIGNS.search(_SNAKE.sub("", _INLINE.sub(" ", text))) or any(
             not (line[:1].isalpha() or _INLINE.match(line)) or line[-1:].isspace() or not line.isprintable()
             for line in text.split("\n")):
         return None

@@ -93,7 +93,8 @@ simple_texts = st.builds(lambda first, rest: first + "".join(rest),
 # Whole texts of paragraphs and lists, parted by one or more newlines, whose lines are made of
 # the tokens above, so that most take the simple path's blocks and the rest sit just outside it.
 words = st.lists(st.sampled_from(["word", "Word", "é"] * 12 + ["3", "*em*", "*a b*", "**b**", "`c`", "`a_b`", "[l](https://x.y)",
-                                  "[o](/a/b)", ",", ":", "&", "<x>", "1.", "-", "*", "_", "a*b*", "#", "  ", "\\"]),
+                                  "[o](/a/b)", ",", ":", "&", "<x>", "1.", "-", "*", "_", "a*b*", "#", "  ", "\\", "snake_case",
+                                  "snake_case", "a__b", "x_", "_x", "é_e", "`c`_d"]),
                  min_size=1, max_size=8).map(" ".join)
 lines = st.builds(str.__add__, st.sampled_from(["", "", "- ", "- ", "* ", "+ ", "1. ", "7. ", "-", "  "]), words)
 block_texts = st.lists(st.tuples(st.lists(lines, min_size=1, max_size=4).map("\n".join),
