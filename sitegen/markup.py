@@ -160,9 +160,13 @@ def clean_html(fragment: str) -> str:
 @lru_cache(maxsize=512)
 def plain_text(text: str, limit: int = 160) -> str:
     """A one-line plain-text summary of a Markdown description (for meta tags)."""
-    rendered = description_html(text)
-    words = " ".join(html.unescape(_TAGS.sub(" ", rendered)).split())  # runs of white space as one
+    words = _words(text)
     if len(words) <= limit:
         return words
     cut = words[: limit - 1].rsplit(" ", 1)[0]
     return cut.rstrip(" .,;:") + "…"
+
+
+@lru_cache(maxsize=8)  # a model's summaries of two lengths, one after the other
+def _words(text: str) -> str:
+    return " ".join(html.unescape(_TAGS.sub(" ", description_html(text))).split())  # runs of white space as one
