@@ -15,12 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import sitegen
-from sitegen._engine.staging import digest as file_digest, file_mode
+from sitegen._engine.staging import digest as file_digest, file_mode, open_plain
 from sitegen.config import STATIC, TEMPLATES
 from sitegen.store import atomic_write
 
@@ -127,13 +126,11 @@ def _holds(path: str, mode: int, expected: str) -> bool:
     """True if ``path`` is a plain file (not a link) of ``mode`` whose bytes have the digest
     ``expected``. (One open, stat and read: at 120,000 files, a second faster than reading
     each through ``open``.)"""
-    try:
-        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
-    except OSError:
+    found = open_plain(path, mode)
+    if found is None:
         return False
+    fd, size = found
     try:
-        info = os.fstat(fd)
-        return (stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) == mode
-                and file_digest(os.read(fd, info.st_size + 1)) == expected)
+        return file_digest(os.read(fd, size + 1)) == expected
     finally:
         os.close(fd)

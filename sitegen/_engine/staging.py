@@ -109,15 +109,14 @@ class Staging:
     def _same(self, old: str, size: int, content: Iterable[bytes]) -> bool:
         """Whether ``old`` is a plain file of ``size`` bytes holding the concatenated
         ``content``, with the mode a new file gets."""
-        try:
-            fd = os.open(old, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)  # no hang on a FIFO
-        except OSError:
+        found = open_plain(old, self.mode)
+        if found is None:
             return False
-        with open(fd, "rb") as handle:
-            info = os.fstat(fd)
-            if not (stat.S_ISREG(info.st_mode) and info.st_size == size and stat.S_IMODE(info.st_mode) == self.mode):
-                return False
-            return all(handle.read(len(piece)) == piece for piece in content)
+        fd, found_size = found
+        try:
+            return found_size == size and all(os.read(fd, len(piece)) == piece for piece in content)
+        finally:
+            os.close(fd)
 
     def publish(self) -> None:
         """Make the staged folder the site, in one step, and remove the old one."""
@@ -229,6 +228,20 @@ def remove(folder: str) -> None:
         else:
             Path(entry.path).unlink(missing_ok=True)
     shutil.rmtree(folder, ignore_errors=True)
+
+
+def open_plain(path: str, mode: int) -> tuple[int, int] | None:
+    """An open descriptor of ``path`` and its size, if it is a plain file (not a link) with
+    ``mode``; else None. A FIFO does not make it hang. The caller closes the descriptor."""
+    try:
+        fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError:
+        return None
+    info = os.fstat(fd)
+    if stat.S_ISREG(info.st_mode) and stat.S_IMODE(info.st_mode) == mode:
+        return fd, info.st_size
+    os.close(fd)
+    return None
 
 
 def file_mode() -> int:
