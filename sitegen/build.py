@@ -67,8 +67,7 @@ def parse_history(data_dir: Path | None, files: store.DataFiles) -> SiteHistory:
 
 
 def parse_endpoints(data_dir: Path | None, files: store.DataFiles) -> dict[str, Offers]:
-    """Each model's endpoints as last fetched, as the pages show them (none without a data
-    folder or before the first fetch of endpoints)."""
+    """Each model's endpoints as last fetched, as the pages show them (none before a fetch)."""
     try:
         return offered(provider_data.checked(load_entries(files.endpoints, provider_data.stored_entries))
                        if files.endpoints is not None else ())

@@ -151,10 +151,9 @@ def marked(offers: Sequence[Offer]) -> tuple[set[str], set[str]]:
 
 
 # ---------------------------------------------------------------------------------------
-# An offer's row: the cells after the first (the provider, or the model), and their heads.
-# Every cell's text comes from ``formats`` (digits, units and "—") but the quantization,
-# which ``sitegen.endpoints`` allows only as a short lowercase word; rows are made for every
-# page, so they are put together in one string each.
+# An offer's row: the cells after the first (the provider, or the model), and their heads, put
+# together as one string. Every cell's text comes from ``formats`` (digits, units and "—") but
+# the quantization, which ``sitegen.endpoints`` allows only as a short lowercase word.
 
 
 @dataclass(frozen=True)

@@ -105,10 +105,10 @@ def static_files(site: Site, root: Path = STATIC) -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# Everything one model adds to the site, made in one place: its page, the files beside it
-# (its feed, its badge, its calendar event) and its entries in the files about the whole catalog (its
-# row of the models tables, its row of finder.json, its entry in compare.json and its line of
-# models.csv). Nothing else derives them.
+# Everything one model adds to the site, made in one place: its page, the files beside it (its
+# feed, badge and calendar event) and its entries in the files about the whole catalog (its row
+# of the models tables and of finder.json, its compare.json entry, its models.csv line): nothing
+# else derives them.
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,6 @@ LIBRARY_HOMES = {
     "markdown": "sitegen.markup",
     "nh3": "sitegen.markup",
     "feedgen": "sitegen.feeds",
-    "icalendar": "sitegen.ical",
     "orjson": "sitegen.jsoncodec",
 }
 # What the catalog must never reach for: it turns JSON into models and nothing more.
