@@ -80,11 +80,9 @@ def index_page(site: Site, r: Renderer, models: list[Model], entries: Entries, l
 
 
 def finder_data(models: list[Model], rows: Iterable[str], names: dict[str, str]) -> Iterator[str]:
-    """finder.json: every model's row (``columns.finder_row``, in catalog order), the
-    columns and fields they follow, each author's page and name, each capability's label,
-    and the parameters the models support: their names, the most common first, and each
-    model's (in catalog order, as the rows) as indexes into them. (A row, made one model at
-    a time, cannot know the catalog's list.)"""
+    """finder.json: every model's row (``columns.finder_row``, in catalog order), the columns
+    and fields they follow, each author's page and name, each capability's label, and the
+    parameters the models support, most common first, with each model's as indexes into them."""
     authors = {m.author: author_path(m.author) for m in models}
     params = [name for name, _ in parameter_counts(models)]
     index = {name: i for i, name in enumerate(params)}

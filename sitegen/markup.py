@@ -100,10 +100,8 @@ _SNAKE = re.compile(r"_(?<=[A-Za-z0-9]_)(?=[A-Za-z0-9])")  # as in snake_case: n
 
 def simple_html(text: str) -> str | None:
     """What ``markdown_html`` gives for paragraphs and lists of one-line items holding at most
-    ``_INLINE``'s marks, the most common Markdown in descriptions, without running Markdown (at
-    1-3 ms a text, the larger part of a big catalog's build); None for any other text. A list
-    never follows a list (the two would be one list of paragraphs). Tests hold it to Markdown.
-    (No mark spans lines: the text is marked up whole, then parted into blocks and lines.)"""
+    ``_INLINE``'s marks (no mark spans lines), without running Markdown; None for any other text.
+    A list never follows a list (the two would be one list of paragraphs)."""
     text = html.escape(text.strip("\n"), quote=False)
     parts = _INLINE.split(text)  # the text between marks, then each mark's six groups
     if not text.replace("\n", "").isprintable() or _MARKDOWN_SIGNS.search(

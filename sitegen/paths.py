@@ -13,22 +13,19 @@ _MAX_PATH = 400
 _ESCAPED = re.compile(r"^\.|[^a-z0-9.:-]")
 # A "/" between two non-empty parts; any other "/" belongs to a segment.
 _SEPARATOR = re.compile(r"(?<=.)/(?=[^/])", re.DOTALL)
-# An id of such segments (most real ids) encodes as itself with ":" as "_", unless a segment
-# is too long or "index.html": no need to look at each character.
+# An id of such segments (most real ids), none too long or "index.html", is itself, ":" as "_".
 _READABLE = re.compile(r"[a-z0-9:-][a-z0-9.:-]{0,%d}(?:/[a-z0-9:-][a-z0-9.:-]{0,%d})*"
                        % (_MAX_SEGMENT - 1, _MAX_SEGMENT - 1))
 
 
 @lru_cache(maxsize=4096)  # pages link to many models and authors: each is encoded once
 def encode_path(ident: str) -> str:
-    """Map any string to a relative URL path made of safe segments, injectively.
-
-    Readable for real ids (``anthropic/claude-sonnet-4`` stays as it is, ``:free`` becomes
-    ``_free``); everything outside ``[a-z0-9.-]`` is written ``~xx`` (UTF-8 bytes in hex), a
-    leading dot is escaped so no segment is ``.`` or ``..``, and a ``/`` is a separator only
-    between two non-empty parts. The result never starts with ``/`` and never climbs out of
-    the folder it is joined to.
-    """
+    """Map any string to a relative URL path made of safe segments, injectively. Readable for
+    real ids (``anthropic/claude-sonnet-4`` stays as it is, ``:free`` becomes ``_free``);
+    everything outside ``[a-z0-9.-]`` is written ``~xx`` (UTF-8 bytes in hex), a leading dot
+    is escaped so no segment is ``.`` or ``..``, and a ``/`` is a separator only between two
+    non-empty parts. The result never starts with ``/`` nor climbs out of the folder it is
+    joined to."""
     if _READABLE.fullmatch(ident) and len(ident) <= _MAX_PATH and "index.html" not in ident:
         return ident.replace(":", "_")  # what ``encode_any`` gives for it, quicker
     return encode_any(ident)

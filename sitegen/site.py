@@ -29,8 +29,7 @@ from sitegen.providers import filter_choices
 from sitegen.render import Renderer
 from sitegen.writer import Site
 
-# What ``contribute`` is, and what makes the pages of ``items`` with one into ``site`` and
-# gives back their entries.
+# ``contribute``, and what makes the pages of ``items`` with it into ``site``, giving their entries.
 Contribute = Callable[[PageInput, Renderer], "Contribution"]
 ModelPages = Callable[[Site, Sequence[PageInput], Renderer, Contribute], Entries]
 
@@ -105,10 +104,9 @@ def static_files(site: Site, root: Path = STATIC) -> None:
 
 
 # ---------------------------------------------------------------------------------------
-# Everything one model adds to the site, made in one place: its page, the files beside it (its
+# Everything one model adds to the site, made here alone: its page, the files beside it (its
 # feed, badge and calendar event) and its entries in the files about the whole catalog (its row
-# of the models tables and of finder.json, its compare.json entry, its models.csv line): nothing
-# else derives them.
+# of the models tables and of finder.json, its compare.json entry, its models.csv line).
 
 
 @dataclass(frozen=True)
