@@ -32,7 +32,7 @@ _BRACKETED_URL = re.compile(r"\]\(&lt;([^\s<>]*)&gt;")
 MAX_MARKDOWN = 6_000
 MAX_BRACKET_SCAN = 120_000  # brackets x characters
 MAX_NESTING = 16
-_NESTED = re.compile(r"^[ \t>]{%d}" % (MAX_NESTING + 1), re.MULTILINE)
+_NESTED = re.compile(r"\n[ \t>]{%d}" % (MAX_NESTING + 1))  # searched in "\n" + text: a line's start
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
 _CODE = re.compile(r"(<code>)(.*?)</code>", re.DOTALL)
 _HEADING = re.compile(r"<(/?)h[12]>")
@@ -52,7 +52,7 @@ def description_html(text: str) -> str:
     if not text.strip():
         return ""
     text = text.encode("utf-8", "replace").decode("utf-8")  # a lone surrogate cannot be written out
-    if len(text) > MAX_MARKDOWN or text.count("[") * len(text) > MAX_BRACKET_SCAN or _NESTED.search(text):
+    if len(text) > MAX_MARKDOWN or text.count("[") * len(text) > MAX_BRACKET_SCAN or _NESTED.search("\n" + text):
         return "".join(f"<p>{html.escape(p.strip(), quote=False)}</p>" for p in _BLANK_LINE.split(text) if p.strip())
     if is_plain(text):
         return plain_html(text)  # already clean: one paragraph of escaped text
@@ -93,7 +93,7 @@ _INLINE = re.compile(
     r"|\*(?<![*\w]\*)(?P<em>" + _MARKED + r")\*(?![*\w])"
     r"|`(?<!``)(?P<code>[^\s`](?:[^`\n]*[^\s`])?)`(?!`)"
 )
-_BLOCKS = re.compile(r"\n{2,}")
+_BLOCKS = re.compile(r"\n\n+")  # (not "\n{2,}": eight times slower to split on)
 _ITEM_MARK = re.compile(r"^(?:[-*+]|(?P<number>[0-9]+\.)) (?=\S)", re.MULTILINE)
 _SNAKE = re.compile(r"_(?<=[A-Za-z0-9]_)(?=[A-Za-z0-9])")  # as in snake_case: no emphasis starts there
 
