@@ -42,8 +42,9 @@ def listing_pages(site: Site, r: Renderer, models: list[Model], entries: Entries
     """The index, the "all models" pages and the author pages; ``offered`` is what the
     providers' filters offer (``providers.filter_choices``)."""
     names = author_names(models)
+    context = index_context(models, names)  # first: while other processes may still make the entries
     pager = all_pages(site, r, models, entries.rows, index_rows, list_rows)
-    index_page(site, r, models, entries, index_rows, pager, offered, names)
+    index_page(site, r, models, entries, index_rows, pager, {**context, **offered}, names)
     author_pages(site, r, models, entries.rows, names)
 
 
@@ -59,13 +60,12 @@ def list_path(number: int) -> str:
 
 
 def index_page(site: Site, r: Renderer, models: list[Model], entries: Entries, limit: int,
-               pager: list[str], offered: dict[str, Any], names: dict[str, str]) -> None:
+               pager: list[str], context: dict[str, Any], names: dict[str, str]) -> None:
     shown = models[:limit]
     site.add_parts(DATA_FILE, finder_data(models, entries.texts("finder"), names))  # every row, with its rates
     site.add("index.html", r.page("index.html", "", {
         **TABLE,
-        **index_context(models, names),
-        **offered,
+        **context,
         "uptime_steps": UPTIME_STEPS,
         "models": models,
         "shown": len(shown),

@@ -122,10 +122,6 @@ class Workers:
     def model_pages(self, site: Site, items: Sequence[PageInput], r: Renderer, make: Contribute) -> SharedEntries:
         """The pages of ``items``, rendered in shares by the workers and this process."""
         assert isinstance(site, StagedFiles)
-        for item in items:  # every path claimed here, so that collisions are found as in one process
-            site.claim(item.model.path)
-            for name in beside(item):
-                site.claim(item.model.path + name)
         size = max(1, -(-len(items) // (self.count * SHARES_PER_WORKER)))
         shares = [items[start:start + size] for start in range(0, len(items), size)]
         entries = SharedEntries(self, site, len(self.handed), len(shares), r, make)
@@ -134,6 +130,13 @@ class Workers:
                                         r.built_at)
             entries.pending.append((number, share, task))
         self.handed.append(entries)
+        # Every path claimed here, so that collisions are found as in one process; once the
+        # shares are handed out, so that the workers start meanwhile (a collision ends the
+        # build, and with it the staged site they write into).
+        for item in items:
+            site.claim(item.model.path)
+            for name in beside(item):
+                site.claim(item.model.path + name)
         return entries
 
 
