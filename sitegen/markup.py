@@ -57,11 +57,7 @@ def description_html(text: str) -> str:
     if is_plain(text):
         return plain_html(text)  # already clean: one paragraph of escaped text
     simple = simple_html(text)
-    if simple is None:
-        return clean_html(markdown_html(text))
-    # Links to other sites are already as the sanitizer writes them; a path on openrouter.ai
-    # is made absolute by the sanitizer.
-    return clean_html(simple) if 'href="/' in simple else simple
+    return clean_html(markdown_html(text)) if simple is None else simple
 
 
 def is_plain(text: str) -> bool:
@@ -78,11 +74,11 @@ def plain_html(text: str) -> str:
 
 
 # The inline Markdown most descriptions use, in its simplest forms: a link ``[label](url)``
-# or ``[label](<url>)`` to an http(s) address or a path on openrouter.ai, ``**strong**``,
+# or ``[label](<url>)`` to an http(s) address or a path, ``**strong**``,
 # ``*emphasis*`` and ``code``, with no sign of Markdown inside a label or marked text; found
 # in the text once escaped for HTML (as Markdown reads it), so whatever they hold is escaped.
 _IN_URL = r"[^\s()<>\[\]\\`*!\"'&]"  # and '&' as itself ("&amp;" in the escaped text)
-_URL = r"(?:https?://|/(?!/))(?=" + _IN_URL + r"|&amp;)" + _IN_URL + r"*(?:&amp;" + _IN_URL + r"*)*"
+_URL = r"(?:https?://|/(?!/)|(?=[A-Za-z0-9]))(?=" + _IN_URL + r"|&amp;)" + _IN_URL + r"*(?:&amp;" + _IN_URL + r"*)*"
 _PLAIN = r"[^\s*`\[\]\\_!]"
 _MARKED = _PLAIN + r"(?:[^*`\[\]\\_!\n]*" + _PLAIN + r")?"
 _INLINE = re.compile(
@@ -99,20 +95,21 @@ _SNAKE = re.compile(r"_(?<=[A-Za-z0-9]_)(?=[A-Za-z0-9])")  # as in snake_case: n
 
 
 def simple_html(text: str) -> str | None:
-    """What ``markdown_html`` gives for paragraphs and lists of one-line items holding at most
-    ``_INLINE``'s marks (no mark spans lines), without running Markdown; None for any other text.
-    A list never follows a list (the two would be one list of paragraphs)."""
+    """What ``clean_html(markdown_html(text))`` gives for paragraphs and lists of one-line items
+    holding at most ``_INLINE``'s marks (no mark spans lines), without running Markdown; None for
+    any other text. A list never follows a list (the two would be one list of paragraphs)."""
     text = html.escape(text.strip("\n"), quote=False)
     parts = _INLINE.split(text)  # the text between marks, then each mark's six groups
     if not text.replace("\n", "").isprintable() or _MARKDOWN_SIGNS.search(
             _SNAKE.sub("", _ITEM_MARK.sub("", "\0".join(parts[::7])))):
         return None
-    out = parts[:1]
+    out, paths = parts[:1], False
     for at in range(1, len(parts), 7):
         label, bracketed, url, strong, em, code = parts[at:at + 6]
         tag, inner = ("strong", strong) if strong is not None else ("em", em) if em is not None else ("code", code)
         out += (f'<a href="{bracketed or url}" rel="{LINK_REL}">{label}</a>' if label is not None
                 else f"<{tag}>{inner}</{tag}>"), parts[at + 6]
+        paths = paths or label is not None and not (bracketed or url).startswith(("https://", "http://"))
     blocks, after_list = [], False
     for source, made in zip(_BLOCKS.split(text), _BLOCKS.split("".join(out))):
         lines = source.split("\n")
@@ -129,7 +126,10 @@ def simple_html(text: str) -> str | None:
         else:
             return None
         after_list = all(items)
-    return "\n".join(blocks) if blocks else None
+    if not blocks:
+        return None
+    # Links to other sites are already as the sanitizer writes them; it makes a path absolute.
+    return clean_html("\n".join(blocks)) if paths else "\n".join(blocks)
 
 
 def markdown_html(text: str) -> str:

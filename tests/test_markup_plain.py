@@ -78,7 +78,8 @@ def test_real_descriptions() -> None:
 SIMPLE_TOKENS = [
     "word", "Word", " ", ".", ",", "&", "<think>", "é", "'", '"', "(", ")", ":", "-", "#", "1.", "~",
     "[docs](https://x.y/a_b?c=1&d=2#e)", "[Opus 4.7](/anthropic/claude-opus-4.7)", "[card](<https://h.co/c>)",
-    "[x](//evil.example)", "[x](javascript:alert(1))", "[a b]( https://y )", "[t](https://a.b/(c))",
+    "[x](//evil.example)", "[x](javascript:alert(1))", "[k](moonshotai/kimi-k2)", "[j](javascript:x)",
+    "[m](mailto:a@b.c)", "[h](httpbin/get)", "[u](HTTPS://X.Y)", "[q](a.b?c=1&d=2)", "[n](<1a/b>)", "[a b]( https://y )", "[t](https://a.b/(c))",
     '[t](https://a/b "title")', "[x][r]", "[x]", "[", "]", "](", "**Best for:**", "**a**", "** a**", "**a **",
     "**a*b**", "**", "*", "*em*", "_em_", "snake_case", "`json`", "`a<b & c`", "` x`", "``", "`", "`*x*`",
     "`[l](https://x.y)`", "\\", "!", "![img](https://x.y/i.png)", "\n", "\n\n", "\n\n\n", "\n ", "  \n", "\t",
@@ -93,7 +94,7 @@ simple_texts = st.builds(lambda first, rest: first + "".join(rest),
 # Whole texts of paragraphs and lists, parted by one or more newlines, whose lines are made of
 # the tokens above, so that most take the simple path's blocks and the rest sit just outside it.
 words = st.lists(st.sampled_from(["word", "Word", "é"] * 12 + ["3", "*em*", "*a b*", "**b**", "`c`", "`a_b`", "[l](https://x.y)",
-                                  "[o](/a/b)", ",", ":", "&", "<x>", "1.", "-", "*", "_", "a*b*", "#", "  ", "\\", "snake_case",
+                                  "[o](/a/b)", "[r](a/b)", "[s](x:y)", ",", ":", "&", "<x>", "1.", "-", "*", "_", "a*b*", "#", "  ", "\\", "snake_case",
                                   "snake_case", "a__b", "x_", "_x", "é_e", "`c`_d"]),
                  min_size=1, max_size=8).map(" ".join)
 lines = st.builds(str.__add__, st.sampled_from(["", "", "- ", "- ", "* ", "+ ", "1. ", "7. ", "-", "  "]), words)
