@@ -16,8 +16,7 @@ ALLOWED_TAGS = {
 ALLOWED_ATTRIBUTES = {"a": {"href", "title"}}
 ALLOWED_SCHEMES = {"http", "https", "mailto"}
 LINK_REL = "nofollow noopener noreferrer"  # on every link of a description
-# Descriptions are written for openrouter.ai: their relative links ("/deepseek/deepseek-r1")
-# mean pages there, not on this site.
+# Descriptions are written for openrouter.ai: their relative links mean pages there.
 DESCRIPTION_BASE = "https://openrouter.ai/"
 
 _md = markdown.Markdown(extensions=[], output_format="html")
@@ -26,9 +25,8 @@ _TAGS = re.compile(r"<[^>]*>")
 # below would otherwise turn into part of the address.
 _BRACKETED_URL = re.compile(r"\]\(&lt;([^\s<>]*)&gt;")
 # Python-Markdown takes quadratic time or worse on some inputs (each '[' may scan the rest of
-# the text; quotes or lists nested hundreds deep: minutes for 20 KB). Real descriptions stay
-# far below these bounds (at most ~2,000 characters with 32 brackets, no nesting); text
-# beyond them is shown as plain paragraphs, which costs linear time.
+# the text; quotes or lists nested hundreds deep: minutes for 20 KB). Real descriptions stay far
+# below these bounds; text beyond them is shown as plain paragraphs, in linear time.
 MAX_MARKDOWN = 6_000
 MAX_BRACKET_SCAN = 120_000  # brackets x characters
 MAX_NESTING = 16
@@ -68,15 +66,13 @@ def is_plain(text: str) -> bool:
 
 
 def plain_html(text: str) -> str:
-    """What ``markdown_html`` gives for a plain text, without running Markdown; sanitizing
-    leaves it unchanged (tests prove both)."""
+    """What ``markdown_html`` gives for a plain text, without Markdown; already sanitized."""
     return "<p>" + html.escape(text, quote=False) + "</p>"
 
 
-# The inline Markdown most descriptions use, in its simplest forms: a link ``[label](url)``
-# or ``[label](<url>)`` to an http(s) address or a path, ``**strong**``,
-# ``*emphasis*`` and ``code``, with no sign of Markdown inside a label or marked text; found
-# in the text once escaped for HTML (as Markdown reads it), so whatever they hold is escaped.
+# The inline Markdown most descriptions use, in its simplest forms: a link ``[label](url)`` or
+# ``[label](<url>)``, ``**strong**``, ``*emphasis*`` and ``code``, with no sign of Markdown inside a
+# label or marked text; found in the text once escaped for HTML (as Markdown reads it).
 _IN_URL = r"[^\s()<>\[\]\\`*!\"'&]"  # and '&' as itself ("&amp;" in the escaped text)
 _URL = r"(?:https?://|/(?!/)|(?=[A-Za-z0-9]))(?=" + _IN_URL + r"|&amp;)" + _IN_URL + r"*(?:&amp;" + _IN_URL + r"*)*"
 _PLAIN = r"[^\s*`\[\]\\_!]"
@@ -90,14 +86,15 @@ _INLINE = re.compile(
     r"|`(?<!``)(?P<code>[^\s`](?:[^`\n]*[^\s`])?)`(?!`)"
 )
 _BLOCKS = re.compile(r"\n\n+")  # (not "\n{2,}": eight times slower to split on)
+_HEADING_LINE = re.compile(r"(#{1,6})[ \t]*([^#\n]+)")  # a heading with no other "#", as "#multimodal"
 _ITEM_MARK = re.compile(r"^(?:[-*+]|(?P<number>[0-9]+\.)) (?=\S)", re.MULTILINE)
 _SNAKE = re.compile(r"_(?<=[A-Za-z0-9]_)(?=[A-Za-z0-9])")  # as in snake_case: no emphasis starts there
 
 
 def simple_html(text: str) -> str | None:
-    """What ``clean_html(markdown_html(text))`` gives for paragraphs and lists of one-line items
-    holding at most ``_INLINE``'s marks (no mark spans lines), without running Markdown; None for
-    any other text. A list never follows a list (the two would be one list of paragraphs)."""
+    """What ``clean_html(markdown_html(text))`` gives for paragraphs, one-line headings and lists
+    of one-line items holding at most ``_INLINE``'s marks (no mark spans lines), without running
+    Markdown; None for any other text. A list never follows a list (the two would be one list of paragraphs)."""
     text = html.escape(text.strip("\n"), quote=False)
     parts = _INLINE.split(text)  # the text between marks, then each mark's six groups
     if not text.replace("\n", "").isprintable() or _MARKDOWN_SIGNS.search(
@@ -112,12 +109,16 @@ def simple_html(text: str) -> str | None:
         paths = paths or label is not None and not (bracketed or url).startswith(("https://", "http://"))
     blocks, after_list = [], False
     for source, made in zip(_BLOCKS.split(text), _BLOCKS.split("".join(out))):
+        heading = _HEADING_LINE.fullmatch(source)
         lines = source.split("\n")
         items = [_ITEM_MARK.match(line) for line in lines]
-        if not all((line[item.end() if item else 0:][:1].isalpha() or _INLINE.match(line, item.end() if item else 0))
-                   and not line[-1:].isspace() for line, item in zip(lines, items)):
+        if heading and (heading[2][:1].isalpha() or _INLINE.match(heading[2])) and not source[-1:].isspace():
+            level = max(3, len(heading[1]))  # the page's own h1 and h2 are above it
+            blocks.append(f"<h{level}>{made[len(heading[1]):].strip()}</h{level}>")
+        elif not all((line[item.end() if item else 0:][:1].isalpha() or _INLINE.match(line, item.end() if item else 0))
+                     and not line[-1:].isspace() for line, item in zip(lines, items)):
             return None
-        if not any(items):
+        elif not any(items):
             blocks.append(f"<p>{made}</p>")
         elif all(items) and not after_list and len(kinds := {item["number"] is None for item in items if item}) == 1:
             tag = "ul" if kinds.pop() else "ol"
@@ -126,10 +127,9 @@ def simple_html(text: str) -> str | None:
         else:
             return None
         after_list = all(items)
-    if not blocks:
-        return None
     # Links to other sites are already as the sanitizer writes them; it makes a path absolute.
-    return clean_html("\n".join(blocks)) if paths else "\n".join(blocks)
+    joined = "\n".join(blocks)
+    return None if not blocks else clean_html(joined) if paths else joined
 
 
 def markdown_html(text: str) -> str:

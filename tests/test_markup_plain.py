@@ -97,7 +97,8 @@ words = st.lists(st.sampled_from(["word", "Word", "é"] * 12 + ["3", "*em*", "*a
                                   "[o](/a/b)", "[r](a/b)", "[s](x:y)", ",", ":", "&", "<x>", "1.", "-", "*", "_", "a*b*", "#", "  ", "\\", "snake_case",
                                   "snake_case", "a__b", "x_", "_x", "é_e", "`c`_d"]),
                  min_size=1, max_size=8).map(" ".join)
-lines = st.builds(str.__add__, st.sampled_from(["", "", "- ", "- ", "* ", "+ ", "1. ", "7. ", "-", "  "]), words)
+lines = st.builds(str.__add__, st.sampled_from(["", "", "- ", "- ", "* ", "+ ", "1. ", "7. ", "-", "  ", "#", "## ",
+                                               "### ", "####### "]), words)
 block_texts = st.lists(st.tuples(st.lists(lines, min_size=1, max_size=4).map("\n".join),
                                  st.sampled_from(["\n\n", "\n\n", "\n", "\n\n\n"])), min_size=1, max_size=4) \
     .map(lambda blocks: "".join(block + gap for block, gap in blocks))
@@ -106,6 +107,7 @@ block_texts = st.lists(st.tuples(st.lists(lines, min_size=1, max_size=4).map("\n
 @settings(max_examples=1500, deadline=None)
 @given(simple_texts | block_texts)
 @example("[Lead](https://x.y) text\n\n[Next](/a/b) more")
+@example("Claude is fast.\n\n#multimodal\n\n# **Bold** `code` [link](a/b)\n\n- item")
 @example("A **Best for:** long `json` outputs & [tools](https://example.com/agents).\nSecond line")
 def test_simple_markdown_renders_as_markdown_would(text: str) -> None:
     simple = simple_html(text)
