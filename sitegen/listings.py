@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from sitegen import jsoncodec
 from sitegen.model import CAPABILITIES, Model
-from sitegen.authors import author_names, sort_key
+from sitegen.authors import sort_key
 from sitegen.charts import price_context
 from sitegen.columns import COLUMNS, DEFAULT_SORT, FIELDS, SHORT_CAPS, RowParts, table_rows
 from sitegen.columns import Entries
@@ -37,11 +37,11 @@ OUTPUT_STEPS = (4_000, 8_000, 16_000, 32_000, 64_000, 128_000, 256_000)
 UPTIME_STEPS = (90, 95, 99, 99.9)  # percent, offered by the "min uptime" filter
 
 
-def listing_pages(site: Site, r: Renderer, models: list[Model], entries: Entries, offered: dict[str, Any],
-                  index_rows: int = INDEX_ROWS, list_rows: int = LIST_ROWS) -> None:
-    """The index, the "all models" pages and the author pages; ``offered`` is what the
-    providers' filters offer (``providers.filter_choices``)."""
-    names = author_names(models)
+def listing_pages(site: Site, r: Renderer, models: list[Model], names: dict[str, str], entries: Entries,
+                  offered: dict[str, Any], index_rows: int = INDEX_ROWS, list_rows: int = LIST_ROWS) -> None:
+    """The index, the "all models" pages and the author pages; ``names``: the authors'
+    (``authors.author_names``); ``offered``: what the providers' filters offer
+    (``providers.filter_choices``)."""
     context = index_context(models, names)  # first: while other processes may still make the entries
     pager = all_pages(site, r, models, entries.rows, index_rows, list_rows)
     index_page(site, r, models, entries, index_rows, pager, {**context, **offered}, names)

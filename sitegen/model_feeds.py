@@ -17,7 +17,6 @@ from urllib.parse import quote, urlsplit
 from sitegen import feeds, formats
 from sitegen.config import SITE_NAME
 from sitegen.feedlist import FOLDER_FEED, stylesheet
-from sitegen.authors import author_names
 from sitegen.model import Model, sort_key
 from sitegen.markup import description_html
 from sitegen.paths import author_path
@@ -84,10 +83,10 @@ def new_model_feeds(site: Site, models: Sequence[Model], base_url: str, updated:
     site.add("atom.xml", feeds.atom(replace(info, self_url=base_url + "atom.xml"), items, stylesheet("atom.xml")))
 
 
-def author_feeds(site: Site, groups: dict[str, list[Model]], base_url: str, updated: datetime, size: int) -> None:
+def author_feeds(site: Site, groups: dict[str, list[Model]], names: dict[str, str], base_url: str, updated: datetime,
+                 size: int) -> None:
     """``authors/<author>/feed.xml``: the newest models of each author (``groups``: author ->
-    models)."""
-    names = author_names(m for items in groups.values() for m in items)
+    models; ``names``: ``authors.author_names`` of them)."""
     for author, items in sorted(groups.items()):
         folder = author_path(author)
         name = names[author]

@@ -75,7 +75,7 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     following.expiring(site, r, models, past.retired, left)  # expiring/, expiring.ics
     model_feeds.new_model_feeds(site, models, base_url, clock, size)  # feed.xml, atom.xml
     groups = listings.by_author(models)
-    model_feeds.author_feeds(site, groups, base_url, clock, size)  # authors/*/feed.xml
+    model_feeds.author_feeds(site, groups, names, base_url, clock, size)  # authors/*/feed.xml
     model_feeds.interest_feeds(site, models, base_url, clock, size)  # feeds/*.xml
     changes.change_feed(site, models, past, base_url, clock)  # changes.xml
     price_moves.price_move_feeds(site, models, past, base_url, clock)  # feeds/price-drops.xml, price-rises.xml
@@ -90,7 +90,7 @@ def build_site(site: Site, data: SiteData, settings: BuildSettings, model_pages:
     site.add(".nojekyll", b"")  # GitHub Pages: serve the site as it is
     # What lists every model, from their entries.
     choices = filter_choices(o for m in models if m.id in offers for o in offers[m.id].offers)
-    listings.listing_pages(site, r, models, entries, choices)  # index.html, finder.json, all/, authors/
+    listings.listing_pages(site, r, models, names, entries, choices)  # index.html, finder.json, all/, authors/
     compare_page(site, r, models, entries.texts("compare"))  # compare/, compare.json
     exports.models_csv(site, entries.texts("csv"))  # models.csv
     exports.sitemap(site, base_url, clock)  # sitemap.xml, robots.txt: last, as they list every page
