@@ -19,7 +19,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, NamedTuple, Sequence
 
 from sitegen.prices import Tier, parse_price
 from sitegen.strictjson import bad_number_path
@@ -38,8 +38,7 @@ _QUANTIZATION = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
 _NAME = re.compile(r"[^\W_](?:[\w .,&'()+/:!-]{0,%d}[\w.)])?" % (MAX_NAME - 2))
 
 
-@dataclass(frozen=True)
-class Stats:
+class Stats(NamedTuple):
     """Percentiles of the last 30 minutes (latency in ms to the first token, throughput in
     tokens per second)."""
 
@@ -213,19 +212,20 @@ def share(value: Any) -> float | None:
     sometimes exceed 100 where a request was counted twice)."""
     if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 100:
         return None
-    return float(value)
+    return abs(float(value))  # -0 reads 0
 
 
 def stats(value: Any, ceiling: float) -> Stats | None:
+    """The percentiles as sent, each None where it is not a number from 0 to ``ceiling``;
+    None without a median."""
     if not isinstance(value, dict):
         return None
-    figures: dict[str, float | None] = {}
-    for name in PERCENTILES:
-        figure = value.get(name)
-        ok = isinstance(figure, (int, float)) and not isinstance(figure, bool) and 0 <= figure <= ceiling
-        figures[name] = float(figure) if ok and figure is not None else None
-    median = figures.pop("p50")
-    return None if median is None else Stats(median, **figures)
+    figures = [_figure(value.get(name), ceiling) for name in PERCENTILES]
+    return None if figures[0] is None else Stats(*figures)
+
+
+def _figure(value: Any, ceiling: float) -> float | None:
+    return abs(float(value)) if type(value) in (int, float) and 0 <= value <= ceiling else None  # -0 reads 0
 
 
 def _json_kind(value: Any) -> str:

@@ -38,10 +38,13 @@ def offered(entries: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, Offer
     for model_id, entry in entries:
         records = entry["endpoints"]
         try:
-            if len({str(r.get("tag")) if type(r) is dict else n for n, r in enumerate(records)}) == len(records):
+            tags = Counter(str(r.get("tag")) if type(r) is dict else n for n, r in enumerate(records))
+            if len(tags) == len(records):
                 listed = [stored_offer(r) for r in records]
-            else:  # a tag listed twice: keyed by its terms
-                listed = [offer(e) for e in keyed(records)]
+            else:  # a tag listed twice: those records keyed by their terms
+                twice = [r for r in records if type(r) is not dict or tags[str(r.get("tag"))] > 1]
+                listed = [stored_offer(r) for r in records if type(r) is dict and tags[str(r.get("tag"))] == 1]
+                listed += [offer(e) for e in keyed(twice)]
         except ValueError:
             raise ValueError(_fault(model_id, records)) from None
         made[model_id] = Offers(entry["fetched_at"], display_order(listed))
@@ -58,9 +61,12 @@ def stored_offer(record: Any) -> Offer:
     return made or offer(parse(record))
 
 
+_COUNTS = ("context_length", "max_completion_tokens", "max_prompt_tokens")  # checked as ``parse`` does
+
+
 def _plain_offer(r: dict[str, Any]) -> Offer | None:
     name, quantization, pricing = r["provider_name"], r.get("quantization"), r["pricing"]
-    counts = [r.get(key) for key in ("context_length", "max_completion_tokens", "max_prompt_tokens")]
+    counts = list(map(r.get, _COUNTS))
     if type(pricing) is not dict or not plain(r["tag"], name, quantization) or not all(
             c is None or type(c) is int and 0 <= c <= MAX_COUNT for c in counts):
         return None
@@ -71,12 +77,12 @@ def _plain_offer(r: dict[str, Any]) -> Offer | None:
         if start is not None:
             if type(start) is not int or not 0 <= start <= MAX_COUNT:
                 return None
-            tiers.append((start, tuple(_price(tier.get(key)) for key in SHOWN)))
+            tiers.append((start, tuple(map(_price, map(tier.get, SHOWN)))))
     latency, throughput = stats(r.get("latency_last_30m"), MAX_LATENCY), stats(r.get("throughput_last_30m"),
                                                                                MAX_THROUGHPUT)
     return Offer(intern(r["tag"]), intern(name.strip()),
                  None if quantization in (None, UNKNOWN_QUANTIZATION) else intern(quantization), counts[0],
-                 counts[1], tuple(_price(pricing.get(key)) for key in SHOWN),
+                 counts[1], tuple(map(_price, map(pricing.get, SHOWN))),
                  tuple(sorted((t for t in tiers if t[1] != (None,) * len(SHOWN)), key=lambda t: t[0])),
                  share(r.get("uptime_last_30m")), latency.p50 if latency else None,
                  latency.p90 if latency else None, throughput.p50 if throughput else None)
@@ -178,16 +184,7 @@ class Layout:
         return heads + ([("Uptime", "", True)] if self.uptime else [])
 
     def cells(self, o: Offer) -> str:
-        p90 = f"<small>p90 {formats.latency(o.latency_p90)}</small>" if o.latency_p90 is not None else ""
-        uptime = "" if o.uptime is None else o.uptime
-        return (_limit_cells(o.quantization, o.context, o.max_output)
-                + "".join(_price_cell(o, i) if o.tiers else _plain_price_cell(i, o.prices[i])
-                          for i in range(3 if self.cache else 2))
-                + f'<td class="num" data-label="Latency" data-v="{"" if o.latency is None else o.latency}">'
-                f'{formats.latency(o.latency)}{p90}</td><td class="num" data-label="Throughput" '
-                f'data-v="{"" if o.throughput is None else o.throughput}">{formats.throughput(o.throughput)}</td>'
-                + (f'<td class="num" data-label="Uptime" data-v="{uptime}">{formats.share(o.uptime)}</td>'
-                   if self.uptime else ""))
+        return _cells(self, o)
 
     def notes(self, offers: Sequence[Offer]) -> list[str]:
         """Why cells are empty, where the reason is known."""
@@ -203,6 +200,21 @@ class Layout:
 
 
 # Offers repeat a few limits and prices many times: their cells are made once each.
+
+
+@lru_cache(maxsize=8192)  # an offer's row on its model's page and on its provider's
+def _cells(layout: Layout, o: Offer) -> str:
+    p90 = f"<small>p90 {formats.latency(o.latency_p90)}</small>" if o.latency_p90 is not None else ""
+    uptime = "" if o.uptime is None else o.uptime
+    return (_limit_cells(o.quantization, o.context, o.max_output)
+            + "".join(_price_cell(o, i) if o.tiers else _plain_price_cell(i, o.prices[i])
+                      for i in range(3 if layout.cache else 2))
+            + f'<td class="num" data-label="Latency" data-v="{"" if o.latency is None else o.latency}">'
+            f'{formats.latency(o.latency)}{p90}</td><td class="num" data-label="Throughput" '
+            f'data-v="{"" if o.throughput is None else o.throughput}">{formats.throughput(o.throughput)}</td>'
+            + (f'<td class="num" data-label="Uptime" data-v="{uptime}">{formats.share(o.uptime)}</td>'
+               if layout.uptime else ""))
+
 
 
 @lru_cache(maxsize=4096)
