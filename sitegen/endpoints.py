@@ -216,12 +216,11 @@ def share(value: Any) -> float | None:
 
 
 def stats(value: Any, ceiling: float) -> Stats | None:
-    """The percentiles as sent, each None where it is not a number from 0 to ``ceiling``;
-    None without a median."""
+    """The percentiles, each None unless a number from 0 to ``ceiling``; None without a median."""
     if not isinstance(value, dict):
         return None
-    figures = [_figure(value.get(name), ceiling) for name in PERCENTILES]
-    return None if figures[0] is None else Stats(*figures)
+    median, *others = [_figure(value.get(name), ceiling) for name in PERCENTILES]
+    return None if median is None else Stats(median, *others)
 
 
 def _figure(value: Any, ceiling: float) -> float | None:

@@ -39,12 +39,9 @@ def offered(entries: Iterable[tuple[str, Mapping[str, Any]]]) -> dict[str, Offer
         records = entry["endpoints"]
         try:
             tags = Counter(str(r.get("tag")) if type(r) is dict else n for n, r in enumerate(records))
-            if len(tags) == len(records):
-                listed = [stored_offer(r) for r in records]
-            else:  # a tag listed twice: those records keyed by their terms
-                twice = [r for r in records if type(r) is not dict or tags[str(r.get("tag"))] > 1]
-                listed = [stored_offer(r) for r in records if type(r) is dict and tags[str(r.get("tag"))] == 1]
-                listed += [offer(e) for e in keyed(twice)]
+            alone = [type(r) is dict and tags[str(r.get("tag"))] == 1 for r in records]
+            listed = [stored_offer(r) for r, one in zip(records, alone) if one]
+            listed += [offer(e) for e in keyed([r for r, one in zip(records, alone) if not one])]  # a tag listed twice
         except ValueError:
             raise ValueError(_fault(model_id, records)) from None
         made[model_id] = Offers(entry["fetched_at"], display_order(listed))
@@ -61,12 +58,9 @@ def stored_offer(record: Any) -> Offer:
     return made or offer(parse(record))
 
 
-_COUNTS = ("context_length", "max_completion_tokens", "max_prompt_tokens")  # checked as ``parse`` does
-
-
 def _plain_offer(r: dict[str, Any]) -> Offer | None:
     name, quantization, pricing = r["provider_name"], r.get("quantization"), r["pricing"]
-    counts = list(map(r.get, _COUNTS))
+    counts = list(map(r.get, ("context_length", "max_completion_tokens", "max_prompt_tokens")))
     if type(pricing) is not dict or not plain(r["tag"], name, quantization) or not all(
             c is None or type(c) is int and 0 <= c <= MAX_COUNT for c in counts):
         return None
@@ -183,8 +177,18 @@ class Layout:
         heads += [("Latency", "p50", True), ("Throughput", "p50", True)]
         return heads + ([("Uptime", "", True)] if self.uptime else [])
 
+    @lru_cache(maxsize=8192)  # an offer's row on its model's page and on its provider's
     def cells(self, o: Offer) -> str:
-        return _cells(self, o)
+        p90 = f"<small>p90 {formats.latency(o.latency_p90)}</small>" if o.latency_p90 is not None else ""
+        uptime = "" if o.uptime is None else o.uptime
+        return (_limit_cells(o.quantization, o.context, o.max_output)
+                + "".join(_price_cell(o, i) if o.tiers else _plain_price_cell(i, o.prices[i])
+                          for i in range(3 if self.cache else 2))
+                + f'<td class="num" data-label="Latency" data-v="{"" if o.latency is None else o.latency}">'
+                f'{formats.latency(o.latency)}{p90}</td><td class="num" data-label="Throughput" '
+                f'data-v="{"" if o.throughput is None else o.throughput}">{formats.throughput(o.throughput)}</td>'
+                + (f'<td class="num" data-label="Uptime" data-v="{uptime}">{formats.share(o.uptime)}</td>'
+                   if self.uptime else ""))
 
     def notes(self, offers: Sequence[Offer]) -> list[str]:
         """Why cells are empty, where the reason is known."""
@@ -200,21 +204,6 @@ class Layout:
 
 
 # Offers repeat a few limits and prices many times: their cells are made once each.
-
-
-@lru_cache(maxsize=8192)  # an offer's row on its model's page and on its provider's
-def _cells(layout: Layout, o: Offer) -> str:
-    p90 = f"<small>p90 {formats.latency(o.latency_p90)}</small>" if o.latency_p90 is not None else ""
-    uptime = "" if o.uptime is None else o.uptime
-    return (_limit_cells(o.quantization, o.context, o.max_output)
-            + "".join(_price_cell(o, i) if o.tiers else _plain_price_cell(i, o.prices[i])
-                      for i in range(3 if layout.cache else 2))
-            + f'<td class="num" data-label="Latency" data-v="{"" if o.latency is None else o.latency}">'
-            f'{formats.latency(o.latency)}{p90}</td><td class="num" data-label="Throughput" '
-            f'data-v="{"" if o.throughput is None else o.throughput}">{formats.throughput(o.throughput)}</td>'
-            + (f'<td class="num" data-label="Uptime" data-v="{uptime}">{formats.share(o.uptime)}</td>'
-               if layout.uptime else ""))
-
 
 
 @lru_cache(maxsize=4096)
