@@ -1,7 +1,7 @@
 """What the providers' endpoints add to a build: its time at 400 models, its memory at 40,000.
 
-    python3 bench/providers.py [--pairs 20] [--memory-runs 0] [--settle 120] [--data data]
-                               [--work /dev/shm/sitegen-providers]
+    python3 bench/providers.py [--pairs 20] [--memory-runs 0] [--instructions] [--settle 120]
+                               [--data data] [--work /dev/shm/sitegen-providers]
 
 Time: cold builds (``--no-cache``) of the data folder as it is and of a copy without
 ``endpoints.json`` (a build then knows of no endpoint: no Providers section, no provider
@@ -14,13 +14,21 @@ Memory (``--memory-runs N``): N untimed cold builds of the x100 catalog (40,000 
 ``synth.repeat``) with 3 endpoints a model (``synth.endpoints_for``) and as many without
 them, alternating, each sampled for the summed PSS of all its processes
 (``measure.peak_memory``); prints the highest of each.
+
+Instructions (``--instructions``): one cold build of each folder in one process (``--jobs 1``)
+under valgrind's cachegrind, which counts the instructions the build's code runs (hash seed
+fixed). Unlike times, the count does not move with the machine's load or clock, so it shows
+the cost of the endpoints, and of a change, on a machine too noisy to time them; it leaves
+out system time. Needs ``valgrind``; each build takes about two minutes.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import re
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 from statistics import median
@@ -75,6 +83,18 @@ def report(pairs: list[tuple[Timing, Timing]]) -> None:
               f"({ratios[0]:.3f}-{ratios[-1]:.3f})")
 
 
+def instructions(data: Path, out: Path) -> int:
+    """The instructions of one cold build of ``data`` in one process, as cachegrind counts them."""
+    reset(out)
+    run = subprocess.run(["valgrind", "--tool=cachegrind", "--cache-sim=no", "--cachegrind-out-file=/dev/null",
+                          *command(data, out), "--jobs", "1"], cwd=ROOT, env={**ENV, "PYTHONHASHSEED": "0"},
+                         capture_output=True, text=True, check=True)
+    found = re.search(r"I\s+refs:\s+([\d,]+)", run.stderr)
+    if found is None:
+        raise SystemExit(f"valgrind printed no instruction count: {run.stderr[-300:]}")
+    return int(found[1].replace(",", ""))
+
+
 def x100_folder(work: Path) -> Path:
     """A data folder of the x100 catalog and 3 endpoints a model, with no change log (made once
     per work folder)."""
@@ -95,6 +115,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pairs", type=int, default=20, help="cold build pairs at 400 models (default: 20)")
     parser.add_argument("--memory-runs", type=int, default=0, help="untimed x100 builds sampling memory (default: 0)")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count the instructions of a build with and without endpoints (valgrind)")
     parser.add_argument("--settle", type=float, default=120, help="at most this many seconds waited before a run "
                         "for a nearly idle second (default: 120)")
     parser.add_argument("--data", type=Path, default=ROOT / "data", help="the data folder to time (default: data/)")
@@ -105,6 +127,14 @@ def main() -> int:
     if args.pairs:
         with_, without = folders(args.data, args.work)
         report(time_pairs(with_, without, out, args.pairs, args.settle))
+    if args.instructions:
+        with_, without = folders(args.data, args.work)
+        for data in (with_, without):  # compiled modules and templates in place
+            reset(out)
+            timed(command(data, out), cwd=ROOT, env=ENV)
+        counted = {data: instructions(data, out) for data in (with_, without)}
+        print(f"instructions (one process): with endpoints {counted[with_]:,}, without {counted[without]:,}: "
+              f"{counted[with_] / counted[without]:.3f}x")
     if args.memory_runs:
         data = x100_folder(args.work)
         bare = args.work / "x100-without"
