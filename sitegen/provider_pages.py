@@ -126,12 +126,8 @@ def _row(m: Model, o: Offer, layout: Layout, root: str) -> str:
             f'{esc(m.name)}</a>{variant}<code>{esc(m.id)}</code></th>{layout.cells(o)}</tr>\n')
 
 
-def _model_name(model_id: str, known: Mapping[str, Model]) -> str:
-    return known[model_id].name if model_id in known else model_id
-
-
 def _change(event: Event, said: str, known: Mapping[str, Model], root: str) -> str:
-    name = esc(_model_name(event.id, known))
+    name = esc(known[event.id].name if event.id in known else event.id)
     link = f'<a href="{root}{esc(known[event.id].path)}#providers">{name}</a>' if event.id in known else name
     return (f'    <li><time datetime="{esc(event.day)}">{esc(event.day)}</time> {link}: '
             f'{esc(said)}</li>\n')
@@ -139,7 +135,7 @@ def _change(event: Event, said: str, known: Mapping[str, Model], root: str) -> s
 
 def _item(p: Provider, event: Event, said: str, known: Mapping[str, Model], base_url: str) -> feeds.FeedItem:
     """A provider's logged change as a feed item."""
-    model = _model_name(event.id, known)
+    model = known[event.id].name if event.id in known else event.id
     what = {"provider_added": "now serves", "provider_removed": "stops serving"}.get(event.kind, "changed")
     link = base_url + (known[event.id].path + "#providers" if event.id in known else p.path)
     return feeds.FeedItem(

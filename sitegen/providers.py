@@ -177,6 +177,14 @@ class Layout:
         heads += [("Latency", "p50", True), ("Throughput", "p50", True)]
         return heads + ([("Uptime", "", True)] if self.uptime else [])
 
+    @lru_cache(maxsize=8)  # a model page's, made once per layout
+    def sort_heads(self) -> str:
+        """The head cells, each a sort button, served disabled (``site.js`` enables them)."""
+        num, unit_span = ' class="num" data-num', ' <span class="unit">{}</span>'
+        return "".join(f'<th scope="col"{num if numeric else ""}><button type="button" class="sort" disabled>'
+                       f'{esc(label)}{unit and unit_span.format(esc(unit))}<span class="sort-mark" aria-hidden="true">'
+                       '</span></button></th>' for label, unit, numeric in self.heads())
+
     @lru_cache(maxsize=8192)  # an offer's row on its model's page and on its provider's
     def cells(self, o: Offer) -> str:
         p90 = f"<small>p90 {formats.latency(o.latency_p90)}</small>" if o.latency_p90 is not None else ""
@@ -203,10 +211,7 @@ class Layout:
         return notes
 
 
-# Offers repeat a few limits and prices many times: their cells are made once each.
-
-
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=4096)  # offers repeat a few limits and prices many times: their cells made once each
 def _limit_cells(quantization: str | None, context: int | None, max_output: int | None) -> str:
     return (f'<td data-label="Quantization">{esc(quantization or formats.MISSING)}</td>'
             f'<td class="num" data-label="Context" data-v="{context or ""}">{formats.tokens(context)}</td>'
@@ -248,7 +253,7 @@ def section(offers: Sequence[Offer], fetched_at: str, root: str) -> dict[str, ob
         rows.append(f'      <tr data-key="{esc(o.key)}"><th scope="row"><a href="{root}{esc(provider_path(o.provider))}">'
                     f'{esc(o.name)}</a>{variant}{marks}</th>{layout.cells(o)}</tr>\n')
     return {
-        "provider_heads": layout.heads(),
+        "provider_heads": layout.sort_heads(),
         "provider_rows": "".join(rows),
         "provider_count": provider_count(offers),
         "provider_from": None if low is None else formats.price("prompt", low),
