@@ -9,18 +9,17 @@ A provider is known by its slug, the endpoint's tag before any ``/`` (``deepinfr
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 from sys import intern
 from decimal import Decimal
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, NamedTuple, Sequence
 
 from sitegen import formats
 from sitegen.endpoints import (MAX_COUNT, MAX_LATENCY, MAX_THROUGHPUT, UNKNOWN_QUANTIZATION, Endpoint, keyed, parse,
                                plain, printable, share, stats)
 from sitegen.prices import parse_price
 from sitegen.formats import attribute as esc
-from sitegen.offers import SHOWN, UNSTATED, Offer, Offers, cheapest_input, provider_count, variant_of
+from sitegen.offers import SHOWN, UNSTATED, Offer, Offers, cheapest_input, provider_count, slug_of, variant_of
 from sitegen.paths import encode_path
 
 NO_PRICE = Decimal("Infinity")
@@ -151,15 +150,12 @@ def marked(offers: Sequence[Offer]) -> tuple[set[str], set[str]]:
 
 
 # ---------------------------------------------------------------------------------------
-# An offer's row: the cells after the first (the provider, or the model), and their heads, put
-# together as one string. Every cell's text comes from ``formats`` (digits, units and "—") but
-# the quantization, which ``sitegen.endpoints`` allows only as a short lowercase word.
+# An offer's row: the cells after the first (the provider, or the model), and their heads, as one
+# string. Every text comes from ``formats`` but the quantization (``endpoints`` allows a short word).
 
 
-@dataclass(frozen=True)
-class Layout:
-    """Which of the optional columns a table of offers has: those no offer has a value for
-    are left out, and the notes say so."""
+class Layout(NamedTuple):
+    """The optional columns a table of offers has: one no offer has a value for is left out (the notes say so)."""
 
     cache: bool
     uptime: bool
@@ -238,6 +234,13 @@ def _price_cell(o: Offer, i: int) -> str:
 # A model page's Providers table
 
 
+@lru_cache(maxsize=4096)  # the same on every page as deep as its model's
+def _provider_head(key: str, name: str, root: str) -> str:
+    variant = f' <span class="tag">{esc(variant_of(key))}</span>' if variant_of(key) else ""
+    return (f'      <tr data-key="{esc(key)}"><th scope="row"><a href="{root}{esc(provider_path(slug_of(key)))}">'
+            f'{esc(name)}</a>{variant}')
+
+
 def section(offers: Sequence[Offer], fetched_at: str, root: str) -> dict[str, object]:
     """The template values of the Providers table of a model page ``root`` away from the
     site's root (``offers`` in ``display_order``, as fetched at ``fetched_at``)."""
@@ -246,12 +249,9 @@ def section(offers: Sequence[Offer], fetched_at: str, root: str) -> dict[str, ob
     low = cheapest_input(offers)
     rows = []
     for o in offers:
-        variant = variant_of(o.key)
-        variant = f' <span class="tag">{esc(variant)}</span>' if variant else ""
         marks = (' <strong class="badge badge-free">Cheapest</strong>' if o.key in cheap else "") + (
             ' <strong class="badge badge-cap">Fastest</strong>' if o.key in quick else "")
-        rows.append(f'      <tr data-key="{esc(o.key)}"><th scope="row"><a href="{root}{esc(provider_path(o.provider))}">'
-                    f'{esc(o.name)}</a>{variant}{marks}</th>{layout.cells(o)}</tr>\n')
+        rows.append(f'{_provider_head(o.key, o.name, root)}{marks}</th>{layout.cells(o)}</tr>\n')
     return {
         "provider_heads": layout.sort_heads(),
         "provider_rows": "".join(rows),
