@@ -19,6 +19,7 @@ import re
 from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from typing import Any, Iterable, NamedTuple, Sequence
 
 from sitegen.prices import Tier, parse_price
@@ -29,7 +30,6 @@ MAX_NAME = 100
 MAX_COUNT = 100_000_000_000  # tokens: a larger limit is not real
 MAX_LATENCY = 3_600_000.0  # ms
 MAX_THROUGHPUT = 1_000_000.0  # tokens/s
-PERCENTILES = ("p50", "p75", "p90", "p99")
 UNKNOWN_QUANTIZATION = "unknown"  # what the API sends when a provider does not say
 _TAG = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}(/[a-z0-9][a-z0-9._-]{0,63})?")
 _QUANTIZATION = re.compile(r"[a-z0-9][a-z0-9._-]{0,31}")
@@ -39,13 +39,11 @@ _NAME = re.compile(r"[^\W_](?:[\w .,&'()+/:!-]{0,%d}[\w.)])?" % (MAX_NAME - 2))
 
 
 class Stats(NamedTuple):
-    """Percentiles of the last 30 minutes (latency in ms to the first token, throughput in
-    tokens per second)."""
+    """The percentiles the pages show of the last 30 minutes (latency in ms to the first
+    token, throughput in tokens per second); the API's others stay in the stored record."""
 
     p50: float
-    p75: float | None = None
     p90: float | None = None
-    p99: float | None = None
 
 
 @dataclass(frozen=True)
@@ -201,8 +199,10 @@ def _count(record: dict[str, Any], key: str, where: str = "") -> int | None:
     return int(value)
 
 
+@lru_cache(maxsize=4096)  # a few providers' tags and names, on every model they serve
 def plain(tag: Any, name: Any, quantization: Any) -> bool:
-    """Whether a record's tag, provider name and quantization are what ``parse`` takes."""
+    """Whether a record's tag, provider name and quantization are what ``parse`` takes
+    (TypeError for a value that is not text nor None)."""
     return (type(tag) is str and type(name) is str and bool(_TAG.fullmatch(tag) and _NAME.fullmatch(name.strip()))
             and (quantization is None or type(quantization) is str and bool(_QUANTIZATION.fullmatch(quantization))))
 
@@ -219,8 +219,8 @@ def stats(value: Any, ceiling: float) -> Stats | None:
     """The percentiles, each None unless a number from 0 to ``ceiling``; None without a median."""
     if not isinstance(value, dict):
         return None
-    median, *others = [_figure(value.get(name), ceiling) for name in PERCENTILES]
-    return None if median is None else Stats(median, *others)
+    median = _figure(value.get("p50"), ceiling)
+    return None if median is None else Stats(median, _figure(value.get("p90"), ceiling))
 
 
 def _figure(value: Any, ceiling: float) -> float | None:

@@ -76,7 +76,7 @@ def _plain_offer(r: dict[str, Any]) -> Offer | None:
     return Offer(intern(r["tag"]), intern(name.strip()),
                  None if quantization in (None, UNKNOWN_QUANTIZATION) else intern(quantization), counts[0],
                  counts[1], tuple(map(_price, map(pricing.get, SHOWN))),
-                 tuple(sorted((t for t in tiers if t[1] != (None,) * len(SHOWN)), key=lambda t: t[0])),
+                 tuple(sorted((t for t in tiers if t[1] != (None,) * len(SHOWN)), key=lambda t: t[0])) if tiers else (),
                  share(r.get("uptime_last_30m")), latency.p50 if latency else None,
                  latency.p90 if latency else None, throughput.p50 if throughput else None)
 
