@@ -173,7 +173,7 @@ class Layout(NamedTuple):
         heads += [("Latency", "p50", True), ("Throughput", "p50", True)]
         return heads + ([("Uptime", "", True)] if self.uptime else [])
 
-    @lru_cache(maxsize=8)  # a model page's, made once per layout
+    @lru_cache(maxsize=8)  # made once per layout
     def sort_heads(self) -> str:
         """The head cells, each a sort button, served disabled (``site.js`` enables them)."""
         num, unit_span = ' class="num" data-num', ' <span class="unit">{}</span>'
