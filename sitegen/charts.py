@@ -1,4 +1,4 @@
-"""Charts drawn at build time: the geometry here, the SVG in ``_chart.html`` and ``_history.html``.
+"""Charts drawn at build time: the geometry here, the SVG in ``_chart.html`` and ``model.html``.
 
 The index's chart plots each model's input price against its context length, both on log
 scales. A log scale has no zero, so free models, routers whose price varies and models
