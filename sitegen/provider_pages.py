@@ -1,13 +1,12 @@
-"""The providers' pages: ``providers/`` lists every provider of a listed model, with its
-model count and its median latency, throughput and uptime; ``providers/<slug>/`` has the
-models it serves with its prices and quantizations, and its logged changes, which
-``providers/<slug>/feed.xml`` carries too.
-"""
+"""The providers' pages: ``providers/`` lists every provider of a listed model with its model
+count and median latency, throughput and uptime; ``providers/<slug>/`` has the models it
+serves with its prices and quantizations, and its logged changes, also in its ``feed.xml``."""
 
 from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Mapping, Sequence
 
 from sitegen import feeds, formats
@@ -91,7 +90,8 @@ def provider_pages(site: Site, r: Renderer, models: Sequence[Model], retired: Se
     for p, (facts, _) in zip(providers, summaries):
         root = relative_root(p.path)
         layout = Layout.of(e for _, e in p.served)
-        rows = "".join(_row(m, e, layout, root) for m, e in p.served)
+        rows = "".join(f"{_row_head(m.name, m.path, m.id, variant_of(e.key), root)}{layout.cells(e)}</tr>\n"
+                       for m, e in p.served)
         said = [change_text(e) for e in p.events[:size]]  # on its page and in its feed
         site.add(p.path, r.page("provider.html", p.path, {
             "provider": p,
@@ -119,11 +119,11 @@ def provider_pages(site: Site, r: Renderer, models: Sequence[Model], retired: Se
     return [(p.name, p.path + "feed.xml", len(p.served)) for p in providers]
 
 
-def _row(m: Model, o: Offer, layout: Layout, root: str) -> str:
-    variant = variant_of(o.key)
-    variant = f' <span class="tag">{esc(variant)}</span>' if variant else ""
-    return (f'      <tr><th scope="row" data-v="{esc(m.name.lower())}"><a href="{root}{esc(m.path)}#providers">'
-            f'{esc(m.name)}</a>{variant}<code>{esc(m.id)}</code></th>{layout.cells(o)}</tr>\n')
+@lru_cache(maxsize=4096)  # a model on the page of each of its providers
+def _row_head(name: str, path: str, model_id: str, variant: str, root: str) -> str:
+    tag = f' <span class="tag">{esc(variant)}</span>' if variant else ""
+    return (f'      <tr><th scope="row" data-v="{esc(name.lower())}"><a href="{root}{esc(path)}#providers">'
+            f'{esc(name)}</a>{tag}<code>{esc(model_id)}</code></th>')
 
 
 def _change(event: Event, said: str, known: Mapping[str, Model], root: str) -> str:
