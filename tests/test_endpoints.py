@@ -73,6 +73,13 @@ def test_what_the_api_sends_for_unknown_is_no_quantization_and_odd_figures_are_l
     assert endpoint.supported_parameters == () and endpoint.implicit_caching is None
 
 
+def test_a_negative_zero_reads_as_zero_and_a_percentile_without_a_median_is_dropped() -> None:
+    endpoint = parse(record(uptime_last_30m=-0.0, latency_last_30m={"p50": -0.0, "p90": 2e9},
+                            throughput_last_30m={"p90": 5.0}))
+    assert (str(endpoint.uptime), endpoint.latency, endpoint.throughput) == ("0.0", Stats(0.0, None), None)
+    assert str(endpoint.latency.p50) == "0.0"  # not "-0.0": a page would read "-0 ms"
+
+
 @pytest.mark.parametrize(("fields", "why"), [
     ({"tag": "Deep Infra"}, "its tag is not a provider slug"),
     ({"tag": "a/b/c"}, "its tag is not a provider slug"),
