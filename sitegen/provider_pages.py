@@ -96,7 +96,7 @@ def provider_pages(site: Site, r: Renderer, models: Sequence[Model], retired: Se
         site.add(p.path, r.page("provider.html", p.path, {
             "provider": p,
             "facts": facts,
-            "heads": layout.sort_heads(),
+            "heads": layout.sort_heads("Model"),
             "rows": rows,
             "notes": layout.notes([e for _, e in p.served]),
             "changes": "".join(_change(e, text, known, root) for e, text in zip(p.events, said)),

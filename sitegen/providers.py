@@ -173,13 +173,13 @@ class Layout(NamedTuple):
         heads += [("Latency", "p50", True), ("Throughput", "p50", True)]
         return heads + ([("Uptime", "", True)] if self.uptime else [])
 
-    @lru_cache(maxsize=8)  # made once per layout
-    def sort_heads(self) -> str:
-        """The head cells, each a sort button, served disabled (``site.js`` enables them)."""
+    @lru_cache(maxsize=8)  # made once per layout and first column
+    def sort_heads(self, first: str) -> str:
+        """The head cells, ``first``'s then the offers', each a sort button served disabled."""
         num, unit_span = ' class="num" data-num', ' <span class="unit">{}</span>'
         return "".join(f'<th scope="col"{num if numeric else ""}><button type="button" class="sort" disabled>'
                        f'{esc(label)}{unit and unit_span.format(esc(unit))}<span class="sort-mark" aria-hidden="true">'
-                       '</span></button></th>' for label, unit, numeric in self.heads())
+                       '</span></button></th>' for label, unit, numeric in [(first, "", False), *self.heads()])
 
     @lru_cache(maxsize=8192)  # an offer's row on its model's page and on its provider's
     def cells(self, o: Offer) -> str:
@@ -253,7 +253,7 @@ def section(offers: Sequence[Offer], fetched_at: str, root: str) -> dict[str, ob
             ' <strong class="badge badge-cap">Fastest</strong>' if o.key in quick else "")
         rows.append(f'{_provider_head(o.key, o.name, root)}{marks}</th>{layout.cells(o)}</tr>\n')
     return {
-        "provider_heads": layout.sort_heads(),
+        "provider_heads": layout.sort_heads("Provider"),
         "provider_rows": "".join(rows),
         "provider_count": provider_count(offers),
         "provider_from": None if low is None else formats.price("prompt", low),
